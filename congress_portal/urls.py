@@ -1,0 +1,41 @@
+"""Every app contributes two URL modules: ``urls`` (pages) and ``api`` (REST).
+
+Apps add their own routes there; this file only mounts them."""
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from . import views
+
+api_patterns = [
+    path("deputies/", include("deputies.api")),
+    path("suggestions/", include("suggestions.api")),
+    path("stations/", include("liaison_stations.api")),
+    path("training/", include("training.api")),
+    path("voting/", include("voting.api")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("landing/", views.landing, name="landing"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", include(api_patterns)),
+    path("deputies/", include("deputies.urls")),
+    path("suggestions/", include("suggestions.urls")),
+    path("stations/", include("liaison_stations.urls")),
+    path("training/", include("training.urls")),
+    path("voting/", include("voting.urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+admin.site.site_header = "代表工作门户 · 管理后台"
+admin.site.site_title = "代表工作门户"
