@@ -1,0 +1,337 @@
+"""Every write that matters at liaison stations. Keyword-only functions that
+raise Django's ValidationError / PermissionDenied; the API, the pages, the
+admin and the seed command all call these."""
+import datetime
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from congress_portal.accounts import roles
+
+from . import permissions
+from .models import (
+    ISSUE_TRANSITIONS,
+    Activity,
+    Issue,
+    IssueEvent,
+    IssueSource,
+    IssueStatus,
+    ModelStation,
+    ReceptionRule,
+    StationPolicy,
+    Visit,
+    Visitor,
+)
+
+logger = logging.getLogger(__name__)
+
+
+# ---------------------------------------------------------------- recording
+
+def record_visit(*, station, received_on, actor, people_count=None, deputies=(), visitors=(), issues=(), summary="",
+                 activity=None):
+    """Register a reception: the deputies present, the people received
+    (``visitors``: dicts with optional name, contact, consents_to_contact) and
+    the issues they raised (dicts with content, category, and optionally the
+    visitor's name/contact/consent). Returns the Visit."""
+    if not permissions.can_record_at(actor, station):
+        raise PermissionDenied(_("您不是该联络站的管理员。"))
+    if received_on > timezone.localdate():
+        raise ValidationError({"received_on": _("接待日期不能晚于今天。")})
+    if activity is not None and activity.station_id != station.pk:
+        raise ValidationError({"activity": _("该活动不属于本联络站。")})
+    deputies = list(deputies)
+    stationed = set(station.stationings.filter(deputy__in=deputies).values_list("deputy_id", flat=True))
+    strangers = [d for d in deputies if d.pk not in stationed]
+    if strangers:
+        raise ValidationError({"deputies": _("以下代表未在本站进站:%(names)s") % {"names": "、".join(map(str, strangers))}})
+    visitors = [v for v in visitors if any(v.values())]
+    issues = [i for i in issues if (i.get("content") or "").strip()]
+    people_count = people_count or max(len(visitors), 1)
+    if people_count < len(visitors):
+        raise ValidationError({"people_count": _("接待人数少于登记的来访群众人数。")})
+    with transaction.atomic():
+        visit = Visit.objects.create(
+            station=station, received_on=received_on, people_count=people_count, summary=summary,
+            activity=activity, recorded_by=actor,
+        )
+        visit.deputies.set(deputies)
+        Visitor.objects.bulk_create(
+            [
+                Visitor(
+                    visit=visit, name=(v.get("name") or "").strip(), contact=(v.get("contact") or "").strip(),
+                    consents_to_contact=bool(v.get("consents_to_contact")),
+                )
+                for v in visitors
+            ]
+        )
+        now = timezone.now()
+        for data in issues:
+            issue = Issue.objects.create(
+                station=station, source=IssueSource.VISIT, visit=visit, category=data.get("category"),
+                content=data["content"].strip(), raised_by_name=(data.get("raised_by_name") or "").strip(),
+                raised_by_contact=(data.get("raised_by_contact") or "").strip(),
+                consents_to_contact=bool(data.get("consents_to_contact")), created_by=actor, created_at=now,
+            )
+            IssueEvent.objects.create(issue=issue, new_status=IssueStatus.OPEN, actor=actor, note=_("来访登记"), at=now)
+    return visit
+
+
+def save_reception_rule(*, station, actor, rule=None, deputies=None, **fields):
+    """Create a reception rule for ``station`` or change ``rule``."""
+    if not permissions.can_record_at(actor, station):
+        raise PermissionDenied(_("您不是该联络站的管理员。"))
+    rule = rule or ReceptionRule(station=station)
+    if rule.station_id != station.pk:
+        raise PermissionDenied(_("该接待安排不属于本联络站。"))
+    for name, value in fields.items():
+        setattr(rule, name, value)
+    rule.full_clean()
+    _check_on_duty(station, deputies)
+    with transaction.atomic():
+        rule.save()
+        if deputies is not None:
+            rule.deputies.set(deputies)
+    return rule
+
+
+def save_activity(*, station, actor, activity=None, deputies=None, **fields):
+    if not permissions.can_record_at(actor, station):
+        raise PermissionDenied(_("您不是该联络站的管理员。"))
+    activity = activity or Activity(station=station, recorded_by=actor)
+    if activity.station_id != station.pk:
+        raise PermissionDenied(_("该活动不属于本联络站。"))
+    for name, value in fields.items():
+        setattr(activity, name, value)
+    activity.full_clean()
+    _check_on_duty(station, deputies)
+    with transaction.atomic():
+        activity.save()
+        if deputies is not None:
+            activity.deputies.set(deputies)
+    return activity
+
+
+def _check_on_duty(station, deputies):
+    if not deputies:
+        return
+    stationed = set(station.stationings.filter(is_active=True).values_list("deputy_id", flat=True))
+    if any(d.pk not in stationed for d in deputies):
+        raise ValidationError({"deputies": _("值班代表须是本站进站代表。")})
+
+
+# ---------------------------------------------------------------- messages from the public
+
+class RateLimited(ValidationError):
+    pass
+
+
+def _rate_key(client_ip):
+    # The address itself is personal data: only a keyed hash goes to the cache.
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{client_ip}".encode()).hexdigest()[:32]
+    hour = timezone.now().strftime("%Y%m%d%H")
+    return f"stations:msg:{digest}:{hour}"
+
+
+def check_message_rate(*, client_ip, policy=None):
+    """Count one message from ``client_ip``; refuse beyond the hourly limit.
+    cache.add + incr are atomic in Redis and the local-memory cache."""
+    policy = policy or StationPolicy.current()
+    key = _rate_key(client_ip or "unknown")
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        count = 1
+    if count > policy.message_rate_limit:
+        raise RateLimited(_("留言过于频繁,请稍后再试。"), code="rate_limited")
+
+
+def submit_public_message(*, station, content, client_ip, deputy=None, name="", contact="", consents_to_contact=False):
+    """A message left by the public (码上说) on a station's or a deputy's page.
+    It lands in the station's issue queue as an open issue. Content is kept as
+    typed; every page escapes it on output."""
+    policy = StationPolicy.current()
+    content = (content or "").strip()
+    if not content:
+        raise ValidationError({"content": _("请填写留言内容。")})
+    if len(content) > policy.message_max_length:
+        raise ValidationError({"content": _("留言不能超过%(n)d字。") % {"n": policy.message_max_length}})
+    if not station.is_active:
+        raise ValidationError(_("该联络站已停用。"))
+    if deputy is not None and not station.stationings.filter(deputy=deputy, is_active=True).exists():
+        raise ValidationError({"deputy": _("该代表未在本站进站。")})
+    contact = (contact or "").strip()
+    if consents_to_contact and not contact:
+        raise ValidationError({"contact": _("同意联系的,请留下联系方式。")})
+    check_message_rate(client_ip=client_ip, policy=policy)
+    with transaction.atomic():
+        issue = Issue.objects.create(
+            station=station, source=IssueSource.MESSAGE, addressed_to=deputy, content=content,
+            raised_by_name=(name or "").strip()[:64], raised_by_contact=contact[:64],
+            consents_to_contact=bool(consents_to_contact),
+        )
+        event = IssueEvent.objects.create(issue=issue, new_status=IssueStatus.OPEN, note=_("扫码留言"))
+        transaction.on_commit(lambda: _notify(event.pk))
+    return issue
+
+
+# ---------------------------------------------------------------- the issue state machine
+
+def _allowed(rule, actor, issue):
+    if rule == "station":
+        return permissions.can_handle_issues_at(actor, issue.station)
+    if rule == "deputy":
+        return permissions.can_take_up_as_suggestion(actor, issue.station)
+    if rule == "unit":
+        return permissions.can_give_feedback(actor, issue)
+    return False
+
+
+def _transition(*, issue, to, actor, note="", **changes):
+    """The only writer of Issue.status: lock the row, check the move and the
+    actor, write, log an event, notify after commit."""
+    with transaction.atomic():
+        locked = Issue.objects.select_for_update().select_related("station").get(pk=issue.pk)
+        rule = ISSUE_TRANSITIONS.get((locked.status, to))
+        if rule is None:
+            if locked.status != issue.status:
+                raise ValidationError(_("该问题已被他人处理,请刷新后再试。"), code="conflict")
+            raise ValidationError(
+                _("“%(old)s”状态的问题不能改为“%(new)s”。")
+                % {"old": IssueStatus(locked.status).label, "new": IssueStatus(to).label}
+            )
+        if not _allowed(rule, actor, locked):
+            raise PermissionDenied(_("您无权处理该问题。"))
+        old = locked.status
+        locked.status = to
+        for name, value in changes.items():
+            setattr(locked, name, value)
+        locked.save(update_fields=["status", *changes])
+        event = IssueEvent.objects.create(issue=locked, old_status=old, new_status=to, actor=actor, note=note)
+        transaction.on_commit(lambda: _notify(event.pk))
+    return locked
+
+
+def _notify(event_id):
+    from congress_portal.notifications import hooks
+
+    hook = getattr(hooks, "station_issue_event_recorded", None)
+    if hook is not None:
+        hook(event_id)
+
+
+def answer_issue(*, issue, answer, actor):
+    """Answered on the spot (当场答复)."""
+    answer = (answer or "").strip()
+    if not answer:
+        raise ValidationError({"answer": _("请填写答复意见。")})
+    now = timezone.now()
+    return _transition(issue=issue, to=IssueStatus.ANSWERED, actor=actor, note=answer, answer=answer, outcome=answer,
+                       resolved_at=now)
+
+
+def default_feedback_due_on(today=None, policy=None):
+    policy = policy or StationPolicy.current()
+    return (today or timezone.localdate()) + datetime.timedelta(days=policy.feedback_days)
+
+
+def forward_issue(*, issue, unit, actor, due_on=None, note=""):
+    """Forward (转办) to a handling unit with a feedback due date (default from the policy row)."""
+    if unit is None or not unit.is_active:
+        raise ValidationError({"unit": _("请选择启用中的承办单位。")})
+    today = timezone.localdate()
+    due_on = due_on or default_feedback_due_on(today)
+    if due_on < today:
+        raise ValidationError({"due_on": _("反馈期限不能早于今天。")})
+    return _transition(
+        issue=issue, to=IssueStatus.FORWARDED, actor=actor, note=note or str(unit), forwarded_unit=unit,
+        forwarded_at=timezone.now(), feedback_due_on=due_on, feedback="", feedback_at=None, feedback_by=None,
+    )
+
+
+def give_feedback(*, issue, feedback, actor):
+    """The unit's feedback on a forwarded issue; the keeper then sees it as the outcome."""
+    feedback = (feedback or "").strip()
+    if not feedback:
+        raise ValidationError({"feedback": _("请填写反馈意见。")})
+    now = timezone.now()
+    return _transition(issue=issue, to=IssueStatus.FEEDBACK, actor=actor, note=feedback, feedback=feedback,
+                       feedback_at=now, feedback_by=actor, outcome=feedback, resolved_at=now)
+
+
+def close_issue(*, issue, actor, outcome=""):
+    """办结: the station closes the issue, with the outcome told to the person who raised it."""
+    changes = {"resolved_at": issue.resolved_at or timezone.now()}
+    outcome = (outcome or "").strip()
+    if outcome:
+        changes["outcome"] = outcome
+    elif not issue.outcome:
+        raise ValidationError({"outcome": _("请填写办理结果。")})
+    return _transition(issue=issue, to=IssueStatus.CLOSED, actor=actor, note=outcome, **changes)
+
+
+def take_up_as_suggestion(*, issue, deputy, actor, title, content=None, category=None):
+    """A stationed deputy takes the issue up as a formal suggestion. The
+    suggestion is submitted through the suggestions service; the issue keeps
+    its id, and the suggestion reaches back through ``Issue.suggestion``."""
+    if deputy is None or not issue.station.stationings.filter(deputy=deputy, is_active=True).exists():
+        raise ValidationError({"deputy": _("须由本站进站代表领衔提出建议。")})
+    if roles.is_deputy(actor) and roles.deputy_of(actor) != deputy:
+        raise PermissionDenied(_("代表只能以本人名义提出建议。"))
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": _("请填写建议标题。")})
+    submit = _suggestion_submitter()
+    with transaction.atomic():
+        # Lock first so that two deputies cannot both turn the same issue into a suggestion.
+        locked = Issue.objects.select_for_update().get(pk=issue.pk)
+        if locked.status != IssueStatus.OPEN:
+            raise ValidationError(_("该问题已被他人处理,请刷新后再试。"), code="conflict")
+        suggestion = submit(
+            lead_deputy=deputy, title=title, content=content or issue.content, category=category, actor=actor, issue=locked,
+        )
+        return _transition(
+            issue=locked, to=IssueStatus.SUGGESTION, actor=actor, note=title, taken_up_by=deputy,
+            suggestion_id=suggestion.pk, outcome=_("已转为代表建议:%(title)s") % {"title": title},
+            resolved_at=timezone.now(),
+        )
+
+
+def _suggestion_submitter():
+    """The suggestions app's submit service, adapted to one call shape."""
+    try:
+        from suggestions import services as suggestion_services
+    except ImportError:
+        suggestion_services = None
+    submit = getattr(suggestion_services, "submit_suggestion", None)
+    if submit is None:
+        raise ValidationError(_("代表建议模块尚未启用,暂不能转为建议。"))
+
+    def call(*, lead_deputy, title, content, category, actor, issue):
+        kwargs = {"lead_deputy": lead_deputy, "title": title, "content": content, "actor": actor}
+        if category is not None:
+            kwargs["category"] = category
+        return submit(**kwargs)
+
+    return call
+
+
+# ---------------------------------------------------------------- model stations
+
+def designate_model_station(*, station, year, actor, score=None, note=""):
+    if not permissions.can_designate_model_station(actor):
+        raise PermissionDenied(_("只有代表工作委员会工作人员可以评定示范站。"))
+    try:
+        with transaction.atomic():
+            return ModelStation.objects.create(station=station, year=year, score=score, note=note, designated_by=actor)
+    except IntegrityError:
+        # The unique constraint decides, also when two staff click at once.
+        raise ValidationError(_("该站已是%(year)d年度示范站。") % {"year": year}, code="conflict") from None
