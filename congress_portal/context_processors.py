@@ -1,5 +1,76 @@
+"""What every page's layout needs: the portal's address and the navigation of
+the signed-in role. No database query here: every page's query count is
+pinned by a test, and the layout must not add to it."""
 from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from congress_portal.accounts import roles
+
+# (url name, label). The public links come first for everyone.
+PUBLIC_NAV = [
+    ("home", _("首页")),
+    ("suggestions:public_list", _("建议公开")),
+    ("suggestions:public_units", _("承办单位排行")),
+    ("deputies:directory", _("代表名录")),
+]
+DEPUTY_NAV = [
+    ("suggestions:my_list", _("我的建议")),
+    ("suggestions:create", _("提出建议")),
+    ("suggestions:invitations", _("附议邀请")),
+]
+UNIT_NAV = [
+    ("suggestions:unit_inbox", _("待办建议")),
+    ("suggestions:unit_figures", _("本单位统计")),
+]
+STAFF_NAV = [
+    ("suggestions:staff_dashboard", _("工作台")),
+    ("suggestions:staff_review", _("审核")),
+    ("suggestions:staff_assign_queue", _("交办")),
+    ("suggestions:staff_overdue", _("超期与督办")),
+    ("suggestions:staff_disclosure", _("公开审定")),
+    ("admin:index", _("管理后台")),
+]
+
+
+def nav_for(user):
+    """The links of the user's role, then the public ones."""
+    if roles.is_staff_member(user):
+        own = STAFF_NAV
+    elif roles.is_unit_member(user):
+        own = UNIT_NAV
+    elif roles.is_deputy(user):
+        own = DEPUTY_NAV
+    else:
+        own = []
+    items = []
+    for name, label in [*own, *PUBLIC_NAV]:
+        try:
+            items.append({"name": name, "url": reverse(name), "label": label})
+        except NoReverseMatch:
+            # An area whose pages have not landed yet has no link.
+            continue
+    return items
+
+
+def _current(items, path):
+    # The longest link that the path starts with is the current one ("/" only for itself).
+    best = None
+    for item in items:
+        url = item["url"]
+        if path == url or (url != "/" and path.startswith(url)):
+            if best is None or len(url) > len(best["url"]):
+                best = item
+    return best
 
 
 def portal(request):
-    return {"PORTAL_BASE_URL": settings.PORTAL_BASE_URL}
+    user = getattr(request, "user", None)
+    items = nav_for(user)
+    current = _current(items, request.path)
+    for item in items:
+        item["current"] = item is current
+    return {
+        "PORTAL_BASE_URL": settings.PORTAL_BASE_URL,
+        "nav_items": items,
+    }

@@ -24,6 +24,10 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("landing/", views.landing, name="landing"),
     path("healthz", views.healthz, name="healthz"),
+    # The portal's own sign-in (username or phone, lock-out message) and password
+    # change come before Django's, which still serves sign-out and password reset.
+    path("accounts/login/", views.SignInView.as_view(), name="login"),
+    path("accounts/password_change/", views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,21 +1,67 @@
+"""Pages every role shares: home, sign-in with lock-out, the landing page per
+role, the health check."""
+from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 
 from congress_portal.accounts import roles
+
+from .forms import PasswordChangeForm, SignInForm
 
 
 def home(request):
     return render(request, "home.html")
 
 
+class SignInView(auth_views.LoginView):
+    form_class = SignInForm
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
+    template_name = "registration/password_change_form.html"
+
+
+def locked_out(request, credentials=None, *args, **kwargs):
+    """django-axes calls this (AXES_LOCKOUT_CALLABLE) when an account or an
+    address has failed too often: the sign-in page again, with what was typed
+    and a clear message, answered with 429."""
+    hours = settings.AXES_COOLOFF_TIME
+    minutes = int(round(float(hours) * 60)) if hours else 0
+    form = SignInForm(request, initial={"username": (credentials or {}).get("username", "")})
+    if minutes:
+        message = _("登录失败次数过多，账号已被暂时锁定。请 %(minutes)d 分钟后再试，或联系代表工作委员会解锁。") % {
+            "minutes": minutes
+        }
+    else:
+        message = _("登录失败次数过多，账号已被锁定。请联系代表工作委员会解锁。")
+    return render(request, "registration/login.html", {"form": form, "locked_out_message": message}, status=429)
+
+
+LANDING_PAGES = [
+    (roles.is_staff_member, "suggestions:staff_dashboard"),
+    (roles.is_unit_member, "suggestions:unit_inbox"),
+    (roles.is_deputy, "suggestions:my_list"),
+]
+
+
 @login_required
 def landing(request):
     """Each role lands on its own page after sign-in."""
     user = request.user
-    if roles.is_staff_member(user):
-        return redirect("admin:index")
-    return redirect("home")
+    for predicate, url_name in LANDING_PAGES:
+        if predicate(user):
+            try:
+                return redirect(reverse(url_name))
+            except NoReverseMatch:
+                break
+    return render(request, "portal/landing.html")
 
 
 def healthz(request):

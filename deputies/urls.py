@@ -1,2 +1,8 @@
+from django.urls import path
+
+from . import views
+
 app_name = "deputies"
-urlpatterns = []
+urlpatterns = [
+    path("", views.directory, name="directory"),
+]

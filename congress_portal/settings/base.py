@@ -119,6 +119,8 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+# The sign-in page again, with a clear Chinese message and HTTP 429.
+AXES_LOCKOUT_CALLABLE = "congress_portal.views.locked_out"
 
 # Simplified Chinese first, English second; times in Asia/Shanghai.
 LANGUAGE_CODE = "zh-hans"
@@ -131,6 +133,11 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+if not Path(STATIC_ROOT).is_dir():
+    # No collectstatic yet (development, tests, the benchmark server): whitenoise
+    # finds files through the static finders instead of warning "No directory at".
+    WHITENOISE_AUTOREFRESH = True
+    WHITENOISE_USE_FINDERS = True
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 STORAGES = {
