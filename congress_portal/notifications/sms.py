@@ -1,9 +1,77 @@
-"""SMS backends. The Celery/notifications work fills this in."""
+"""SMS backends: a small interface, like Django's mail backends.
+
+``settings.SMS_BACKEND`` names the class. Every backend takes the phone, the
+text and an idempotency key (the Delivery's key): a gateway that honours client
+message ids drops the rare resend that follows a worker dying between the
+hand-off and recording it.
+"""
+import json
 import logging
+import urllib.error
+import urllib.request
+
+from django.conf import settings
+from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 
 
-class LoggingSmsBackend:
-    def send(self, *, phone, text):
-        logger.info("SMS to %s: %s", phone, text)
+class SmsError(Exception):
+    """The gateway refused or could not be reached; the send is retried."""
+
+
+class BaseSmsBackend:
+    def send(self, *, phone, text, idempotency_key):  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+class LoggingSmsBackend(BaseSmsBackend):
+    """The demo and the tests: writes the message to the log (the phone number
+    is masked by the portal's logging filter)."""
+
+    def send(self, *, phone, text, idempotency_key):
+        logger.info("SMS to %s [%s]: %s", phone, idempotency_key, text)
+
+
+class HttpGatewaySmsBackend(BaseSmsBackend):
+    """An HTTP SMS gateway (the province's unified messaging platform, or a
+    commercial one behind an adapter).
+
+    Settings: ``SMS_GATEWAY_URL`` and ``SMS_GATEWAY_TOKEN``. The backend POSTs
+    JSON ``{"phone": ..., "content": ..., "client_msg_id": ...}`` with the
+    headers ``Authorization: Bearer <token>`` and ``Idempotency-Key: <key>``;
+    any 2xx answer is success, anything else (or a timeout) raises SmsError
+    and the delivery is retried with back-off."""
+
+    timeout = 10
+
+    def __init__(self, url=None, token=None):
+        self.url = url or settings.SMS_GATEWAY_URL
+        self.token = token or settings.SMS_GATEWAY_TOKEN
+        if not self.url:
+            raise SmsError("SMS_GATEWAY_URL is not set")
+
+    def send(self, *, phone, text, idempotency_key):
+        payload = json.dumps({"phone": phone, "content": text, "client_msg_id": str(idempotency_key)}).encode()
+        request = urllib.request.Request(
+            self.url,
+            data=payload,
+            method="POST",
+            headers={
+                "Content-Type": "application/json; charset=utf-8",
+                "Authorization": f"Bearer {self.token}",
+                "Idempotency-Key": str(idempotency_key),
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - URL from settings
+                if not 200 <= response.status < 300:
+                    raise SmsError(f"gateway answered {response.status}")
+        except urllib.error.HTTPError as exc:
+            raise SmsError(f"gateway answered {exc.code}") from exc
+        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+            raise SmsError(f"gateway unreachable: {exc}") from exc
+
+
+def get_sms_backend():
+    return import_string(settings.SMS_BACKEND)()

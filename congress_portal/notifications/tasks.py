@@ -1,0 +1,30 @@
+"""Celery tasks of the notifications part: ids in, a service call, safe to run
+twice (acks_late with reject-on-worker-lost is set for all tasks in settings)."""
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from . import services
+
+# An unreachable database is retried by Celery with a short back-off; a
+# failing channel is recorded on the Delivery and retried by the sweeper.
+INFRASTRUCTURE_ERRORS = (OperationalError, InterfaceError)
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=INFRASTRUCTURE_ERRORS,
+    retry_backoff=2,
+    retry_backoff_max=60,
+    max_retries=8,
+)
+def send_deliveries(delivery_ids):
+    results = {"sent": 0, "failed": 0, "skipped": 0}
+    for delivery_id in delivery_ids:
+        results[services.send_delivery(delivery_id=delivery_id)] += 1
+    return results
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def dispatch_due_deliveries():
+    return services.dispatch_due_deliveries()
