@@ -178,7 +178,9 @@ SPECTACULAR_SETTINGS = {
 
 # Celery. The broker URL comes from the environment.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
-CELERY_BROKER_TRANSPORT_OPTIONS = {}
+# Redis redelivers a message a dead worker had taken (acks_late) after this many
+# seconds; tasks are short and safe to run twice, so an hour is only a ceiling.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
