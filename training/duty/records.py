@@ -1,0 +1,130 @@
+"""Computing duty records: figures from the sources, then the score by the
+rules in force that year. Reads only; the snapshot is written by
+``training.services.refresh_duty_records``."""
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q
+
+from deputies.models import Deputy, Mandate
+
+from ..models import ScoringRuleSet, year_bounds
+from .sources import SOURCES, as_number, available_sources, metric_labels, zero_metrics
+
+
+def deputies_of_year(year):
+    """Ids of the deputies who held a mandate at some time in the year (the people
+    a yearly record is kept for), as a subquery-ready queryset."""
+    first, last = year_bounds(year)
+    return (
+        Mandate.objects.filter(term__start_date__lte=last, term__end_date__gte=first, start_date__lte=last)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+        .values("deputy_id")
+        .distinct()
+    )
+
+
+def collect_metrics(*, year, deputy_ids=None):
+    """{deputy_id: {metric: number}} for every deputy in ``deputy_ids`` (default:
+    everyone with a mandate that year), every metric present (0 when none).
+    One query for the population plus a few per source, whatever the count."""
+    if deputy_ids is None:
+        population = list(deputies_of_year(year).values_list("deputy_id", flat=True))
+        restrict = None
+    else:
+        population = list(deputy_ids)
+        restrict = population
+    blank = zero_metrics()
+    result = {deputy_id: dict(blank) for deputy_id in population}
+    for source in available_sources():
+        for deputy_id, figures in source.collect(year=year, deputy_ids=restrict).items():
+            row = result.get(deputy_id)
+            if row is None:
+                continue  # activity of someone without a mandate that year
+            for key, value in figures.items():
+                row[key] = as_number(value)
+    return result
+
+
+@dataclass
+class ScoreLine:
+    metric: str
+    label: str
+    value: float
+    points_per_unit: Decimal
+    max_points: Decimal | None
+    points: Decimal
+
+
+@dataclass
+class Score:
+    rule_set: ScoringRuleSet | None
+    lines: list = field(default_factory=list)
+
+    @property
+    def total(self):
+        return sum((line.points for line in self.lines), Decimal("0"))
+
+
+def scoring_items(rule_set):
+    return list(rule_set.items.all()) if rule_set else []
+
+
+def score(metrics, *, rule_set, items):
+    """Apply the items (points per unit, capped) to one deputy's figures."""
+    labels = metric_labels()
+    result = Score(rule_set=rule_set)
+    for item in items:
+        value = metrics.get(item.metric, 0) or 0
+        points = Decimal(str(value)) * item.points_per_unit
+        if item.max_points is not None and points > item.max_points:
+            points = item.max_points
+        result.lines.append(
+            ScoreLine(
+                metric=item.metric,
+                label=item.label or str(labels.get(item.metric, item.metric)),
+                value=value,
+                points_per_unit=item.points_per_unit,
+                max_points=item.max_points,
+                points=points.quantize(Decimal("0.01")),
+            )
+        )
+    return result
+
+
+@dataclass
+class SourceSection:
+    key: str
+    label: str
+    available: bool
+    figures: list  # (label, value)
+    details: list  # (date, text)
+
+
+@dataclass
+class DutyRecordView:
+    deputy: Deputy
+    year: int
+    metrics: dict
+    score: Score
+    sections: list
+
+
+def duty_record(*, deputy, year, with_details=True):
+    """The live record of one deputy for one year, for the deputy's and staff's pages."""
+    metrics = collect_metrics(year=year, deputy_ids=[deputy.pk])[deputy.pk]
+    rule_set = ScoringRuleSet.for_year(year)
+    result = score(metrics, rule_set=rule_set, items=scoring_items(rule_set))
+    sections = []
+    for source in SOURCES:
+        available = source.is_available()
+        sections.append(
+            SourceSection(
+                key=source.key,
+                label=source.label,
+                available=available,
+                figures=[(label, metrics.get(key, 0)) for key, label in source.metrics],
+                details=source.details(year=year, deputy=deputy) if (with_details and available) else [],
+            )
+        )
+    return DutyRecordView(deputy=deputy, year=year, metrics=metrics, score=result, sections=sections)

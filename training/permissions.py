@@ -1,0 +1,32 @@
+"""Who may do what with training and duty records: pure predicates on roles."""
+from congress_portal.accounts import roles
+
+
+def can_manage_training(user):
+    """Plans, sessions, enrolment, attendance, leave decisions, coverage, scoring rules."""
+    return roles.is_staff_member(user)
+
+
+def can_read_materials(user):
+    return roles.is_staff_member(user) or roles.deputy_of(user) is not None
+
+
+def can_check_in(user, enrolment):
+    deputy = roles.deputy_of(user)
+    return deputy is not None and enrolment.deputy_id == deputy.pk
+
+
+def can_request_leave(user, enrolment):
+    return can_check_in(user, enrolment)
+
+
+def can_view_duty_record(user, deputy):
+    """Staff see every record; a deputy sees their own."""
+    if roles.is_staff_member(user):
+        return True
+    own = roles.deputy_of(user)
+    return own is not None and own.pk == deputy.pk
+
+
+def can_view_duty_records_list(user):
+    return roles.is_staff_member(user)
