@@ -37,6 +37,7 @@ urlpatterns = [
     path("stations/", include("liaison_stations.urls")),
     path("training/", include("training.urls")),
     path("voting/", include("voting.urls")),
+    path("notifications/", include("congress_portal.notifications.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
