@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .validators import birth_date_from_id_number, validate_id_number, validate_mobile
 
@@ -234,6 +235,8 @@ class Deputy(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = DeputyQuerySet.as_manager()
+    # Personal data changes need an audit trail (who changed a phone, when).
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("人大代表")
@@ -281,6 +284,9 @@ class Mandate(models.Model):
     end_date = models.DateField(_("任期结束"), null=True, blank=True)
     # A deputy in their first term at this level (初任): induction training is for them.
     first_term = models.BooleanField(_("首次当选"), default=True)
+
+    # Status changes (resigned, recalled...) need an audit trail.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("代表资格")
