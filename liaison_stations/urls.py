@@ -1,2 +1,30 @@
+from django.urls import path
+
+from . import views
+
 app_name = "liaison_stations"
-urlpatterns = []
+urlpatterns = [
+    # public
+    path("", views.directory, name="directory"),
+    path("<int:pk>/", views.station_page, name="station"),
+    path("<int:pk>/qr.<str:fmt>", views.station_qr, name="station_qr"),
+    path("<int:pk>/qr/print/", views.station_qr_print, name="station_qr_print"),
+    path("deputy/<int:pk>/", views.deputy_page, name="deputy"),
+    path("deputy/<int:pk>/qr.<str:fmt>", views.deputy_qr, name="deputy_qr"),
+    path("message/received/", views.message_received, name="message_received"),
+    # keepers, stationed deputies and staff
+    path("work/", views.workspace, name="workspace"),
+    path("work/issues/", views.issue_queue, name="issues"),
+    path("work/issues/<int:pk>/", views.issue_detail, name="issue"),
+    path("work/<int:pk>/visits/", views.visit_list, name="visits"),
+    path("work/<int:pk>/visits/new/", views.visit_new, name="visit_new"),
+    path("work/<int:pk>/rota/", views.rota, name="rota"),
+    path("work/<int:pk>/ledger/<slug:kind>.xlsx", views.ledger, name="ledger"),
+    # handling units
+    path("unit/issues/", views.unit_issues, name="unit_issues"),
+    path("unit/issues/<int:pk>/", views.unit_issue, name="unit_issue"),
+    # staff
+    path("figures/", views.figures, name="figures"),
+    path("rating/", views.rating, name="rating"),
+    path("rating/designate/", views.designate, name="designate"),
+]
