@@ -1,0 +1,203 @@
+"""The suggestion state table and the one function that writes ``status``.
+
+``MOVES`` is the whole state machine: each move names the statuses it may start
+from, the status it leads to (``None``: the status stays, the move is still
+recorded, e.g. a unit acknowledging), the actor kinds allowed to make it and
+who sees the event. ``transition`` locks the row, checks the move and the
+actor, writes the new status with ``update_fields``, writes the
+SuggestionEvent and queues the notification hook after commit.
+
+Actor kinds are relative to the suggestion: ``staff`` (committee staff),
+``unit`` (a member of a unit with an active assignment on it), ``lead_deputy``
+and ``co_signer`` (a deputy invited to co-sign it)."""
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from congress_portal.accounts import roles
+
+from .models import Assignment, CoSignature, CoSignState, Status, Suggestion, SuggestionEvent
+
+S = Status
+STAFF, UNIT, LEAD_DEPUTY, CO_SIGNER = "staff", "unit", "lead_deputy", "co_signer"
+ACTOR_LABELS = {
+    STAFF: gettext_lazy("代表工作委员会工作人员"),
+    UNIT: gettext_lazy("承办单位"),
+    LEAD_DEPUTY: gettext_lazy("领衔代表"),
+    CO_SIGNER: gettext_lazy("附议代表"),
+}
+
+
+@dataclass(frozen=True)
+class Move:
+    label: object
+    sources: frozenset
+    target: object  # a Status, or None when the status stays
+    actors: frozenset
+    public: bool = False  # shown on the public timeline of a published item
+    to_deputy: bool = True  # shown on the deputy's timeline
+
+    def target_from(self, status):
+        return self.target or status
+
+
+def _m(label, sources, target, actors, public=False, to_deputy=True):
+    return Move(label, frozenset(sources), target, frozenset(actors), public, to_deputy)
+
+
+_HANDLING = (S.ASSIGNED, S.REHANDLING)
+_AFTER_REPLY = (S.REPLIED, S.REHANDLING, S.CLOSED, S.FOLLOWUP, S.FOLLOWUP_REPLIED)
+
+MOVES = {
+    # 提出 and 附议 (creation itself is the "submit" event, written by submit_suggestion)
+    "submit": _m(gettext_lazy("提出建议"), [], S.SUBMITTED, [LEAD_DEPUTY, STAFF], public=True),
+    "respond_cosign": _m(gettext_lazy("附议确认"), [S.SUBMITTED], None, [CO_SIGNER]),
+    "withdraw": _m(gettext_lazy("撤回建议"), [S.SUBMITTED], S.WITHDRAWN, [LEAD_DEPUTY]),
+    # 审核
+    "register": _m(gettext_lazy("立案"), [S.SUBMITTED], S.REGISTERED, [STAFF], public=True),
+    "reject": _m(gettext_lazy("不予立案"), [S.SUBMITTED], S.NOT_REGISTERED, [STAFF]),
+    # 交办, 签收, 申请调整
+    "assign": _m(gettext_lazy("交办"), [S.REGISTERED], S.ASSIGNED, [STAFF], public=True),
+    "mark_key": _m(gettext_lazy("确定为重点督办"), [S.REGISTERED, *_HANDLING], None, [STAFF], public=True),
+    "acknowledge": _m(gettext_lazy("签收"), [S.ASSIGNED], None, [UNIT]),
+    "request_reassignment": _m(gettext_lazy("申请调整承办单位"), [S.ASSIGNED], None, [UNIT], to_deputy=False),
+    "decide_reassignment": _m(gettext_lazy("审批调整申请"), [S.ASSIGNED], None, [STAFF], to_deputy=False),
+    "extend_deadline": _m(gettext_lazy("延长答复期限"), _HANDLING, None, [STAFF]),
+    # 办理
+    "co_opinion": _m(gettext_lazy("提交协办意见"), _HANDLING, None, [UNIT], to_deputy=False),
+    "log_contact": _m(gettext_lazy("联系代表"), [*_HANDLING, S.REPLIED, S.FOLLOWUP], None, [UNIT]),
+    # 答复: a split unit's part while other parts are pending, or the last reply
+    "reply_part": _m(gettext_lazy("分办单位答复"), _HANDLING, None, [UNIT], public=True),
+    "reply": _m(gettext_lazy("答复"), _HANDLING, S.REPLIED, [UNIT], public=True),
+    # 测评: one reply rated while others wait, all satisfied, or one not satisfied
+    "rate_part": _m(gettext_lazy("测评分办答复"), [S.REPLIED], None, [LEAD_DEPUTY]),
+    "rate": _m(gettext_lazy("测评"), [S.REPLIED], S.CLOSED, [LEAD_DEPUTY], public=True),
+    "rate_not_satisfied": _m(gettext_lazy("测评不满意，重新办理"), [S.REPLIED], S.REHANDLING, [LEAD_DEPUTY], public=True),
+    "close": _m(gettext_lazy("办结"), [S.REPLIED, S.FOLLOWUP_REPLIED], S.CLOSED, [STAFF], public=True),
+    # 回头看
+    "open_followup": _m(gettext_lazy("列入回头看"), [S.CLOSED], S.FOLLOWUP, [STAFF], public=True),
+    "second_reply_part": _m(gettext_lazy("二次答复（部分）"), [S.FOLLOWUP], None, [UNIT]),
+    "second_reply": _m(gettext_lazy("二次答复"), [S.FOLLOWUP], S.FOLLOWUP_REPLIED, [UNIT], public=True),
+    "rate_second_reply": _m(gettext_lazy("回头看测评"), [S.FOLLOWUP_REPLIED], S.CLOSED, [LEAD_DEPUTY], public=True),
+    # 公开
+    "decide_disclosure": _m(gettext_lazy("公开决定"), _AFTER_REPLY, None, [STAFF], to_deputy=True),
+}
+
+
+def allowed_moves(status):
+    """The moves the table allows from ``status`` (whoever makes them)."""
+    return [name for name, move in MOVES.items() if status in move.sources]
+
+
+def actor_kinds(user, suggestion):
+    """The kinds of actor ``user`` is for ``suggestion`` (a set, possibly empty)."""
+    kinds = set()
+    if roles.is_staff_member(user):
+        kinds.add(STAFF)
+    unit_id = roles.unit_id_of(user)
+    if unit_id is not None and Assignment.objects.filter(suggestion=suggestion, unit_id=unit_id, is_active=True).exists():
+        kinds.add(UNIT)
+    deputy = roles.deputy_of(user)
+    if deputy is not None:
+        if suggestion.lead_deputy_id == deputy.pk:
+            kinds.add(LEAD_DEPUTY)
+        if CoSignature.objects.filter(suggestion=suggestion, deputy=deputy, state=CoSignState.INVITED).exists():
+            kinds.add(CO_SIGNER)
+    return kinds
+
+
+def check_move(suggestion, move_name, actor):
+    """Raise unless the table allows ``move_name`` from the suggestion's status
+    and ``actor`` is of a kind allowed to make it. Returns the Move."""
+    move = MOVES.get(move_name)
+    if move is None:
+        raise ValidationError(_("未知的操作：%(move)s。") % {"move": move_name}, code="unknown_move")
+    if suggestion.status not in move.sources:
+        raise ValidationError(
+            _("建议当前状态为「%(status)s」，不能执行「%(move)s」。")
+            % {"status": suggestion.get_status_display(), "move": move.label},
+            code="invalid_move",
+        )
+    if not (actor_kinds(actor, suggestion) & move.actors):
+        raise PermissionDenied(
+            _("「%(move)s」只能由%(actors)s办理。")
+            % {"move": move.label, "actors": "、".join(str(ACTOR_LABELS[a]) for a in sorted(move.actors))}
+        )
+    return move
+
+
+def lock(suggestion):
+    """The suggestion row, locked until the end of the transaction."""
+    return Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+
+
+def transition(*, suggestion, move, actor, note="", unit=None, expected_status=None, fields=None, apply=None):
+    """Make ``move`` on ``suggestion`` as ``actor``; returns the SuggestionEvent.
+
+    Runs inside the caller's transaction (it opens one if there is none). The
+    row is locked first. ``expected_status`` is the status the caller saw when it
+    decided to act: if someone else changed it meanwhile so that the move is
+    no longer possible, it is refused with a ValidationError whose code is
+    ``"conflict"`` (HTTP 409) rather than "invalid_move".
+
+    ``apply(locked)`` may set further fields on the locked row (listed in
+    ``fields``) and run the move's own writes; it runs after the checks and
+    before the status is saved. The caller's ``suggestion`` object is refreshed
+    with the new status and fields."""
+    with transaction.atomic():
+        locked = lock(suggestion)
+        spec = MOVES.get(move)
+        if (
+            spec is not None
+            and expected_status is not None
+            and locked.status != expected_status
+            and locked.status not in spec.sources
+        ):
+            # Someone moved it on between the caller's read and this lock.
+            raise ValidationError(
+                _("该建议刚被他人处理，当前状态为「%(status)s」，请刷新后再试。") % {"status": locked.get_status_display()},
+                code="conflict",
+            )
+        spec = check_move(locked, move, actor)
+        old = locked.status
+        if apply is not None:
+            apply(locked)
+        locked.status = spec.target_from(old)
+        update_fields = ["status", "updated_at", *(fields or [])]
+        locked.save(update_fields=update_fields)
+        event = record_event(
+            suggestion=locked, move=move, from_status=old, to_status=locked.status, actor=actor, note=note, unit=unit
+        )
+    for name in update_fields:
+        setattr(suggestion, name, getattr(locked, name))
+    return event
+
+
+def record_event(*, suggestion, move, from_status, to_status, actor, note="", unit=None):
+    """Write the event row and queue the notification hook for after commit.
+    Used by ``transition`` and, for the first event, by ``submit_suggestion``."""
+    spec = MOVES[move]
+    event = SuggestionEvent.objects.create(
+        suggestion=suggestion,
+        move=move,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor if getattr(actor, "pk", None) else None,
+        unit=unit,
+        at=timezone.now(),
+        note=note,
+        is_public=spec.public,
+        visible_to_deputy=spec.to_deputy,
+    )
+    transaction.on_commit(lambda: _notify(event.pk))
+    return event
+
+
+def _notify(event_id):
+    from congress_portal.notifications import hooks
+
+    hooks.suggestion_event_recorded(event_id)
