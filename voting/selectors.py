@@ -1,0 +1,227 @@
+"""Reads of the ballot cycle, with their joins. Nothing here joins a ballot's
+content to a deputy: participation and content are only ever counted apart."""
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from congress_portal.accounts import roles
+
+from . import permissions
+from .models import (
+    Ballot,
+    BallotCandidate,
+    BallotContent,
+    BallotParticipation,
+    BallotStatus,
+    CandidateResult,
+    Elector,
+    ProgressReport,
+    Project,
+    ProjectCall,
+    ProjectRating,
+    ProjectStatus,
+    Proposal,
+    Satisfaction,
+    VotingPolicy,
+)
+
+
+def _count(model, **filters):
+    """A correlated COUNT subquery on ballot=OuterRef('pk'): keeps list queries flat."""
+    qs = model.objects.filter(ballot=OuterRef("pk"), **filters).order_by().values("ballot").annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(qs, output_field=IntegerField()), Value(0))
+
+
+def ballots_visible_to(user):
+    """Staff: every congress's ballots. Deputies: ballots they are on the roll of,
+    and published ones. The public: published ones."""
+    qs = Ballot.objects.select_related("congress", "call", "session")
+    if permissions.can_manage(user):
+        return qs
+    deputy = roles.deputy_of(user)
+    if deputy is not None:
+        return qs.filter(Q(status=BallotStatus.PUBLISHED) | Q(electors__deputy=deputy)).distinct()
+    return qs.published()
+
+
+def ballot_overview(user):
+    """Every ballot the user may see, with its figures, for the side-by-side table."""
+    return (
+        ballots_visible_to(user)
+        .annotate(
+            candidate_count=_count(BallotCandidate),
+            present_count=_count(Elector, present=True),
+            cast_count=_count(BallotParticipation),
+            chosen_count=_count(CandidateResult, outcome=CandidateResult.Outcome.CHOSEN),
+        )
+        .order_by("-call__year", "congress__area__code", "pk")
+    )
+
+
+def deputy_open_ballots(user):
+    """Open ballots on the deputy's roll, each with whether they are present and have voted."""
+    deputy = roles.deputy_of(user)
+    if deputy is None:
+        return Ballot.objects.none()
+    voted = BallotParticipation.objects.filter(ballot=OuterRef("pk"), deputy=deputy)
+    present = Elector.objects.filter(ballot=OuterRef("pk"), deputy=deputy, present=True)
+    return (
+        Ballot.objects.filter(status=BallotStatus.OPEN, electors__deputy=deputy)
+        .select_related("congress", "call")
+        .annotate(has_voted=Exists(voted), is_present=Exists(present))
+        .order_by("-opened_at", "pk")
+    )
+
+
+def ballot_for_voting(ballot_id):
+    return Ballot.objects.select_related("congress", "call").prefetch_related("candidates__project__responsible_unit").get(pk=ballot_id)
+
+
+def has_voted(user, ballot):
+    deputy = roles.deputy_of(user)
+    return deputy is not None and BallotParticipation.objects.filter(ballot=ballot, deputy=deputy).exists()
+
+
+def result_sheet(ballot):
+    """The per-candidate lines of the result sheet, best first."""
+    return (
+        CandidateResult.objects.filter(ballot=ballot)
+        .select_related("candidate__project__responsible_unit")
+        .order_by("rank", "candidate__order")
+    )
+
+
+def published_results():
+    return ballot_overview(None).filter(status=BallotStatus.PUBLISHED)
+
+
+def roll_call(ballot):
+    """Who is on the roll, present, and has voted (never how): staff's attendance sheet."""
+    voted = BallotParticipation.objects.filter(ballot=ballot, deputy=OuterRef("deputy"))
+    return (
+        Elector.objects.filter(ballot=ballot)
+        .select_related("deputy", "mandate__electoral_unit", "mandate__delegation")
+        .annotate(has_voted=Exists(voted))
+        .order_by("deputy__name", "pk")
+    )
+
+
+@dataclass
+class ReceiptCheck:
+    found: bool
+    ballot_title: str = ""
+    counted: bool = False
+    valid: bool = False
+
+
+def check_receipt(code):
+    """Whether the ballot with this receipt is stored (and counted once tallied).
+    It does not say how the ballot was marked: a receipt that showed the choices
+    would let a deputy prove their vote to whoever pressures them."""
+    from .services import receipt_hash
+
+    row = BallotContent.objects.filter(receipt_hash=receipt_hash(code)).select_related("ballot").first()
+    if row is None:
+        return ReceiptCheck(found=False)
+    counted = row.ballot.status in (BallotStatus.TALLIED, BallotStatus.PUBLISHED)
+    return ReceiptCheck(found=True, ballot_title=row.ballot.title, counted=counted, valid=row.is_valid)
+
+
+# --------------------------------------------------------------------------- collection
+def proposals_for_staff(call=None):
+    qs = Proposal.objects.select_related("call__congress", "deputy", "department", "project")
+    return qs.filter(call=call) if call is not None else qs
+
+
+def open_calls(today=None):
+    today = today or timezone.localdate()
+    return ProjectCall.objects.filter(opens_on__lte=today, closes_on__gte=today).select_related("congress").order_by("congress__area__code")
+
+
+def projects_visible_to(user):
+    """Staff see every project; a unit its own; everyone the ones chosen by a published ballot."""
+    qs = Project.objects.select_related("congress", "call", "responsible_unit")
+    if permissions.can_manage(user):
+        return qs
+    public = Q(status__in=[ProjectStatus.CHOSEN, ProjectStatus.COMPLETED])
+    unit_id = roles.unit_id_of(user)
+    if unit_id is not None:
+        return qs.filter(public | Q(responsible_unit_id=unit_id))
+    return qs.filter(public)
+
+
+def reserve_pool(congress=None):
+    qs = Project.objects.filter(status=ProjectStatus.RESERVE).select_related("congress", "call")
+    return qs.filter(congress=congress) if congress is not None else qs
+
+
+# --------------------------------------------------------------------------- implementation
+@dataclass
+class ReportDue:
+    project: Project
+    due_on: datetime.date
+    overdue: bool
+
+
+def progress_reports_due(*, today=None):
+    """Chosen projects whose next progress report is due within the reminder lead
+    time or overdue: (project, due date, overdue). For the notifications work to
+    remind the responsible unit; the cycle comes from the congress's policy."""
+    today = today or timezone.localdate()
+    last_report = ProgressReport.objects.filter(project=OuterRef("pk")).order_by("-reported_on").values("reported_on")[:1]
+    projects = (
+        Project.objects.filter(status=ProjectStatus.CHOSEN)
+        .select_related("congress", "responsible_unit")
+        .annotate(last_reported_on=Subquery(last_report))
+        .annotate(chosen_at=Subquery(
+            CandidateResult.objects.filter(candidate__project=OuterRef("pk"), outcome=CandidateResult.Outcome.CHOSEN)
+            .order_by("-ballot__published_at").values("ballot__published_at")[:1]
+        ))
+        .order_by("pk")
+    )
+    policies = {}
+    due = []
+    for project in projects:
+        policy = policies.get(project.congress_id) or policies.setdefault(project.congress_id, VotingPolicy.for_congress(project.congress_id))
+        start = project.last_reported_on or (timezone.localtime(project.chosen_at).date() if project.chosen_at else None)
+        if start is None:
+            continue
+        due_on = start + datetime.timedelta(days=policy.report_interval_days)
+        if due_on - datetime.timedelta(days=policy.report_reminder_days) <= today:
+            due.append(ReportDue(project=project, due_on=due_on, overdue=due_on < today))
+    return due
+
+
+def project_detail(project_id):
+    return (
+        Project.objects.select_related("congress", "call", "responsible_unit")
+        .prefetch_related("milestones", "progress_reports__photos", "inspections__deputies")
+        .get(pk=project_id)
+    )
+
+
+# --------------------------------------------------------------------------- rating
+def rating_results(call):
+    """Per chosen project of the call: how many deputies rated it satisfied, mostly, not."""
+    return (
+        Project.objects.filter(call=call, status__in=[ProjectStatus.CHOSEN, ProjectStatus.COMPLETED])
+        .select_related("responsible_unit")
+        .annotate(
+            satisfied=Count("ratings", filter=Q(ratings__rating=Satisfaction.SATISFIED)),
+            mostly=Count("ratings", filter=Q(ratings__rating=Satisfaction.MOSTLY)),
+            not_satisfied=Count("ratings", filter=Q(ratings__rating=Satisfaction.NOT)),
+            rated=Count("ratings"),
+        )
+        .annotate(satisfied_or_mostly=F("satisfied") + F("mostly"))
+        .order_by("pk")
+    )
+
+
+def my_rating(user, project):
+    deputy = roles.deputy_of(user)
+    if deputy is None:
+        return None
+    return ProjectRating.objects.filter(project=project, deputy=deputy).first()
