@@ -154,7 +154,260 @@ class ActivitySource(DutySource):
         return [(a.date, f"{a.get_kind_display()} · {a.title}") for a in rows]
 
 
-SOURCES = [PlenarySource(), TrainingSource(), ActivitySource()]
+class SuggestionSource(DutySource):
+    """Suggestions led and co-signed (confirmed), with their outcomes. A deputy
+    who both led a suggestion and appears among its co-signers counts it once:
+    co-signatures on suggestions the deputy leads are left out, so
+    ``suggestions_total`` = led + co-signed on others' suggestions, each
+    suggestion once. Withdrawn suggestions do not count."""
+
+    key = "suggestions"
+    label = _("代表建议")
+    base_metrics = (
+        ("suggestions_total", _("提出建议(件,领衔与附议合计)")),
+        ("suggestions_led", _("领衔提出建议(件)")),
+        ("suggestions_cosigned", _("附议建议(件)")),
+        ("suggestions_registered", _("立案建议(件)")),
+        ("suggestions_replied", _("已答复建议(件)")),
+    )
+
+    def is_available(self):
+        return _model("suggestions.Suggestion") is not None and _model("suggestions.CoSignature") is not None
+
+    @property
+    def metrics(self):
+        return self.base_metrics + tuple(
+            (f"suggestions_result_{code}", _("办理结果为%(code)s类(%(name)s)的建议(件)") % {"code": code, "name": name})
+            for code, name in self._categories()
+        )
+
+    def _categories(self):
+        Category = _model("suggestions.ResultCategory")
+        if Category is None:
+            return []
+        try:
+            return list(Category.objects.filter(is_active=True).order_by("sort_order", "code").values_list("code", "name"))
+        except Exception:  # table not migrated yet (a fresh checkout before migrate)
+            return []
+
+    def _figures(self, categories):
+        """The Count annotations per suggestion, relative to the suggestion path ``prefix``."""
+        from django.db.models import Exists, OuterRef
+
+        Reply = _model("suggestions.Reply")
+
+        def build(prefix):
+            pk = "suggestion_id" if prefix else "pk"
+            registered = Q(**{f"{prefix}registered_at__isnull": False})
+            replied = Exists(Reply.objects.filter(suggestion=OuterRef(pk), is_current=True))
+            figures = {
+                "registered": Count("pk", filter=registered),
+                "replied": Count("pk", filter=replied),
+            }
+            for code, _name in categories:
+                figures[f"result_{code}"] = Count(
+                    "pk",
+                    filter=Exists(
+                        Reply.objects.filter(suggestion=OuterRef(pk), is_current=True, result_category__code=code)
+                    ),
+                )
+            return figures
+
+        return build
+
+    def collect(self, *, year, deputy_ids):
+        from django.db.models import F
+
+        Suggestion = _model("suggestions.Suggestion")
+        CoSignature = _model("suggestions.CoSignature")
+        withdrawn = "withdrawn"
+        categories = self._categories()
+        build = self._figures(categories)
+        led = (
+            _restrict(Suggestion.objects.filter(year=year).exclude(status=withdrawn), "lead_deputy_id", deputy_ids)
+            .values("lead_deputy_id")
+            .annotate(n=Count("pk"), **build(""))
+            .order_by()
+        )
+        cosigned = (
+            _restrict(
+                CoSignature.objects.filter(state="confirmed", suggestion__year=year)
+                .exclude(suggestion__status=withdrawn)
+                .exclude(suggestion__lead_deputy_id=F("deputy_id")),
+                "deputy_id",
+                deputy_ids,
+            )
+            .values("deputy_id")
+            .annotate(n=Count("pk"), **build("suggestion__"))
+            .order_by()
+        )
+        result = {}
+        keys = ["registered", "replied"] + [f"result_{code}" for code, _name in categories]
+        for rows, deputy_field, count_key in ((led, "lead_deputy_id", "suggestions_led"), (cosigned, "deputy_id", "suggestions_cosigned")):
+            for row in rows:
+                figures = result.setdefault(row[deputy_field], {"suggestions_led": 0, "suggestions_cosigned": 0, "suggestions_total": 0})
+                figures[count_key] = row["n"]
+                figures["suggestions_total"] += row["n"]
+                for key in keys:
+                    figures[f"suggestions_{key}"] = figures.get(f"suggestions_{key}", 0) + row[key]
+        return result
+
+    def details(self, *, year, deputy):
+        Suggestion = _model("suggestions.Suggestion")
+        Reply = _model("suggestions.Reply")
+        rows = (
+            Suggestion.objects.filter(year=year)
+            .exclude(status="withdrawn")
+            .filter(Q(lead_deputy=deputy) | Q(cosignatures__deputy=deputy, cosignatures__state="confirmed"))
+            .distinct()
+            .order_by("submitted_at", "pk")
+        )
+        suggestions = list(rows)
+        results = {}
+        for suggestion_id, code in Reply.objects.filter(suggestion__in=suggestions, is_current=True).values_list(
+            "suggestion_id", "result_category__code"
+        ):
+            results.setdefault(suggestion_id, set()).add(code)
+        lines = []
+        for s in suggestions:
+            role = _("领衔") if s.lead_deputy_id == deputy.pk else _("附议")
+            outcome = "、".join(sorted(results.get(s.pk, ()))) or s.get_status_display()
+            lines.append((timezone.localtime(s.submitted_at).date(), f"[{role}] {s} · {outcome}"))
+        return lines
+
+
+class StationSource(DutySource):
+    """Receptions at liaison stations and the issues raised there (or left for
+    the deputy by message) that were answered, forwarded back or taken up."""
+
+    key = "stations"
+    label = _("联络站活动")
+    metrics = (
+        ("station_receptions", _("进站接待群众(次)")),
+        ("station_people", _("接待群众(人次)")),
+        ("station_activities", _("参加联络站活动(次)")),
+        ("station_issues_handled", _("反映问题已办理(件)")),
+    )
+
+    def is_available(self):
+        return _model("liaison_stations.Visit") is not None and _model("liaison_stations.Issue") is not None
+
+    def collect(self, *, year, deputy_ids):
+        Visit = _model("liaison_stations.Visit")
+        Activity = _model("liaison_stations.Activity")
+        Issue = _model("liaison_stations.Issue")
+        from liaison_stations.models import RESOLVED_STATUSES
+
+        first, last = m.year_bounds(year)
+        start, end = year_range(year)
+        result = {}
+
+        def add(rows, mapping):
+            for row in rows:
+                figures = result.setdefault(row["deputy_id"], {})
+                for source_key, metric in mapping.items():
+                    figures[metric] = figures.get(metric, 0) + (row[source_key] or 0)
+
+        visits = (
+            _restrict(Visit.deputies.through.objects.filter(visit__received_on__gte=first, visit__received_on__lte=last), "deputy_id", deputy_ids)
+            .values("deputy_id")
+            .annotate(n=Count("visit_id"), people=Sum("visit__people_count"))
+            .order_by()
+        )
+        add(visits, {"n": "station_receptions", "people": "station_people"})
+        activities = (
+            _restrict(Activity.deputies.through.objects.filter(activity__starts_at__gte=start, activity__starts_at__lt=end), "deputy_id", deputy_ids)
+            .values("deputy_id")
+            .annotate(n=Count("activity_id"))
+            .order_by()
+        )
+        add(activities, {"n": "station_activities"})
+        # Issues raised at the deputy's receptions, and messages left for the deputy
+        # (a message has no visit, so the two never count the same issue twice).
+        at_visits = (
+            _restrict(
+                Visit.deputies.through.objects.filter(
+                    visit__received_on__gte=first, visit__received_on__lte=last, visit__issues__status__in=RESOLVED_STATUSES
+                ),
+                "deputy_id",
+                deputy_ids,
+            )
+            .values("deputy_id")
+            .annotate(n=Count("visit__issues", distinct=True))
+            .order_by()
+        )
+        add(at_visits, {"n": "station_issues_handled"})
+        messages = (
+            _restrict(
+                Issue.objects.filter(visit__isnull=True, created_at__gte=start, created_at__lt=end, status__in=RESOLVED_STATUSES),
+                "addressed_to_id",
+                deputy_ids,
+            )
+            .filter(addressed_to__isnull=False)
+            .values("addressed_to_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        add(({"deputy_id": r["addressed_to_id"], "n": r["n"]} for r in messages), {"n": "station_issues_handled"})
+        return result
+
+    def details(self, *, year, deputy):
+        Visit = _model("liaison_stations.Visit")
+        first, last = m.year_bounds(year)
+        rows = (
+            Visit.objects.filter(deputies=deputy, received_on__gte=first, received_on__lte=last)
+            .select_related("station")
+            .order_by("received_on", "pk")
+        )
+        return [
+            (v.received_on, _("%(station)s接待群众%(n)s人次") % {"station": v.station, "n": v.people_count}) for v in rows
+        ]
+
+
+class BallotSource(DutySource):
+    """Livelihood-project ballots the deputy took part in: only the fact, which
+    the voting app keeps apart from any ballot's content."""
+
+    key = "ballots"
+    label = _("民生实事项目票决")
+    metrics = (
+        ("ballots_taken_part", _("参加民生实事项目票决(次)")),
+        ("project_proposals", _("提出民生实事项目建议(件)")),
+    )
+
+    def is_available(self):
+        return _model("voting.BallotParticipation") is not None
+
+    def collect(self, *, year, deputy_ids):
+        Participation = _model("voting.BallotParticipation")
+        Proposal = _model("voting.Proposal")
+        result = {}
+        rows = (
+            _restrict(Participation.objects.filter(ballot__call__year=year), "deputy_id", deputy_ids)
+            .values("deputy_id")
+            .annotate(n=Count("ballot_id", distinct=True))
+            .order_by()
+        )
+        for row in rows:
+            result.setdefault(row["deputy_id"], {})["ballots_taken_part"] = row["n"]
+        if Proposal is not None:
+            rows = (
+                _restrict(Proposal.objects.filter(call__year=year, deputy__isnull=False), "deputy_id", deputy_ids)
+                .values("deputy_id")
+                .annotate(n=Count("pk"))
+                .order_by()
+            )
+            for row in rows:
+                result.setdefault(row["deputy_id"], {})["project_proposals"] = row["n"]
+        return result
+
+    def details(self, *, year, deputy):
+        Participation = _model("voting.BallotParticipation")
+        rows = Participation.objects.filter(deputy=deputy, ballot__call__year=year).select_related("ballot").order_by("ballot_id")
+        return [(None, str(p.ballot)) for p in rows]
+
+
+SOURCES = [PlenarySource(), SuggestionSource(), StationSource(), TrainingSource(), BallotSource(), ActivitySource()]
 
 
 def available_sources():
