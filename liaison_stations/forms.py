@@ -56,7 +56,10 @@ class PublicMessageForm(forms.Form):
             payload = signing.loads(self.cleaned_data["started"], salt=FORM_TOKEN_SALT, max_age=FORM_TOKEN_MAX_AGE)
         except signing.BadSignature:
             raise forms.ValidationError(_("页面已过期,请刷新后重新填写。"), code="expired") from None
-        if time.time() - payload.get("t", 0) < self.policy.message_min_fill_seconds:
+        elapsed = time.time() - payload.get("t", 0)
+        if elapsed > FORM_TOKEN_MAX_AGE:
+            raise forms.ValidationError(_("页面已过期,请刷新后重新填写。"), code="expired")
+        if elapsed < self.policy.message_min_fill_seconds:
             raise forms.ValidationError(_("提交过快,请稍后再提交。"), code="too_fast")
         return payload["t"]
 
