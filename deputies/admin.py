@@ -1,10 +1,207 @@
+"""Admin of the deputies app (committee staff only: the admin is the one place
+where ID numbers and phones are shown in full). Import and export of the
+deputies sheet go through django-import-export with DeputyMandateResource,
+whose import is the same bulk service as ``manage.py import_deputies``."""
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import XLSX
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import HandlingUnit
+from .models import (
+    AdministrativeArea,
+    Congress,
+    Delegation,
+    Deputy,
+    DeputyGroup,
+    DeputyGroupMembership,
+    ElectoralUnit,
+    HandlingUnit,
+    Mandate,
+    Session,
+    Term,
+    UnitContact,
+)
+from .resources import DeputyMandateResource
+
+
+class DeputySheetMixin(ImportExportModelAdmin):
+    """xlsx import/export of the deputies sheet; the export is masked for
+    anyone who is not committee staff (see resources.sees_personal_data)."""
+
+    resource_classes = [DeputyMandateResource]
+    formats = [XLSX]
+
+    def get_resource_kwargs(self, request, **kwargs):
+        return {"actor": request.user}
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        return {"actor": request.user}
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        return {"actor": request.user}
+
+
+@admin.register(AdministrativeArea)
+class AdministrativeAreaAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "kind", "parent")
+    list_filter = ("kind",)
+    search_fields = ("code", "name")
+    autocomplete_fields = ("parent",)
+    readonly_fields = ("path",)
+
+
+class TermInline(admin.TabularInline):
+    model = Term
+    extra = 0
+    fields = ("number", "start_date", "end_date")
+
+
+@admin.register(Congress)
+class CongressAdmin(admin.ModelAdmin):
+    list_display = ("name", "level", "area")
+    list_filter = ("level",)
+    search_fields = ("name", "area__name", "area__code")
+    autocomplete_fields = ("area",)
+    list_select_related = ("area",)
+    inlines = [TermInline]
+
+
+class SessionInline(admin.TabularInline):
+    model = Session
+    extra = 0
+    fields = ("number", "year", "start_date", "end_date", "handling_period_end")
+
+
+class DelegationInline(admin.TabularInline):
+    model = Delegation
+    extra = 0
+    fields = ("name", "area")
+    autocomplete_fields = ("area",)
+
+
+@admin.register(Term)
+class TermAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "number", "start_date", "end_date")
+    list_filter = ("congress__level", "number")
+    search_fields = ("congress__name", "congress__area__code")
+    autocomplete_fields = ("congress",)
+    list_select_related = ("congress",)
+    inlines = [SessionInline, DelegationInline]
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "year", "start_date", "end_date", "handling_period_end")
+    list_filter = ("year", "term__congress__level")
+    search_fields = ("term__congress__name",)
+    autocomplete_fields = ("term",)
+    list_select_related = ("term__congress",)
+
+
+@admin.register(ElectoralUnit)
+class ElectoralUnitAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "congress", "electing_congress", "area")
+    list_filter = ("kind", "congress__level")
+    search_fields = ("name", "congress__name")
+    autocomplete_fields = ("congress", "electing_congress", "area")
+    list_select_related = ("congress", "electing_congress", "area")
+
+
+@admin.register(Delegation)
+class DelegationAdmin(admin.ModelAdmin):
+    list_display = ("name", "term", "area")
+    list_filter = ("term__congress__level",)
+    search_fields = ("name", "term__congress__name")
+    autocomplete_fields = ("term", "area")
+    list_select_related = ("term__congress", "area")
+
+
+class MandateInline(admin.StackedInline):
+    model = Mandate
+    extra = 0
+    fields = (("congress", "term"), ("electoral_unit", "delegation"), ("card_number", "status", "first_term"),
+              ("start_date", "end_date"), "level")
+    readonly_fields = ("level",)
+    autocomplete_fields = ("congress", "term", "electoral_unit", "delegation")
+
+
+class GroupMembershipInline(admin.TabularInline):
+    model = DeputyGroupMembership
+    extra = 0
+    fields = ("group", "joined_on")
+    autocomplete_fields = ("group",)
+    verbose_name = _("所在代表小组")
+    verbose_name_plural = _("所在代表小组")
+
+
+@admin.register(Deputy)
+class DeputyAdmin(DeputySheetMixin, SimpleHistoryAdmin):
+    list_display = ("name", "gender", "ethnicity", "party", "occupation", "work_unit", "title", "phone")
+    list_filter = ("mandates__level", "mandates__status", "gender", "party", "occupation")
+    search_fields = ("name", "=id_number", "=phone", "work_unit")
+    autocomplete_fields = ("user",)
+    readonly_fields = ("created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": (("name", "gender", "ethnicity"), ("birth_date", "party", "occupation"), ("work_unit", "title"), "photo")}),
+        (_("个人信息（仅工作人员可见）"), {"fields": (("id_number", "phone"),)}),
+        (_("账号"), {"fields": ("user", ("created_at", "updated_at"))}),
+    )
+    inlines = [MandateInline, GroupMembershipInline]
+
+    def get_data_for_export(self, request, queryset, **kwargs):
+        # The sheet has a row per mandate: export the mandates of the deputies listed.
+        return super().get_data_for_export(request, Mandate.objects.filter(deputy__in=queryset.values("pk")), **kwargs)
+
+
+@admin.register(Mandate)
+class MandateAdmin(DeputySheetMixin, SimpleHistoryAdmin):
+    list_display = ("deputy", "level", "congress", "term", "delegation", "card_number", "status", "start_date", "end_date")
+    list_filter = ("level", "status", "first_term", "term__number")
+    search_fields = ("deputy__name", "card_number", "congress__name", "delegation__name")
+    autocomplete_fields = ("deputy", "congress", "term", "electoral_unit", "delegation")
+    readonly_fields = ("level",)
+    list_select_related = ("deputy", "congress", "term__congress", "delegation")
+
+
+class MembershipInline(admin.TabularInline):
+    model = DeputyGroupMembership
+    extra = 0
+    fields = ("deputy", "joined_on")
+    autocomplete_fields = ("deputy",)
+
+
+@admin.register(DeputyGroup)
+class DeputyGroupAdmin(admin.ModelAdmin):
+    list_display = ("name", "area", "is_mixed", "leader")
+    list_filter = ("is_mixed", "area__kind")
+    search_fields = ("name", "area__name", "leader__name")
+    autocomplete_fields = ("area", "leader")
+    list_select_related = ("area", "leader")
+    inlines = [MembershipInline]
+
+
+class UnitContactInline(admin.TabularInline):
+    model = UnitContact
+    extra = 0
+    fields = ("name", "position", "phone", "email", "user", "receives_notices")
+    autocomplete_fields = ("user",)
 
 
 @admin.register(HandlingUnit)
 class HandlingUnitAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "kind", "parent", "is_active")
+    list_display = ("code", "name", "short_name", "kind", "parent", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("name", "short_name", "code")
+    autocomplete_fields = ("parent", "area")
+    list_select_related = ("parent",)
+    inlines = [UnitContactInline]
+
+
+@admin.register(UnitContact)
+class UnitContactAdmin(admin.ModelAdmin):
+    list_display = ("name", "unit", "position", "phone", "email", "receives_notices")
+    list_filter = ("receives_notices", "unit__kind")
+    search_fields = ("name", "unit__name", "unit__short_name", "email")
+    autocomplete_fields = ("unit", "user")
+    list_select_related = ("unit",)

@@ -1,0 +1,144 @@
+"""Reads of the deputies app, with their joins chosen here."""
+from django.db.models import Exists, OuterRef, Prefetch, Q
+
+from .models import (
+    AdministrativeArea,
+    Congress,
+    Delegation,
+    Deputy,
+    DeputyGroup,
+    ElectoralUnit,
+    HandlingUnit,
+    Mandate,
+    MandateStatus,
+    Term,
+)
+from .permissions import can_see_personal_data
+
+# ---------------------------------------------------------------------------
+# Natural keys used by the xlsx import
+
+
+class ReferenceIndex:
+    """Congresses, terms, electoral units and delegations by natural key,
+    loaded once (a handful of queries whatever the size of the sheet)."""
+
+    def __init__(self):
+        self.congresses = {
+            (code, level): (pk, name)
+            for pk, code, level, name in Congress.objects.values_list("pk", "area__code", "level", "name")
+        }
+        self.terms = {
+            (congress_id, number): (pk, start)
+            for pk, congress_id, number, start in Term.objects.values_list("pk", "congress_id", "number", "start_date")
+        }
+        self.electoral_units = {
+            (congress_id, name): pk for pk, congress_id, name in ElectoralUnit.objects.values_list("pk", "congress_id", "name")
+        }
+        self.delegations = {
+            (term_id, name): pk for pk, term_id, name in Delegation.objects.values_list("pk", "term_id", "name")
+        }
+
+    def congress(self, area_code, level):
+        return self.congresses.get((area_code, level))
+
+    def term(self, congress_id, number):
+        return self.terms.get((congress_id, number))
+
+    def electoral_unit(self, congress_id, name):
+        return self.electoral_units.get((congress_id, name))
+
+    def delegation(self, term_id, name):
+        return self.delegations.get((term_id, name))
+
+
+class QueryReferences:
+    """The same lookups, one query each: django-import-export's row-by-row
+    import uses these (see DeputyMandateResource, fast=False)."""
+
+    def congress(self, area_code, level):
+        return Congress.objects.filter(area__code=area_code, level=level).values_list("pk", "name").first()
+
+    def term(self, congress_id, number):
+        return Term.objects.filter(congress_id=congress_id, number=number).values_list("pk", "start_date").first()
+
+    def electoral_unit(self, congress_id, name):
+        return ElectoralUnit.objects.filter(congress_id=congress_id, name=name).values_list("pk", flat=True).first()
+
+    def delegation(self, term_id, name):
+        return Delegation.objects.filter(term_id=term_id, name=name).values_list("pk", flat=True).first()
+
+
+# ---------------------------------------------------------------------------
+# The public directory
+
+
+def _serving_mandates():
+    return Mandate.objects.filter(status=MandateStatus.SERVING)
+
+
+def directory_mandates_prefetch():
+    return Prefetch(
+        "mandates",
+        queryset=_serving_mandates()
+        .select_related("congress__area", "term", "delegation", "electoral_unit")
+        .order_by("level", "pk"),
+        to_attr="serving_mandates",
+    )
+
+
+def deputy_directory(*, level=None, area=None, delegation=None, group=None, search=None):
+    """Serving deputies, for the public: filters on mandates go through one
+    EXISTS subquery so a person with two mandates appears once."""
+    mandates = _serving_mandates().filter(deputy_id=OuterRef("pk"))
+    if level:
+        mandates = mandates.filter(level=level)
+    if area is not None:
+        mandates = mandates.filter(
+            Q(congress__area__path__startswith=area.path) | Q(electoral_unit__area__path__startswith=area.path)
+        )
+    if delegation is not None:
+        mandates = mandates.filter(delegation=delegation)
+    queryset = Deputy.objects.filter(Exists(mandates))
+    if group is not None:
+        queryset = queryset.filter(group_memberships__group=group)
+    if search:
+        queryset = queryset.filter(name__contains=search.strip())
+    return queryset.only("pk", "name", "gender").prefetch_related(
+        directory_mandates_prefetch(),
+        Prefetch("groups", queryset=DeputyGroup.objects.only("pk", "name")),
+    ).order_by("name", "pk")
+
+
+# ---------------------------------------------------------------------------
+# Staff lists
+
+
+def deputies_for(user):
+    """Deputies with their mandates; staff only (callers check the permission)."""
+    if not can_see_personal_data(user):
+        return Deputy.objects.none()
+    return Deputy.objects.prefetch_related(
+        Prefetch("mandates", queryset=Mandate.objects.select_related("congress", "term", "delegation", "electoral_unit")),
+        Prefetch("groups", queryset=DeputyGroup.objects.only("pk", "name")),
+    ).order_by("name", "pk")
+
+
+def mandates_list():
+    return Mandate.objects.select_related("deputy", "congress__area", "term", "delegation", "electoral_unit").order_by(
+        "deputy__name", "pk"
+    )
+
+
+def groups_list():
+    return DeputyGroup.objects.select_related("area", "leader").prefetch_related(
+        Prefetch("members", queryset=Deputy.objects.only("pk", "name"))
+    ).order_by("name")
+
+
+def handling_units_list():
+    return HandlingUnit.objects.select_related("parent", "area").prefetch_related("contacts").order_by("code")
+
+
+def areas_list():
+    return AdministrativeArea.objects.select_related("parent").order_by("code")
