@@ -26,7 +26,7 @@ class InboxViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return selectors.inbox(user=self.request.user)
 
     @extend_schema(request=MarkReadSerializer, responses=MarkReadResultSerializer)
-    @action(detail=False, methods=["post"], url_path="read")
+    @action(detail=False, methods=["post"], url_path="read-all")
     def mark_read(self, request):
         serializer = MarkReadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -129,6 +129,7 @@ class Kind(models.TextChoices):
     COSIGN_PENDING = "cosign_pending", _("附议邀请待确认")
     RATING_PENDING = "rating_pending", _("答复待测评")
     SUGGESTION_EVENT = "suggestion_event", _("建议办理动态")
+    STATION_ISSUE_EVENT = "station_issue_event", _("联络站转办事项动态")
     PROGRESS_NOTICE = "progress_notice", _("月度进度通报")
     PROGRESS_SUMMARY = "progress_summary", _("月度进度通报汇总")
     RESULTS_NOTICE = "results_notice", _("办理结果通报")
