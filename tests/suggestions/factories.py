@@ -39,6 +39,7 @@ class Actors:
         self.staff = df.staff_user()
         self.deputy_user = df.deputy_user()
         self.deputy = self.deputy_user.deputy
+        self.cosigner_user = df.deputy_user()
         self._unit_users = {}
 
     def unit_user(self, unit):
@@ -75,7 +76,7 @@ def in_status(status, actors=None, *, mode=HandlingMode.LEAD, units=None):
 
     actors = actors or Actors()
     units = units or [df.HandlingUnitFactory(), df.HandlingUnitFactory()]
-    s = submit(actors)
+    s = submit(actors, co_signers=[actors.cosigner_user.deputy])
     if status == Status.SUBMITTED:
         return s, actors, units
     if status == Status.WITHDRAWN:

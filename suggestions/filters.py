@@ -1,0 +1,134 @@
+"""django-filter FilterSets for the suggestion lists (API, pages, export).
+
+Personal fields of deputies (ID number, phone) are never filterable here."""
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from deputies.models import HandlingUnit, Level, Session
+
+from .models import (
+    AWAITING_REPLY,
+    Assignment,
+    AssignmentState,
+    Disclosure,
+    HandlingMode,
+    Reply,
+    ResultCategory,
+    Status,
+    Suggestion,
+    SuggestionCategory,
+)
+
+
+def _keyword(queryset, name, value):
+    value = (value or "").strip()
+    if not value:
+        return queryset
+    q = Q(title__icontains=value) | Q(content__icontains=value) | Q(lead_deputy__name__icontains=value)
+    digits = value.strip("第号")
+    if digits.isdigit():
+        q |= Q(number=int(digits))
+    return queryset.filter(q)
+
+
+class SuggestionFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(label=_("状态"), choices=Status.choices)
+    unit = django_filters.ModelChoiceFilter(label=_("承办单位"), queryset=HandlingUnit.objects.all(), method="filter_unit")
+    category = django_filters.ModelChoiceFilter(label=_("类别"), queryset=SuggestionCategory.objects.all())
+    result_category = django_filters.ModelChoiceFilter(
+        label=_("办理结果"), queryset=ResultCategory.objects.all(), method="filter_result_category"
+    )
+    key_supervision = django_filters.BooleanFilter(label=_("重点督办"), method="filter_key_supervision")
+    overdue = django_filters.BooleanFilter(label=_("已逾期"), method="filter_overdue")
+    year = django_filters.NumberFilter(label=_("年度"))
+    session = django_filters.ModelChoiceFilter(label=_("会议"), queryset=Session.objects.all())
+    deputy_level = django_filters.ChoiceFilter(label=_("代表层级"), choices=Level.choices)
+    during_session = django_filters.BooleanFilter(label=_("大会期间提出"))
+    handling_mode = django_filters.ChoiceFilter(label=_("办理方式"), choices=HandlingMode.choices)
+    disclosure = django_filters.ChoiceFilter(label=_("公开方式"), choices=Disclosure.choices)
+    keyword = django_filters.CharFilter(label=_("关键词"), method="filter_keyword")
+    ordering = django_filters.OrderingFilter(
+        label=_("排序"),
+        fields=(("submitted_at", "submitted_at"), ("reply_due_at", "reply_due_at"), ("number", "number"), ("updated_at", "updated_at")),
+    )
+
+    class Meta:
+        model = Suggestion
+        fields = []
+
+    def filter_unit(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(Exists(Assignment.objects.filter(suggestion=OuterRef("pk"), unit=value, is_active=True)))
+
+    def filter_result_category(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(Exists(Reply.objects.filter(suggestion=OuterRef("pk"), is_current=True, result_category=value)))
+
+    def filter_key_supervision(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(key_supervision__isnull=not value)
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        overdue = Q(status__in=AWAITING_REPLY, reply_due_at__lt=timezone.now())
+        return queryset.filter(overdue if value else ~overdue)
+
+    def filter_keyword(self, queryset, name, value):
+        return _keyword(queryset, name, value)
+
+
+class PublicSuggestionFilter(django_filters.FilterSet):
+    """What the public may filter the published list by."""
+
+    category = django_filters.ModelChoiceFilter(label=_("类别"), queryset=SuggestionCategory.objects.all())
+    year = django_filters.NumberFilter(label=_("年度"))
+    session = django_filters.ModelChoiceFilter(label=_("会议"), queryset=Session.objects.all())
+    deputy_level = django_filters.ChoiceFilter(label=_("代表层级"), choices=Level.choices)
+    result_category = django_filters.ModelChoiceFilter(
+        label=_("办理结果"), queryset=ResultCategory.objects.all(), method="filter_result_category"
+    )
+    keyword = django_filters.CharFilter(label=_("关键词"), method="filter_keyword")
+
+    class Meta:
+        model = Suggestion
+        fields = []
+
+    filter_result_category = SuggestionFilter.filter_result_category
+
+    def filter_keyword(self, queryset, name, value):
+        value = (value or "").strip()
+        if not value:
+            return queryset
+        # The public searches what is published: a summary-only item is not searched by its full text.
+        return queryset.filter(Q(title__icontains=value) | Q(lead_deputy__name__icontains=value) | Q(public_summary__icontains=value))
+
+
+class AssignmentFilter(django_filters.FilterSet):
+    """The unit inbox filters."""
+
+    state = django_filters.MultipleChoiceFilter(label=_("办理状态"), choices=AssignmentState.choices)
+    overdue = django_filters.BooleanFilter(label=_("已逾期"), method="filter_overdue")
+    year = django_filters.NumberFilter(label=_("年度"), field_name="suggestion__year")
+    keyword = django_filters.CharFilter(label=_("关键词"), method="filter_keyword")
+
+    class Meta:
+        model = Assignment
+        fields = ["role"]
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        ids = Assignment.objects.overdue().values("pk")
+        return queryset.filter(pk__in=ids) if value else queryset.exclude(pk__in=ids)
+
+    def filter_keyword(self, queryset, name, value):
+        value = (value or "").strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(suggestion__title__icontains=value) | Q(suggestion__lead_deputy__name__icontains=value))

@@ -1,0 +1,245 @@
+"""Reads for every screen, with their joins chosen here. Usable from DRF, the
+pages and the admin alike: each takes the user (scoping is always
+``visible_to(user)``) and optional filter parameters (a QueryDict or dict)."""
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.http import Http404
+from django.utils import timezone
+
+from congress_portal.accounts import roles
+
+from .filters import AssignmentFilter, PublicSuggestionFilter, SuggestionFilter
+from .models import (
+    AWAITING_REPLY,
+    Assignment,
+    CoOpinion,
+    CoSignature,
+    Decision,
+    Disclosure,
+    FollowUpItem,
+    ReassignmentRequest,
+    Reply,
+    REPLIED_STATUSES,
+    Satisfaction,
+    Status,
+    Suggestion,
+    SuggestionEvent,
+)
+
+
+def _filtered(filterset_class, params, queryset, request=None):
+    if not params:
+        return queryset
+    fs = filterset_class(params, queryset=queryset, request=request)
+    if not fs.is_valid():
+        # Bad parameters narrow nothing silently: they raise like a form would.
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError(fs.errors)
+    return fs.qs
+
+
+def suggestion_list(*, user, params=None):
+    """The list every role gets, scoped to the user, filtered by
+    SuggestionFilter; rows carry lead deputy, category, session, key
+    supervision and ``active_assignments`` with their units."""
+    qs = Suggestion.objects.visible_to(user).with_list_joins().with_units()
+    return _filtered(SuggestionFilter, params, qs)
+
+
+def staff_suggestion_list(*, user, params=None):
+    """The staff's filtered list (the export uses the same one)."""
+    if not roles.is_staff_member(user):
+        return Suggestion.objects.none()
+    return suggestion_list(user=user, params=params)
+
+
+def deputy_suggestions(*, user, params=None):
+    """What a deputy led or was asked to co-sign."""
+    if not roles.is_deputy(user):
+        return Suggestion.objects.none()
+    return suggestion_list(user=user, params=params)
+
+
+def unit_inbox(*, user, params=None):
+    """The unit's active assignments, soonest due first, each with its suggestion."""
+    unit_id = roles.unit_id_of(user)
+    if unit_id is None:
+        return Assignment.objects.none()
+    qs = (
+        Assignment.objects.filter(unit_id=unit_id, is_active=True)
+        .select_related("suggestion__category", "suggestion__lead_deputy", "suggestion__key_supervision", "unit")
+        .order_by("reply_due_at", "pk")
+    )
+    return _filtered(AssignmentFilter, params, qs)
+
+
+def public_published_list(*, params=None):
+    """Published suggestions, newest first; no personal fields are selected."""
+    qs = (
+        Suggestion.objects.published()
+        .select_related("category", "lead_deputy", "session__term__congress")
+        .only(
+            "id", "title", "number", "year", "status", "disclosure", "public_summary", "published_at", "submitted_at",
+            "deputy_level", "session", "category__name", "category__code", "lead_deputy__name",
+            "session__number", "session__year", "session__term__number", "session__term__congress__name",
+        )
+        .order_by("-published_at", "-pk")
+    )
+    return _filtered(PublicSuggestionFilter, params, qs)
+
+
+def review_queue(*, user):
+    """Submitted, waiting for staff to register or not (oldest first)."""
+    if not roles.is_staff_member(user):
+        return Suggestion.objects.none()
+    return (
+        Suggestion.objects.filter(status=Status.SUBMITTED)
+        .with_list_joins()
+        .prefetch_related(Prefetch("cosignatures", queryset=CoSignature.objects.select_related("deputy")))
+        .order_by("submitted_at", "pk")
+    )
+
+
+def assignment_queue(*, user):
+    """Registered, waiting to be assigned."""
+    if not roles.is_staff_member(user):
+        return Suggestion.objects.none()
+    return Suggestion.objects.filter(status=Status.REGISTERED).with_list_joins().order_by("registered_at", "pk")
+
+
+def reassignment_requests(*, user):
+    """Pending re-assignment requests for staff to decide."""
+    if not roles.is_staff_member(user):
+        return ReassignmentRequest.objects.none()
+    return (
+        ReassignmentRequest.objects.filter(decision=Decision.PENDING)
+        .select_related("assignment__unit", "assignment__suggestion", "suggested_unit", "requested_by")
+        .order_by("requested_at")
+    )
+
+
+def overdue_list(*, user, params=None):
+    """Open items past their reply deadline, most overdue first."""
+    return suggestion_list(user=user, params=params).overdue().order_by("reply_due_at", "pk")
+
+
+def key_supervision_list(*, user, params=None):
+    return suggestion_list(user=user, params=params).filter(key_supervision__isnull=False)
+
+
+def disclosure_queue(*, user):
+    """Replied items on which staff have not decided publication yet."""
+    if not roles.is_staff_member(user):
+        return Suggestion.objects.none()
+    return (
+        Suggestion.objects.filter(status__in=REPLIED_STATUSES, disclosure=Disclosure.UNDECIDED)
+        .with_list_joins()
+        .order_by("replied_at", "pk")
+    )
+
+
+def followup_candidates(*, user, year=None, result_codes=("A", "B")):
+    """Closed items whose current reply is in ``result_codes`` (the promises to
+    check in a follow-up review), optionally of one year."""
+    if not roles.is_staff_member(user):
+        return Suggestion.objects.none()
+    replies = Reply.objects.filter(suggestion=OuterRef("pk"), is_current=True, result_category__code__in=list(result_codes))
+    qs = Suggestion.objects.filter(status=Status.CLOSED).filter(Exists(replies)).with_list_joins()
+    if year:
+        qs = qs.filter(year=year)
+    return qs.order_by("number", "pk")
+
+
+def followup_items(*, user):
+    """Second replies a unit owes (unit) or all open items (staff)."""
+    qs = FollowUpItem.objects.select_related("round", "suggestion", "assignment__unit").order_by("round__due_date", "pk")
+    if roles.is_staff_member(user):
+        return qs
+    unit_id = roles.unit_id_of(user)
+    if unit_id is None:
+        return qs.none()
+    return qs.filter(assignment__unit_id=unit_id, assignment__is_active=True)
+
+
+def suggestion_detail(*, user, pk):
+    """One suggestion with everything its page shows; 404 when the user may not see it."""
+    replies = Reply.objects.select_related("assignment__unit", "result_category", "rating").prefetch_related(
+        "attachments",
+        Prefetch("assignment__co_opinions", queryset=CoOpinion.objects.all()),
+    )
+    if not roles.is_staff_member(user) and roles.unit_id_of(user) is None:
+        # Deputies and the public see the current replies only.
+        replies = replies.filter(is_current=True)
+    try:
+        return (
+            Suggestion.objects.visible_to(user)
+            .with_list_joins()
+            .with_units()
+            .prefetch_related(
+                Prefetch("replies", queryset=replies),
+                Prefetch("cosignatures", queryset=CoSignature.objects.select_related("deputy")),
+                "attachments",
+            )
+            .get(pk=pk)
+        )
+    except Suggestion.DoesNotExist:
+        raise Http404 from None
+
+
+def co_opinions(*, suggestion):
+    """Co-handling units' opinions: they travel with the lead unit's reply."""
+    return CoOpinion.objects.filter(assignment__suggestion=suggestion).select_related("assignment__unit").order_by("submitted_at")
+
+
+def timeline(*, user, suggestion):
+    """The events of a suggestion the user may see: everything for staff and
+    the units, the deputy's share for deputies, public events for the public."""
+    qs = SuggestionEvent.objects.filter(suggestion=suggestion).select_related("unit").order_by("at", "pk")
+    if roles.is_staff_member(user) or roles.unit_id_of(user) is not None:
+        return qs.select_related("actor")
+    if roles.is_deputy(user):
+        return qs.filter(visible_to_deputy=True)
+    return qs.filter(is_public=True)
+
+
+def dashboard_figures(*, user, year=None, session=None):
+    """Counts for the staff dashboard: by status, lead/split unit, category and
+    result category, overdue, and the satisfaction rate of rated replies."""
+    base = Suggestion.objects.visible_to(user)
+    if year:
+        base = base.filter(year=year)
+    if session:
+        base = base.filter(session=session)
+    by_status = dict(base.values_list("status").annotate(n=Count("pk")).order_by())
+    by_category = list(base.values("category__name").annotate(n=Count("pk")).order_by("-n", "category__name"))
+    assignments = Assignment.objects.filter(suggestion__in=base.values("pk"), is_active=True)
+    now = timezone.now()
+    by_unit = list(
+        assignments.values("unit_id", "unit__name")
+        .annotate(
+            assigned=Count("pk"),
+            replied=Count("pk", filter=Q(replied_at__isnull=False)),
+            overdue=Count(
+                "pk",
+                filter=Q(role__in=["lead", "split"], reply_due_at__lt=now, suggestion__status__in=AWAITING_REPLY, replied_at__isnull=True),
+            ),
+        )
+        .order_by("unit__name")
+    )
+    current = Reply.objects.filter(suggestion__in=base.values("pk"), is_current=True)
+    by_result = list(current.values("result_category__code", "result_category__name").annotate(n=Count("pk")).order_by("result_category__code"))
+    rated = current.filter(rating__isnull=False)
+    unhappy = Q(rating__process_rating=Satisfaction.NOT_SATISFIED) | Q(rating__result_rating=Satisfaction.NOT_SATISFIED)
+    totals = rated.aggregate(rated=Count("pk"), satisfied=Count("pk", filter=~unhappy))
+    return {
+        "total": sum(by_status.values()),
+        "by_status": [{"status": s, "label": str(Status(s).label), "count": by_status.get(s, 0)} for s in Status.values],
+        "by_category": [{"category": r["category__name"], "count": r["n"]} for r in by_category],
+        "by_unit": by_unit,
+        "by_result_category": [{"code": r["result_category__code"], "name": r["result_category__name"], "count": r["n"]} for r in by_result],
+        "overdue": base.overdue().count(),
+        "key_supervision": base.filter(key_supervision__isnull=False).count(),
+        "rated_replies": totals["rated"],
+        "satisfied_replies": totals["satisfied"],
+        "satisfaction_rate": round(totals["satisfied"] / totals["rated"], 4) if totals["rated"] else None,
+    }
