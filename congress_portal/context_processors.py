@@ -18,10 +18,16 @@ DEPUTY_NAV = [
     ("suggestions:my_list", _("我的建议")),
     ("suggestions:create", _("提出建议")),
     ("suggestions:invitations", _("附议邀请")),
+    ("notifications:inbox", _("消息")),
 ]
 UNIT_NAV = [
     ("suggestions:unit_inbox", _("待办建议")),
     ("suggestions:unit_figures", _("本单位统计")),
+    ("notifications:inbox", _("消息")),
+]
+KEEPER_NAV = [
+    ("landing", _("我的工作台")),
+    ("notifications:inbox", _("消息")),
 ]
 STAFF_NAV = [
     ("suggestions:staff_dashboard", _("工作台")),
@@ -29,6 +35,7 @@ STAFF_NAV = [
     ("suggestions:staff_assign_queue", _("交办")),
     ("suggestions:staff_overdue", _("超期与督办")),
     ("suggestions:staff_disclosure", _("公开审定")),
+    ("notifications:inbox", _("消息")),
     ("admin:index", _("管理后台")),
 ]
 
@@ -41,6 +48,8 @@ def nav_for(user):
         own = UNIT_NAV
     elif roles.is_deputy(user):
         own = DEPUTY_NAV
+    elif roles.is_station_keeper(user):
+        own = KEEPER_NAV
     else:
         own = []
     items = []

@@ -1,0 +1,236 @@
+"""Forms of the suggestion pages. They only check what a person typed; every
+rule about the suggestion itself is checked by suggestions.services, whose
+errors the views put back beside the fields."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from congress_portal.forms import AttachmentsField, PortalForm
+from deputies.models import Deputy, HandlingUnit, MandateStatus, Session
+
+from .models import (
+    AssignmentState,
+    ContactMethod,
+    ContactStage,
+    Disclosure,
+    HandlingMode,
+    ResultCategory,
+    Satisfaction,
+    Status,
+    SuggestionCategory,
+)
+
+TEXTAREA = {"rows": 8}
+
+
+def active_units():
+    return HandlingUnit.objects.filter(is_active=True).order_by("code")
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, unit):
+        return unit.name
+
+
+class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, unit):
+        return unit.name
+
+
+class CoSignerField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, deputy):
+        work = f"（{deputy.work_unit}）" if deputy.work_unit else ""
+        return f"{deputy.name}{work}"
+
+
+# ---------------------------------------------------------------- deputies
+
+
+class SuggestionForm(PortalForm):
+    title = forms.CharField(label=_("标题"), max_length=200, help_text=_("简明概括建议的主题，如：关于加快农村养老服务设施建设的建议"))
+    content = forms.CharField(label=_("建议内容"), widget=forms.Textarea(attrs={"rows": 14}), help_text=_("写明问题、原因分析和具体建议。"))
+    category = forms.ModelChoiceField(label=_("类别"), queryset=SuggestionCategory.objects.none(), empty_label=_("请选择类别"))
+    during_session = forms.BooleanField(label=_("大会期间提出"), required=False)
+    session = forms.ModelChoiceField(
+        label=_("会议"), queryset=Session.objects.none(), required=False, empty_label=_("闭会期间（不选）"),
+        help_text=_("大会期间提出的建议须选择会议。"),
+    )
+    disclosure_consent = forms.BooleanField(label=_("同意公开本建议及答复"), required=False, initial=True)
+    co_signers = CoSignerField(
+        label=_("邀请附议代表"), queryset=Deputy.objects.none(), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("可多选（电脑上按住 Ctrl 键）。被邀请的代表确认后成为附议代表。"),
+    )
+    attachments = AttachmentsField(label=_("附件"))
+
+    def __init__(self, *args, lead_deputy, **kwargs):
+        super().__init__(*args, **kwargs)
+        terms = lead_deputy.mandates.filter(status=MandateStatus.SERVING).values("term_id")
+        self.fields["category"].queryset = SuggestionCategory.objects.filter(is_active=True)
+        self.fields["session"].queryset = Session.objects.filter(term_id__in=terms).select_related("term__congress")
+        self.fields["co_signers"].queryset = (
+            Deputy.objects.filter(mandates__term_id__in=terms, mandates__status=MandateStatus.SERVING)
+            .exclude(pk=lead_deputy.pk)
+            .distinct()
+            .order_by("name", "pk")
+            .only("name", "work_unit")
+        )
+
+
+class RatingForm(PortalForm):
+    process_rating = forms.ChoiceField(label=_("办理过程评价"), choices=Satisfaction.choices, widget=forms.RadioSelect)
+    result_rating = forms.ChoiceField(label=_("办理结果评价"), choices=Satisfaction.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 4}), help_text=_("不满意时请说明意见。"))
+
+
+class SecondRatingForm(PortalForm):
+    rating = forms.ChoiceField(label=_("对二次答复的评价"), choices=Satisfaction.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+# ---------------------------------------------------------------- handling units
+
+
+class ReassignmentForm(PortalForm):
+    reason = forms.CharField(label=_("申请调整理由"), widget=forms.Textarea(attrs={"rows": 4}))
+    suggested_unit = UnitChoiceField(label=_("建议改由单位"), queryset=HandlingUnit.objects.none(), required=False, empty_label=_("（不指定）"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["suggested_unit"].queryset = active_units()
+
+
+class CoOpinionForm(PortalForm):
+    content = forms.CharField(label=_("协办意见"), widget=forms.Textarea(attrs=TEXTAREA))
+
+
+class ContactForm(PortalForm):
+    stage = forms.ChoiceField(label=_("阶段"), choices=ContactStage.choices)
+    method = forms.ChoiceField(label=_("方式"), choices=ContactMethod.choices)
+    contacted_at = forms.DateTimeField(
+        label=_("联系时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+    )
+    note = forms.CharField(label=_("情况记录"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ReplyForm(PortalForm):
+    letter = forms.CharField(label=_("答复内容"), widget=forms.Textarea(attrs={"rows": 14}))
+    result_category = forms.ModelChoiceField(label=_("办理结果类别"), queryset=ResultCategory.objects.none(), empty_label=_("请选择"))
+    signed_off_by = forms.CharField(label=_("签发领导"), max_length=64)
+    attachments = AttachmentsField(label=_("答复函及附件"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["result_category"].queryset = ResultCategory.objects.filter(is_active=True)
+
+
+class SecondReplyForm(PortalForm):
+    content = forms.CharField(label=_("二次答复"), widget=forms.Textarea(attrs=TEXTAREA), help_text=_("写明答复以来实际办成了什么。"))
+    result_category = forms.ModelChoiceField(label=_("办理结果类别"), queryset=ResultCategory.objects.none(), required=False, empty_label=_("（不变）"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["result_category"].queryset = ResultCategory.objects.filter(is_active=True)
+
+
+class InboxFilterForm(PortalForm):
+    q = forms.CharField(label=_("关键词"), required=False, max_length=50)
+    state = forms.ChoiceField(label=_("办理状态"), required=False, choices=[("", _("全部")), *AssignmentState.choices])
+    overdue = forms.BooleanField(label=_("只看超期"), required=False)
+
+
+# ---------------------------------------------------------------- staff
+
+
+class RegisterForm(PortalForm):
+    note = forms.CharField(label=_("审核意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RejectForm(PortalForm):
+    reason = forms.CharField(label=_("不予立案理由"), widget=forms.Textarea(attrs={"rows": 3}), help_text=_("如：属于个人诉求、应作为议案提出、属于申诉控告等。"))
+    forward_as_letter = forms.BooleanField(label=_("转为来信处理"), required=False)
+
+
+class AssignForm(PortalForm):
+    mode = forms.ChoiceField(label=_("办理方式"), choices=HandlingMode.choices, initial=HandlingMode.LEAD, widget=forms.RadioSelect)
+    lead_unit = UnitChoiceField(label=_("主办单位"), queryset=HandlingUnit.objects.none(), required=False, empty_label=_("请选择"))
+    co_units = UnitMultipleChoiceField(label=_("协办单位"), queryset=HandlingUnit.objects.none(), required=False, widget=forms.SelectMultiple(attrs={"size": 6}))
+    split_units = UnitMultipleChoiceField(
+        label=_("分办单位"), queryset=HandlingUnit.objects.none(), required=False, widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("分办时选择两个以上单位，各自答复。"),
+    )
+    note = forms.CharField(label=_("交办说明"), required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("lead_unit", "co_units", "split_units"):
+            self.fields[name].queryset = active_units()
+
+
+class KeySupervisionForm(PortalForm):
+    supervising_leader = forms.CharField(label=_("牵头督办领导"), max_length=64)
+    supervising_committee = forms.CharField(label=_("对口督办专门委员会"), max_length=64, required=False)
+    government_leader = forms.CharField(label=_("领办领导"), max_length=64, required=False)
+    note = forms.CharField(label=_("督办要求"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExtendForm(PortalForm):
+    new_due_date = forms.DateField(label=_("新的答复期限"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    reason = forms.CharField(label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReassignmentDecisionForm(PortalForm):
+    request_id = forms.IntegerField(widget=forms.HiddenInput)
+    approve = forms.TypedChoiceField(
+        label=_("审批结果"), choices=[("1", _("同意调整")), ("0", _("不同意调整"))], coerce=lambda v: v == "1", widget=forms.RadioSelect
+    )
+    new_unit = UnitChoiceField(label=_("改由单位"), queryset=HandlingUnit.objects.none(), required=False, empty_label=_("请选择"))
+    note = forms.CharField(label=_("审批意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_unit"].queryset = active_units()
+
+
+class DisclosureForm(PortalForm):
+    mode = forms.ChoiceField(
+        label=_("公开方式"), widget=forms.RadioSelect,
+        choices=[(Disclosure.FULL, Disclosure.FULL.label), (Disclosure.SUMMARY, Disclosure.SUMMARY.label), (Disclosure.NONE, Disclosure.NONE.label)],
+    )
+    summary = forms.CharField(label=_("公开摘要"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("理由"), required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=_("不公开，或代表不同意而仍公开时，须说明理由。"))
+
+
+class CloseForm(PortalForm):
+    note = forms.CharField(label=_("办结说明"), required=False, max_length=200)
+
+
+class StaffFilterForm(PortalForm):
+    q = forms.CharField(label=_("关键词"), required=False, max_length=50)
+    status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部状态")), *Status.choices])
+    unit = UnitChoiceField(label=_("承办单位"), queryset=HandlingUnit.objects.none(), required=False, empty_label=_("全部单位"))
+    category = forms.ModelChoiceField(label=_("类别"), queryset=SuggestionCategory.objects.none(), required=False, empty_label=_("全部类别"))
+    year = forms.IntegerField(label=_("年度"), required=False, min_value=1954, max_value=2100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = active_units()
+        self.fields["category"].queryset = SuggestionCategory.objects.all()
+
+
+# ---------------------------------------------------------------- public
+
+
+class PublicFilterForm(PortalForm):
+    q = forms.CharField(label=_("关键词"), required=False, max_length=50, widget=forms.TextInput(attrs={"type": "search", "placeholder": _("如：养老、教育")}))
+    year = forms.TypedChoiceField(label=_("年度"), required=False, coerce=int, empty_value=None, choices=[])
+    category = forms.ModelChoiceField(label=_("类别"), queryset=SuggestionCategory.objects.none(), required=False, empty_label=_("全部类别"))
+    unit = UnitChoiceField(label=_("承办单位"), queryset=HandlingUnit.objects.none(), required=False, empty_label=_("全部单位"))
+    result_category = forms.ModelChoiceField(label=_("办理结果"), queryset=ResultCategory.objects.none(), required=False, empty_label=_("全部结果"))
+
+    def __init__(self, *args, years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", _("全部年度")), *[(y, str(y)) for y in years]]
+        self.fields["category"].queryset = SuggestionCategory.objects.all()
+        self.fields["unit"].queryset = active_units()
+        self.fields["result_category"].queryset = ResultCategory.objects.all()

@@ -1,0 +1,926 @@
+"""The suggestion pages of every audience: the deputy's self-service, the
+handling unit's workspace, the staff dashboard and queues, and the public
+disclosure pages.
+
+The views are thin: reads go through the QuerySet methods and selectors of
+the suggestions app (``visible_to`` scopes every list), and every write calls
+one function of ``suggestions.services``; the errors it raises are put back
+beside the fields of the form that was sent, with what was typed kept."""
+import functools
+import io
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from congress_portal.accounts import roles
+from deputies.models import HandlingUnit
+
+from . import selectors, services
+from .forms import (
+    AssignForm,
+    CloseForm,
+    CoOpinionForm,
+    ContactForm,
+    DisclosureForm,
+    ExtendForm,
+    InboxFilterForm,
+    KeySupervisionForm,
+    PublicFilterForm,
+    RatingForm,
+    ReassignmentDecisionForm,
+    ReassignmentForm,
+    RegisterForm,
+    RejectForm,
+    ReplyForm,
+    SecondRatingForm,
+    SecondReplyForm,
+    StaffFilterForm,
+    SuggestionForm,
+)
+from .models import (
+    AWAITING_REPLY,
+    REPLIED_STATUSES,
+    Assignment,
+    AssignmentState,
+    CoSignature,
+    CoSignState,
+    ContactLog,
+    Decision,
+    Disclosure,
+    FollowUpItem,
+    HandlingMode,
+    Rating,
+    ReassignmentRequest,
+    Reply,
+    Satisfaction,
+    Status,
+    Suggestion,
+    UnitRole,
+)
+
+PAGE_SIZE = 20
+
+# ---------------------------------------------------------------- helpers
+
+
+def role_required(predicate):
+    """Signed-in users of the role only; another role's page answers 404, the
+    same as a page that does not exist."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not predicate(request.user):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+deputy_required = role_required(roles.is_deputy)
+unit_required = role_required(roles.is_unit_member)
+staff_required = role_required(roles.is_staff_member)
+
+
+def put_errors_on(form, exc):
+    """A service's ValidationError or PermissionDenied, beside the field it
+    names (or above the form)."""
+    if isinstance(exc, PermissionDenied):
+        form.add_error(None, str(exc) or _("您无权办理此事项。"))
+        return
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def run(form, call):
+    """Validate ``form`` and call the service with its cleaned data. True when done."""
+    if not form.is_valid():
+        return False
+    try:
+        call(form.cleaned_data)
+    except (ValidationError, PermissionDenied) as exc:
+        put_errors_on(form, exc)
+        return False
+    return True
+
+
+def page_of(request, queryset, size=PAGE_SIZE):
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+def days_left(due_at, now=None):
+    """Whole days from today (Asia/Shanghai) to the due day; negative when overdue."""
+    if due_at is None:
+        return None
+    today = timezone.localdate(now or timezone.now())
+    return (timezone.localtime(due_at).date() - today).days
+
+
+def deadline(due_at, now=None):
+    """What a deadline badge shows: days left, or days overdue."""
+    if due_at is None:
+        return None
+    now = now or timezone.now()
+    left = days_left(due_at, now)
+    late = due_at < now
+    return {"due_at": due_at, "days_left": left, "is_late": late, "overdue_days": max(-left, 1) if late else 0}
+
+
+def mark_deadlines(rows, due=lambda row: row.reply_due_at, open_=lambda row: True):
+    now = timezone.now()
+    for row in rows:
+        row.deadline = deadline(due(row), now) if open_(row) else None
+    return rows
+
+
+def has_key_supervision(suggestion):
+    try:
+        return suggestion.key_supervision is not None
+    except ObjectDoesNotExist:
+        return False
+
+
+# ---------------------------------------------------------------- deputies: my suggestions
+
+DRAFTS_KEY = "suggestion_drafts"
+DRAFT_FIELDS = ("title", "content", "category", "during_session", "session", "disclosure_consent")
+
+
+def _drafts(request):
+    return request.session.get(DRAFTS_KEY, {})
+
+
+@deputy_required
+def my_list(request):
+    """我的建议: what I led or was asked to co-sign, newest first, with due dates."""
+    deputy = roles.deputy_of(request.user)
+    page = page_of(request, selectors.deputy_suggestions(user=request.user).order_by("-submitted_at", "-pk"))
+    mark_deadlines(page.object_list, open_=lambda s: s.status in AWAITING_REPLY)
+    for s in page.object_list:
+        s.i_lead = deputy is not None and s.lead_deputy_id == deputy.pk
+    drafts = sorted(_drafts(request).items(), key=lambda item: item[1].get("saved_at", ""), reverse=True)
+    return render(request, "suggestions/deputy/list.html", {"page_obj": page, "drafts": drafts})
+
+
+@deputy_required
+def create(request, draft_id=None):
+    """提出建议, or keep it as a draft to finish later."""
+    deputy = roles.deputy_of(request.user)
+    if deputy is None:
+        raise Http404
+    drafts = _drafts(request)
+    if draft_id is not None and draft_id not in drafts:
+        raise Http404
+    if request.method == "POST":
+        form = SuggestionForm(request.POST, request.FILES, lead_deputy=deputy)
+        if "save_draft" in request.POST:
+            return _save_draft(request, draft_id)
+        if run(form, lambda data: _submit(request, deputy, data)):
+            if draft_id is not None:
+                drafts.pop(draft_id, None)
+                request.session.modified = True
+            messages.success(request, _("建议已提交，等待代表工作委员会审核。"))
+            return redirect("suggestions:my_detail", pk=request.submitted.pk)
+    else:
+        initial = {}
+        if draft_id is not None:
+            draft = drafts[draft_id]
+            initial = {name: draft.get(name) for name in DRAFT_FIELDS}
+            initial["co_signers"] = draft.get("co_signers", [])
+        form = SuggestionForm(initial=initial or None, lead_deputy=deputy)
+    return render(request, "suggestions/deputy/form.html", {"form": form, "draft_id": draft_id})
+
+
+def _submit(request, deputy, data):
+    request.submitted = services.submit_suggestion(
+        lead_deputy=deputy,
+        title=data["title"],
+        content=data["content"],
+        category=data["category"],
+        actor=request.user,
+        during_session=data["during_session"],
+        session=data["session"],
+        disclosure_consent=data["disclosure_consent"],
+        co_signers=list(data["co_signers"]),
+        attachments=data["attachments"],
+    )
+
+
+def _save_draft(request, draft_id):
+    """A draft is what was typed, kept in the deputy's own server-side session
+    (attachments are chosen again when submitting)."""
+    post = request.POST
+    draft = {name: post.get(name, "") for name in DRAFT_FIELDS}
+    draft["during_session"] = bool(post.get("during_session"))
+    draft["disclosure_consent"] = bool(post.get("disclosure_consent"))
+    draft["co_signers"] = post.getlist("co_signers")
+    draft["saved_at"] = timezone.now().isoformat()
+    drafts = _drafts(request)
+    draft_id = draft_id or uuid.uuid4().hex[:12]
+    drafts[draft_id] = draft
+    request.session[DRAFTS_KEY] = drafts
+    messages.success(request, _("草稿已保存。附件请在提交时上传。"))
+    return redirect("suggestions:my_list")
+
+
+@deputy_required
+@require_POST
+def delete_draft(request, draft_id):
+    drafts = _drafts(request)
+    if drafts.pop(draft_id, None) is None:
+        raise Http404
+    request.session[DRAFTS_KEY] = drafts
+    messages.success(request, _("草稿已删除。"))
+    return redirect("suggestions:my_list")
+
+
+@deputy_required
+def invitations(request):
+    """附议邀请: confirm or decline."""
+    deputy = roles.deputy_of(request.user)
+    invites = (
+        CoSignature.objects.filter(deputy=deputy, state=CoSignState.INVITED)
+        .select_related("suggestion__lead_deputy", "suggestion__category")
+        .order_by("-invited_at", "-pk")
+    )
+    if request.method == "POST":
+        invite = get_object_or_404(invites, pk=request.POST.get("invitation"))
+        accept = request.POST.get("accept") == "1"
+        try:
+            services.respond_to_cosign(suggestion=invite.suggestion, actor=request.user, accept=accept)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, _("已确认附议。") if accept else _("已谢绝附议。"))
+        return redirect("suggestions:invitations")
+    return render(request, "suggestions/deputy/invitations.html", {"page_obj": page_of(request, invites)})
+
+
+def _detail_context(suggestion):
+    """What every detail page shows, from the prefetches of selectors.suggestion_detail."""
+    replies = sorted(suggestion.replies.all(), key=lambda r: (r.replied_at, r.pk))
+    return {
+        "suggestion": suggestion,
+        "assignments": suggestion.active_assignments,
+        "replies": replies,
+        "current_replies": [r for r in replies if r.is_current],
+        "cosignatures": sorted(suggestion.cosignatures.all(), key=lambda c: c.pk),
+        "attachments": list(suggestion.attachments.all()),
+    }
+
+
+def _deputy_detail_context(request, suggestion, forms=None):
+    deputy = roles.deputy_of(request.user)
+    context = _detail_context(suggestion)
+    context["events"] = selectors.timeline(user=request.user, suggestion=suggestion)
+    context["followup_items"] = list(
+        FollowUpItem.objects.filter(suggestion=suggestion).select_related("assignment__unit", "round", "result_category").order_by("round_id", "pk")
+    )
+    i_lead = suggestion.lead_deputy_id == deputy.pk
+    context["i_lead"] = i_lead
+    context["my_invitation"] = next((c for c in context["cosignatures"] if c.deputy_id == deputy.pk and c.state == CoSignState.INVITED), None)
+    forms = forms or {}
+    to_rate = []
+    if i_lead and suggestion.status == Status.REPLIED:
+        for reply in context["current_replies"]:
+            if not hasattr(reply, "rating") and reply.assignment.is_active and reply.assignment.role != UnitRole.CO:
+                reply.rating_form = forms.get(("rate", reply.pk)) or RatingForm(prefix=f"r{reply.pk}")
+                to_rate.append(reply)
+    context["to_rate"] = to_rate
+    if i_lead and suggestion.status == Status.FOLLOWUP_REPLIED:
+        context["second_rating_form"] = forms.get("rate_second") or SecondRatingForm()
+    context["can_withdraw"] = i_lead and suggestion.status == Status.SUBMITTED
+    context["deadline"] = deadline(suggestion.reply_due_at) if suggestion.status in AWAITING_REPLY else None
+    return context
+
+
+@deputy_required
+def my_detail(request, pk):
+    """One of my suggestions: its timeline, units, replies; rate a reply here."""
+    suggestion = selectors.suggestion_detail(user=request.user, pk=pk)
+    forms = {}
+    if request.method == "POST":
+        action = request.POST.get("action")
+        done = False
+        if action == "rate":
+            reply = get_object_or_404(Reply, pk=request.POST.get("reply"), suggestion=suggestion)
+            form = RatingForm(request.POST, prefix=f"r{reply.pk}")
+            forms[("rate", reply.pk)] = form
+            done = run(form, lambda d: services.rate_reply(reply=reply, actor=request.user, **d))
+            success = _("测评已提交。")
+        elif action == "rate_second":
+            form = forms["rate_second"] = SecondRatingForm(request.POST)
+            done = run(form, lambda d: services.rate_second_reply(suggestion=suggestion, actor=request.user, **d))
+            success = _("回头看测评已提交。")
+        elif action in ("confirm", "decline", "withdraw"):
+            try:
+                if action == "withdraw":
+                    services.withdraw_suggestion(suggestion=suggestion, actor=request.user)
+                else:
+                    services.respond_to_cosign(suggestion=suggestion, actor=request.user, accept=action == "confirm")
+            except (ValidationError, PermissionDenied) as exc:
+                messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            else:
+                messages.success(request, {"confirm": _("已确认附议。"), "decline": _("已谢绝附议。"), "withdraw": _("建议已撤回。")}[action])
+            return redirect("suggestions:my_detail", pk=pk)
+        else:
+            raise Http404
+        if done:
+            messages.success(request, success)
+            return redirect("suggestions:my_detail", pk=pk)
+    context = _deputy_detail_context(request, suggestion, forms)
+    return render(request, "suggestions/deputy/detail.html", context)
+
+
+# ---------------------------------------------------------------- handling units
+
+
+def _unit_assignments(user):
+    return Assignment.objects.filter(unit_id=roles.unit_id_of(user), is_active=True)
+
+
+@unit_required
+def unit_inbox(request):
+    """The unit's inbox: every active assignment, the nearest deadline first, overdue marked."""
+    form = InboxFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    params = {"keyword": data.get("q") or "", "state": [data["state"]] if data.get("state") else [], "overdue": True if data.get("overdue") else None}
+    assignments = selectors.unit_inbox(user=request.user, params={k: v for k, v in params.items() if v})
+    assignments = assignments.order_by(F("reply_due_at").asc(nulls_last=True), "pk")
+    page = page_of(request, assignments)
+    open_states = (AssignmentState.PENDING, AssignmentState.ACKNOWLEDGED, AssignmentState.REASSIGNMENT_REQUESTED, AssignmentState.REHANDLING)
+    mark_deadlines(
+        page.object_list,
+        due=lambda a: a.reply_due_at or a.opinion_due_at,
+        open_=lambda a: a.state in open_states and (a.reply_due_at or a.opinion_due_at) is not None,
+    )
+    return render(request, "suggestions/unit/inbox.html", {"page_obj": page, "form": form})
+
+
+UNIT_ACTIONS = {
+    # action: (form class, success message)
+    "reassign": (ReassignmentForm, "已提交调整申请，等待代表工作委员会审批。"),
+    "co_opinion": (CoOpinionForm, "协办意见已送主办单位。"),
+    "contact": (ContactForm, "联系记录已登记。"),
+    "reply": (ReplyForm, "答复已提交。"),
+    "second_reply": (SecondReplyForm, "二次答复已提交。"),
+}
+
+
+def _unit_call(action, assignment, user, data, followup_item=None):
+    if action == "reassign":
+        services.request_reassignment(assignment=assignment, actor=user, **data)
+    elif action == "co_opinion":
+        services.submit_co_opinion(assignment=assignment, actor=user, **data)
+    elif action == "contact":
+        services.log_contact(assignment=assignment, actor=user, **data)
+    elif action == "reply":
+        services.reply_to_suggestion(assignment=assignment, actor=user, **data)
+    elif action == "second_reply":
+        if followup_item is None:
+            raise ValidationError(_("该建议没有待二次答复的回头看事项。"))
+        services.submit_second_reply(item=followup_item, actor=user, **data)
+
+
+@unit_required
+def unit_detail(request, pk):
+    """One assignment of my unit: the suggestion, and what my unit can do now."""
+    assignment = get_object_or_404(
+        _unit_assignments(request.user).select_related("suggestion__lead_deputy", "suggestion__category", "suggestion__key_supervision", "unit"),
+        pk=pk,
+    )
+    suggestion = assignment.suggestion
+    followup_item = (
+        FollowUpItem.objects.filter(assignment=assignment, replied_at__isnull=True, suggestion__status=Status.FOLLOWUP)
+        .select_related("round")
+        .order_by("-round_id")
+        .first()
+    )
+    bound = {}
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "acknowledge":
+            try:
+                services.acknowledge_assignment(assignment=assignment, actor=request.user)
+            except (ValidationError, PermissionDenied) as exc:
+                messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            else:
+                messages.success(request, _("已签收。"))
+            return redirect("suggestions:unit_detail", pk=pk)
+        if action not in UNIT_ACTIONS:
+            raise Http404
+        form_class, success = UNIT_ACTIONS[action]
+        form = bound[action] = form_class(request.POST, request.FILES)
+        if run(form, lambda d: _unit_call(action, assignment, request.user, d, followup_item)):
+            messages.success(request, _(success))
+            return redirect("suggestions:unit_detail", pk=pk)
+    suggestion = selectors.suggestion_detail(user=request.user, pk=suggestion.pk)
+    context = _detail_context(suggestion)
+    context.update(
+        assignment=assignment,
+        followup_item=followup_item,
+        events=selectors.timeline(user=request.user, suggestion=suggestion),
+        contacts=list(ContactLog.objects.filter(assignment=assignment).order_by("contacted_at", "pk")),
+        co_opinions=list(selectors.co_opinions(suggestion=suggestion)),
+        deadline=deadline(assignment.reply_due_at or assignment.opinion_due_at)
+        if assignment.state not in (AssignmentState.REPLIED, AssignmentState.OPINION_SUBMITTED)
+        else None,
+    )
+    state = assignment.state
+    owes_reply = assignment.role in (UnitRole.LEAD, UnitRole.SPLIT)
+    forms = {}
+    if state == AssignmentState.PENDING:
+        forms["acknowledge"] = True
+    if state in (AssignmentState.PENDING, AssignmentState.ACKNOWLEDGED) and (
+        assignment.reassignment_deadline is None or timezone.localdate() <= assignment.reassignment_deadline
+    ):
+        forms["reassign"] = bound.get("reassign") or ReassignmentForm()
+    if assignment.role == UnitRole.CO and state in (AssignmentState.PENDING, AssignmentState.ACKNOWLEDGED, AssignmentState.OPINION_SUBMITTED) and suggestion.status in AWAITING_REPLY:
+        forms["co_opinion"] = bound.get("co_opinion") or CoOpinionForm()
+    if suggestion.status in (*AWAITING_REPLY, Status.REPLIED, Status.FOLLOWUP):
+        forms["contact"] = bound.get("contact") or ContactForm(initial={"contacted_at": timezone.localtime().replace(second=0, microsecond=0)})
+    if owes_reply and state in (AssignmentState.ACKNOWLEDGED, AssignmentState.REHANDLING) and suggestion.status in AWAITING_REPLY:
+        forms["reply"] = bound.get("reply") or ReplyForm()
+    if followup_item is not None:
+        forms["second_reply"] = bound.get("second_reply") or SecondReplyForm()
+    context["forms"] = forms
+    return render(request, "suggestions/unit/detail.html", context)
+
+
+def _unit_figures(unit_id):
+    now = timezone.now()
+    replying = Q(role__in=[UnitRole.LEAD, UnitRole.SPLIT])
+    figures = Assignment.objects.filter(unit_id=unit_id, is_active=True).aggregate(
+        assigned=Count("pk"),
+        pending=Count("pk", filter=Q(state=AssignmentState.PENDING)),
+        handling=Count("pk", filter=Q(state__in=[AssignmentState.ACKNOWLEDGED, AssignmentState.REHANDLING, AssignmentState.REASSIGNMENT_REQUESTED])),
+        replied=Count("pk", filter=replying & Q(replied_at__isnull=False)),
+        due=Count("pk", filter=replying & (Q(replied_at__isnull=False) | Q(reply_due_at__lt=now))),
+        on_time=Count("pk", filter=replying & Q(replied_at__isnull=False, replied_at__lte=F("reply_due_at"))),
+        overdue=Count(
+            "pk",
+            filter=replying
+            & Q(state__in=[AssignmentState.PENDING, AssignmentState.ACKNOWLEDGED, AssignmentState.REASSIGNMENT_REQUESTED, AssignmentState.REHANDLING], reply_due_at__lt=now),
+        ),
+        co_opinions=Count("pk", filter=Q(role=UnitRole.CO, state=AssignmentState.OPINION_SUBMITTED)),
+    )
+    ratings = Rating.objects.filter(reply__assignment__unit_id=unit_id).aggregate(
+        rated=Count("pk"),
+        satisfied=Count("pk", filter=Q(result_rating=Satisfaction.SATISFIED)),
+        mostly=Count("pk", filter=Q(result_rating=Satisfaction.MOSTLY)),
+    )
+    figures.update(ratings)
+    figures["on_time_rate"] = _rate(figures["on_time"], figures["due"])
+    figures["satisfaction_rate"] = _rate(ratings["satisfied"] + ratings["mostly"], ratings["rated"])
+    return figures
+
+
+def _rate(part, whole):
+    return round(100 * part / whole, 1) if whole else None
+
+
+@unit_required
+def unit_figures(request):
+    unit = get_object_or_404(HandlingUnit, pk=roles.unit_id_of(request.user))
+    by_result = (
+        Reply.objects.filter(assignment__unit=unit, is_current=True)
+        .values("result_category__code", "result_category__name")
+        .annotate(n=Count("pk"))
+        .order_by("result_category__code")
+    )
+    return render(request, "suggestions/unit/figures.html", {"unit": unit, "figures": _unit_figures(unit.pk), "by_result": list(by_result)})
+
+
+# ---------------------------------------------------------------- staff
+
+
+def dashboard_figures(year=None):
+    """Headline figures of the staff dashboard: two queries."""
+    suggestions = Suggestion.objects.all()
+    if year:
+        suggestions = suggestions.filter(year=year)
+    now = timezone.now()
+    figures = suggestions.aggregate(
+        submitted=Count("pk", filter=~Q(status=Status.WITHDRAWN)),
+        awaiting_review=Count("pk", filter=Q(status=Status.SUBMITTED)),
+        registered=Count("pk", filter=Q(number__isnull=False)),
+        assigned=Count("pk", filter=Q(assigned_at__isnull=False)),
+        replied=Count("pk", filter=Q(replied_at__isnull=False)),
+        overdue=Count("pk", filter=Q(status__in=AWAITING_REPLY, reply_due_at__lt=now)),
+        key=Count("key_supervision"),
+    )
+    ratings = Rating.objects.all()
+    if year:
+        ratings = ratings.filter(reply__suggestion__year=year)
+    r = ratings.aggregate(rated=Count("pk"), ok=Count("pk", filter=Q(result_rating__in=[Satisfaction.SATISFIED, Satisfaction.MOSTLY])))
+    figures["satisfaction_rate"] = _rate(r["ok"], r["rated"])
+    figures["rated"] = r["rated"]
+    return figures
+
+
+def dashboard_charts(year=None):
+    """Counts by unit, category and result category: three grouped queries."""
+    suggestions = Suggestion.objects.exclude(status=Status.WITHDRAWN)
+    assignments = Assignment.objects.filter(is_active=True, role__in=[UnitRole.LEAD, UnitRole.SPLIT])
+    replies = Reply.objects.filter(is_current=True)
+    if year:
+        suggestions = suggestions.filter(year=year)
+        assignments = assignments.filter(suggestion__year=year)
+        replies = replies.filter(suggestion__year=year)
+    by_unit = list(assignments.values("unit__name").annotate(n=Count("pk")).order_by("-n", "unit__name")[:15])
+    by_category = list(suggestions.values("category__name").annotate(n=Count("pk")).order_by("-n", "category__name"))
+    by_result = list(replies.values("result_category__code", "result_category__name").annotate(n=Count("pk")).order_by("result_category__code"))
+    return {
+        "by_unit": {"labels": [r["unit__name"] for r in by_unit], "values": [r["n"] for r in by_unit], "title": _("各承办单位交办件数（前15）")},
+        "by_category": {"labels": [r["category__name"] for r in by_category], "values": [r["n"] for r in by_category], "title": _("按类别")},
+        "by_result": {
+            "labels": [f"{r['result_category__code']} {r['result_category__name']}" for r in by_result],
+            "values": [r["n"] for r in by_result],
+            "title": _("按办理结果"),
+        },
+    }
+
+
+def _year_param(request):
+    try:
+        return int(request.GET.get("year") or 0) or None
+    except ValueError:
+        return None
+
+
+@staff_required
+def staff_dashboard(request):
+    year = _year_param(request)
+    years = list(Suggestion.objects.order_by("-year").values_list("year", flat=True).distinct())
+    charts = dashboard_charts(year)
+    for chart in charts.values():
+        chart["rows"] = list(zip(chart["labels"], chart["values"]))
+    overdue = list(
+        Suggestion.objects.overdue().select_related("lead_deputy", "key_supervision").with_units().order_by("reply_due_at", "pk")[:10]
+    )
+    mark_deadlines(overdue)
+    return render(
+        request,
+        "dashboard/index.html",
+        {
+            "figures": dashboard_figures(year),
+            "charts": charts,
+            "charts_data": {k: {"labels": c["labels"], "values": c["values"]} for k, c in charts.items()},
+            "years": years,
+            "year": year,
+            "overdue": overdue,
+        },
+    )
+
+
+def _staff_list(request, queryset, template, extra=None):
+    page = page_of(request, queryset)
+    mark_deadlines(page.object_list, open_=lambda s: s.status in AWAITING_REPLY)
+    return render(request, template, {"page_obj": page, **(extra or {})})
+
+
+@staff_required
+def staff_review(request):
+    """审核队列: submitted, oldest first."""
+    return _staff_list(request, selectors.review_queue(user=request.user).with_units(), "dashboard/review.html")
+
+
+@staff_required
+def staff_assign_queue(request):
+    """交办: registered items waiting for units, and re-assignment requests waiting for a decision."""
+    requests_pending = list(selectors.reassignment_requests(user=request.user)[:50])
+    queryset = selectors.assignment_queue(user=request.user).with_units()
+    return _staff_list(request, queryset, "dashboard/assign_queue.html", {"reassignment_requests": requests_pending})
+
+
+@staff_required
+def staff_overdue(request):
+    """超期与重点督办."""
+    show = request.GET.get("show", "overdue")
+    if show == "key":
+        queryset = selectors.key_supervision_list(user=request.user).order_by(F("reply_due_at").asc(nulls_last=True), "pk")
+    else:
+        show = "overdue"
+        queryset = selectors.overdue_list(user=request.user)
+    return _staff_list(request, queryset, "dashboard/overdue.html", {"show": show})
+
+
+@staff_required
+def staff_disclosure(request):
+    """公开审定: replied items whose publication is not decided yet."""
+    queryset = selectors.disclosure_queue(user=request.user).with_units()
+    return _staff_list(request, queryset, "dashboard/disclosure.html")
+
+
+def staff_filtered(user, data):
+    """The staff's list through the suggestions app's FilterSet (the export uses the same)."""
+    params = {
+        "keyword": data.get("q") or "",
+        "status": [data["status"]] if data.get("status") else [],
+        "unit": data["unit"].pk if data.get("unit") else "",
+        "category": data["category"].pk if data.get("category") else "",
+        "year": data.get("year") or "",
+    }
+    params = {k: v for k, v in params.items() if v}
+    return selectors.staff_suggestion_list(user=user, params=params).order_by("-submitted_at", "-pk")
+
+
+@staff_required
+def staff_list(request):
+    """All suggestions, filtered; the same filter exports to Excel."""
+    form = StaffFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    return _staff_list(request, staff_filtered(request.user, data), "dashboard/list.html", {"form": form})
+
+
+def _cell(value):
+    # A cell that starts like a formula is written as text, so Excel never runs it.
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@staff_required
+def staff_export(request):
+    """Excel (xlsx) of the filtered list, at most 20,000 rows, streamed from a
+    write-only workbook."""
+    from openpyxl import Workbook
+
+    form = StaffFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("代表建议"))
+    sheet.append([_("编号"), _("标题"), _("领衔代表"), _("类别"), _("年度"), _("状态"), _("承办单位"), _("交办时间"), _("答复期限"), _("答复时间"), _("重点督办")])
+    for s in staff_filtered(request.user, data)[:20000].iterator(chunk_size=2000):  # prefetches run per chunk
+        units = "、".join(f"{a.unit}（{a.get_role_display()}）" for a in s.active_assignments)
+        sheet.append(
+            [
+                _cell(s.number_label),
+                _cell(s.title),
+                _cell(s.lead_deputy.name),
+                _cell(s.category.name),
+                s.year,
+                _cell(s.get_status_display()),
+                _cell(units),
+                timezone.localtime(s.assigned_at).strftime("%Y-%m-%d") if s.assigned_at else "",
+                timezone.localtime(s.reply_due_at).strftime("%Y-%m-%d") if s.reply_due_at else "",
+                timezone.localtime(s.replied_at).strftime("%Y-%m-%d") if s.replied_at else "",
+                _("是") if has_key_supervision(s) else "",
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f"attachment; filename=suggestions-{timezone.localdate():%Y%m%d}.xlsx"
+    return response
+
+
+STAFF_ACTIONS = {
+    "register": (RegisterForm, "已立案。"),
+    "reject": (RejectForm, "已作不予立案处理。"),
+    "assign": (AssignForm, "已交办。"),
+    "key": (KeySupervisionForm, "已确定为重点督办。"),
+    "extend": (ExtendForm, "答复期限已延长。"),
+    "decide_reassignment": (ReassignmentDecisionForm, "调整申请已审批。"),
+    "disclosure": (DisclosureForm, "公开决定已保存。"),
+    "close": (CloseForm, "已办结。"),
+}
+
+
+def _staff_call(action, suggestion, user, data):
+    if action == "register":
+        services.register_suggestion(suggestion=suggestion, actor=user, **data)
+    elif action == "reject":
+        services.reject_suggestion(suggestion=suggestion, actor=user, **data)
+    elif action == "assign":
+        services.assign_suggestion(
+            suggestion=suggestion,
+            actor=user,
+            mode=data["mode"],
+            lead_unit=data["lead_unit"] if data["mode"] == HandlingMode.LEAD else None,
+            co_units=list(data["co_units"]) if data["mode"] == HandlingMode.LEAD else [],
+            split_units=list(data["split_units"]) if data["mode"] == HandlingMode.SPLIT else [],
+            note=data["note"],
+        )
+    elif action == "key":
+        services.mark_key_supervision(suggestion=suggestion, actor=user, **data)
+    elif action == "extend":
+        services.extend_deadline(suggestion=suggestion, actor=user, **data)
+    elif action == "decide_reassignment":
+        request = ReassignmentRequest.objects.filter(pk=data["request_id"], assignment__suggestion=suggestion).first()
+        if request is None:
+            raise ValidationError(_("没有找到该调整申请。"))
+        services.decide_reassignment(request=request, actor=user, approve=data["approve"], note=data["note"], new_unit=data["new_unit"])
+    elif action == "disclosure":
+        services.decide_disclosure(suggestion=suggestion, actor=user, **data)
+    elif action == "close":
+        services.close_suggestion(suggestion=suggestion, actor=user, **data)
+
+
+@staff_required
+def staff_detail(request, pk):
+    """One suggestion as staff see it, with the moves staff can make now."""
+    suggestion = selectors.suggestion_detail(user=request.user, pk=pk)
+    bound = {}
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action not in STAFF_ACTIONS:
+            raise Http404
+        form_class, success = STAFF_ACTIONS[action]
+        form = bound[action] = form_class(request.POST)
+        if run(form, lambda d: _staff_call(action, suggestion, request.user, d)):
+            messages.success(request, _(success))
+            return redirect("suggestions:staff_detail", pk=pk)
+    context = _detail_context(suggestion)
+    pending_requests = list(
+        ReassignmentRequest.objects.filter(assignment__suggestion=suggestion, decision=Decision.PENDING).select_related(
+            "assignment__unit", "suggested_unit"
+        )
+    )
+    status = suggestion.status
+    forms = {}
+    if status == Status.SUBMITTED:
+        forms["register"] = bound.get("register") or RegisterForm()
+        forms["reject"] = bound.get("reject") or RejectForm()
+    if status == Status.REGISTERED:
+        forms["assign"] = bound.get("assign") or AssignForm()
+    if status in (Status.REGISTERED, *AWAITING_REPLY):
+        ks = getattr(suggestion, "key_supervision", None)
+        initial = {"supervising_leader": ks.supervising_leader, "supervising_committee": ks.supervising_committee, "government_leader": ks.government_leader, "note": ks.note} if ks else None
+        forms["key"] = bound.get("key") or KeySupervisionForm(initial=initial)
+    if status == Status.ASSIGNED:
+        forms["extend"] = bound.get("extend") or ExtendForm()
+    for req in pending_requests:
+        req.form = (
+            bound["decide_reassignment"]
+            if "decide_reassignment" in bound and bound["decide_reassignment"].data.get("request_id") == str(req.pk)
+            else ReassignmentDecisionForm(initial={"request_id": req.pk, "new_unit": req.suggested_unit_id})
+        )
+    if status in REPLIED_STATUSES:
+        forms["disclosure"] = bound.get("disclosure") or DisclosureForm(
+            initial={"mode": suggestion.disclosure if suggestion.disclosure != Disclosure.UNDECIDED else None, "summary": suggestion.public_summary}
+        )
+    if status in (Status.REPLIED, Status.FOLLOWUP_REPLIED):
+        forms["close"] = bound.get("close") or CloseForm()
+    context.update(
+        forms=forms,
+        pending_requests=pending_requests,
+        events=selectors.timeline(user=request.user, suggestion=suggestion),
+        deadline=deadline(suggestion.reply_due_at) if status in AWAITING_REPLY else None,
+    )
+    return render(request, "dashboard/detail.html", context)
+
+
+# ---------------------------------------------------------------- public
+
+
+def public_filtered(data):
+    """Published suggestions matching the public filters (selectors.public_published_list),
+    with a keyword that looks in what is published: the title, the deputy's
+    name, the summary, and for fully published items the content and the
+    current replies (icontains, so two-character Chinese words are found on
+    PostgreSQL and SQLite alike); and the unit filter the public list needs."""
+    params = {
+        "year": data.get("year") or "",
+        "category": data["category"].pk if data.get("category") else "",
+        "result_category": data["result_category"].pk if data.get("result_category") else "",
+    }
+    suggestions = selectors.public_published_list(params={k: v for k, v in params.items() if v})
+    q = (data.get("q") or "").strip()
+    if q:
+        full = Q(disclosure=Disclosure.FULL)
+        reply_hit = Exists(Reply.objects.filter(suggestion=OuterRef("pk"), is_current=True, letter__icontains=q))
+        suggestions = suggestions.filter(
+            Q(title__icontains=q)
+            | Q(lead_deputy__name__icontains=q)
+            | Q(public_summary__icontains=q)
+            | (full & Q(content__icontains=q))
+            | (full & reply_hit)
+        )
+    if data.get("unit"):
+        suggestions = suggestions.filter(Exists(Assignment.objects.filter(suggestion=OuterRef("pk"), unit=data["unit"], is_active=True)))
+    return suggestions.prefetch_related(
+        Prefetch(
+            "assignments",
+            queryset=Assignment.objects.filter(is_active=True).select_related("unit").only("suggestion_id", "role", "part", "unit__name", "unit__short_name").order_by("role", "pk"),
+            to_attr="active_assignments",
+        ),
+        Prefetch(
+            "replies",
+            queryset=Reply.objects.filter(is_current=True).select_related("result_category").only("suggestion_id", "result_category__code", "result_category__name"),
+            to_attr="current_replies",
+        ),
+    )
+
+
+def public_list(request):
+    """建议公开: search and browse published suggestions and their replies."""
+    years = list(Suggestion.objects.published().order_by("-year").values_list("year", flat=True).distinct())
+    form = PublicFilterForm(request.GET or None, years=years)
+    data = form.cleaned_data if form.is_valid() else {}
+    page = page_of(request, public_filtered(data))
+    return render(request, "public/list.html", {"form": form, "page_obj": page, "q": data.get("q", "")})
+
+
+def public_detail(request, pk):
+    suggestion = selectors.suggestion_detail(user=AnonymousUser(), pk=pk)
+    context = _detail_context(suggestion)
+    context["cosignatures"] = [c for c in context["cosignatures"] if c.state == CoSignState.CONFIRMED]
+    context["attachments"] = []
+    context["events"] = selectors.timeline(user=AnonymousUser(), suggestion=suggestion)
+    context["full"] = suggestion.disclosure == Disclosure.FULL
+    return render(request, "public/detail.html", context)
+
+
+def league_table():
+    """Per unit: items to reply to, replied, replied on time, satisfaction. Three queries."""
+    replying = Assignment.objects.filter(is_active=True, role__in=[UnitRole.LEAD, UnitRole.SPLIT])
+    now = timezone.now()
+    counts = {
+        row["unit_id"]: row
+        for row in replying.values("unit_id").annotate(
+            assigned=Count("pk"),
+            due=Count("pk", filter=Q(replied_at__isnull=False) | Q(reply_due_at__lt=now)),
+            replied=Count("pk", filter=Q(replied_at__isnull=False)),
+            on_time=Count("pk", filter=Q(replied_at__isnull=False, replied_at__lte=F("reply_due_at"))),
+        )
+    }
+    ratings = {
+        row["reply__assignment__unit_id"]: row
+        for row in Rating.objects.values("reply__assignment__unit_id").annotate(
+            rated=Count("pk"), ok=Count("pk", filter=Q(result_rating__in=[Satisfaction.SATISFIED, Satisfaction.MOSTLY]))
+        )
+    }
+    rows = []
+    for unit in HandlingUnit.objects.filter(pk__in=list(counts)).only("name", "short_name"):
+        c, r = counts[unit.pk], ratings.get(unit.pk, {"rated": 0, "ok": 0})
+        rows.append(
+            {
+                "unit": unit,
+                "assigned": c["assigned"],
+                "replied": c["replied"],
+                "on_time_rate": _rate(c["on_time"], c["due"]),
+                "rated": r["rated"],
+                "satisfaction_rate": _rate(r["ok"], r["rated"]),
+            }
+        )
+    rows.sort(key=lambda row: (-(row["on_time_rate"] or 0), -(row["satisfaction_rate"] or 0), row["unit"].name))
+    for rank, row in enumerate(rows, 1):
+        row["rank"] = rank
+    return rows
+
+
+def public_units(request):
+    """承办单位排行: reply on time and satisfaction, by unit."""
+    return render(request, "public/units.html", {"rows": league_table()})
+
+
+# ---------------------------------------------------------------- attachments
+
+
+def _serve(request, file_field, name):
+    from django.http import FileResponse
+
+    try:
+        handle = file_field.open("rb")
+    except FileNotFoundError:
+        raise Http404
+    return FileResponse(handle, as_attachment=True, filename=name)
+
+
+def attachment(request, pk):
+    """A suggestion's attachment, for whoever may see the suggestion in the
+    portal (never the public: published pages carry no attachments)."""
+    from .models import SuggestionAttachment
+
+    if not request.user.is_authenticated:
+        raise Http404
+    visible = Suggestion.objects.visible_to(request.user)
+    item = get_object_or_404(SuggestionAttachment.objects.filter(suggestion__in=visible), pk=pk)
+    return _serve(request, item.file, item.name)
+
+
+def reply_attachment(request, pk):
+    from .models import ReplyAttachment
+
+    if not request.user.is_authenticated:
+        raise Http404
+    visible = Suggestion.objects.visible_to(request.user)
+    item = get_object_or_404(ReplyAttachment.objects.filter(reply__suggestion__in=visible), pk=pk)
+    return _serve(request, item.file, item.name)
