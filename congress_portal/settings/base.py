@@ -174,6 +174,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets shared between apps keep one name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "OccupationEnum": "deputies.models.Occupation",
+        "MandateStatusEnum": "deputies.models.MandateStatus",
+    },
 }
 
 # Celery. The broker URL comes from the environment.
