@@ -165,7 +165,8 @@ def build_province(plan):
     for prefecture in p.prefectures:
         chosen = p.counties[prefecture.code]
         if plan.counties_with_townships is not None:
-            chosen = chosen[: plan.counties_with_townships]
+            # Towns are in counties; urban districts mostly have 街道 instead.
+            chosen = sorted(chosen, key=lambda c: c.name.endswith("区"))[: plan.counties_with_townships]
         for c_index, county in enumerate(chosen):
             for t in range(plan.townships_per_county):
                 base = TOWN_NAMES[(int(county.code[:6]) * 7 + t * 13) % len(TOWN_NAMES)]
