@@ -1,0 +1,31 @@
+"""manage.py import_deputies FILE.xlsx: the same bulk import as the admin's.
+
+A sheet with any bad row is refused whole; each bad row is listed by its
+Excel row number and column, and nothing is written."""
+from django.core.management.base import BaseCommand, CommandError
+
+from deputies.resources import read_xlsx
+from deputies.services import ImportRefused, import_deputies
+
+
+class Command(BaseCommand):
+    help = "从 xlsx 文件导入代表及其代表资格（有错误行则整个文件不导入）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="the .xlsx file (one row per mandate; header in row 1)")
+        parser.add_argument("--dry-run", action="store_true", help="check only, write nothing")
+
+    def handle(self, *args, file, dry_run=False, **options):
+        try:
+            header, rows = read_xlsx(file)
+        except (OSError, ValueError, KeyError) as exc:
+            raise CommandError(f"cannot read {file}: {exc}") from exc
+        try:
+            report = import_deputies(header=header, rows=rows, actor=None, dry_run=dry_run)
+        except ImportRefused as refused:
+            for error in refused.report.errors:
+                self.stderr.write(str(error))
+            raise CommandError(
+                f"refused: {len(refused.report.errors)} error(s) in {len(refused.report.bad_rows)} row(s); nothing was written"
+            ) from None
+        self.stdout.write(("[dry run] " if dry_run else "") + report.summary())
