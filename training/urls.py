@@ -1,2 +1,26 @@
+from django.urls import path
+
+from . import views
+
 app_name = "training"
-urlpatterns = []
+urlpatterns = [
+    # deputies
+    path("my/", views.my_training, name="my"),
+    path("my/record/", views.my_record, name="my_record"),
+    path("enrolments/<int:pk>/leave/", views.request_leave, name="leave"),
+    path("checkin/", views.check_in, name="check-in"),
+    path("materials/", views.materials, name="materials"),
+    # a deputy's own record, or any record for staff
+    path("records/<int:deputy_id>/<int:year>/", views.record, name="record"),
+    path("records/<int:deputy_id>/<int:year>/xlsx/", views.record_xlsx, name="record_xlsx"),
+    # staff
+    path("sessions/", views.sessions, name="sessions"),
+    path("sessions/<int:pk>/", views.session_detail, name="session"),
+    path("sessions/<int:pk>/qr/", views.session_qr, name="session_qr"),
+    path("enrolments/<int:pk>/mark/", views.mark, name="mark"),
+    path("coverage/", views.coverage, name="coverage"),
+    path("coverage/xlsx/", views.coverage_xlsx, name="coverage_xlsx"),
+    path("records/", views.records, name="records"),
+    path("records/refresh/", views.records_refresh, name="records_refresh"),
+    path("records/xlsx/", views.records_xlsx, name="records_xlsx"),
+]

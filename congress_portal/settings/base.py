@@ -178,6 +178,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OccupationEnum": "deputies.models.Occupation",
         "MandateStatusEnum": "deputies.models.MandateStatus",
+        "PlenaryAttendanceStatusEnum": "training.models.PlenaryAttendanceStatus",
     },
 }
 

@@ -1,0 +1,34 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from deputies.models import Level, Term
+
+
+class LeaveForm(forms.Form):
+    reason = forms.CharField(label=_("请假事由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class CoverageFilterForm(forms.Form):
+    term = forms.ModelChoiceField(
+        label=_("届"), queryset=Term.objects.filter(congress__level__in=[Level.NATIONAL, Level.PROVINCIAL, Level.PREFECTURE])
+        .select_related("congress")
+        .order_by("congress__level", "congress_id", "-number"),
+        required=False, empty_label=_("当前在任的各届"),
+        help_text=_("县乡两级人数多,请选“当前在任的各届”并按层级查看。"),
+    )
+    level = forms.ChoiceField(label=_("层级"), choices=[("", _("全部层级"))] + list(Level.choices), required=False)
+
+
+class YearForm(forms.Form):
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100, required=False)
+
+    def year_or_default(self):
+        if self.is_valid() and self.cleaned_data.get("year"):
+            return self.cleaned_data["year"]
+        return timezone.localdate().year
+
+
+class MarkForm(forms.Form):
+    attended = forms.BooleanField(required=False)
+    hours = forms.DecimalField(label=_("认定学时"), max_digits=5, decimal_places=1, required=False, min_value=0)

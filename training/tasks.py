@@ -1,0 +1,11 @@
+"""Celery tasks: take plain values, call a service, safe to run twice."""
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="training.refresh_duty_records")
+def refresh_duty_records(year):
+    """Recompute the stored duty records of a year (an upsert: running it twice
+    leaves the same rows)."""
+    return services.refresh_duty_records(year=int(year))

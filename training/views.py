@@ -1,0 +1,246 @@
+"""Pages: the deputy's own sessions, check-in, hours and yearly record; the
+staff's sessions with their roll and QR code, the coverage report and the
+duty records. Thin: reads from selectors, writes through services."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from congress_portal.accounts import roles
+from deputies.models import Deputy
+
+from . import exports, forms, selectors, services
+from . import models as m
+from . import permissions as perms
+from .duty.records import duty_record
+from .duty.sources import metric_labels
+from .tokens import make_checkin_token
+
+
+def _staff_only(request):
+    if not perms.can_manage_training(request.user):
+        raise Http404
+
+
+def _own_deputy(request):
+    deputy = roles.deputy_of(request.user)
+    if deputy is None:
+        raise Http404
+    return deputy
+
+
+def _error_text(exc):
+    return "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+
+
+# --- deputies ------------------------------------------------------------------------
+
+
+@login_required
+def my_training(request):
+    deputy = _own_deputy(request)
+    enrolments = list(selectors.my_enrolments(deputy))
+    now = timezone.now()
+    return render(
+        request,
+        "training/my_training.html",
+        {
+            "upcoming": [e for e in enrolments if e.session.ends_at >= now],
+            "past": [e for e in enrolments if e.session.ends_at < now],
+            "hours": selectors.hours_by_year(deputy),
+            "leave_form": forms.LeaveForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def request_leave(request, pk):
+    deputy = _own_deputy(request)
+    enrolment = get_object_or_404(m.Enrolment, pk=pk, deputy=deputy)
+    form = forms.LeaveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.request_leave(enrolment=enrolment, reason=form.cleaned_data["reason"], user=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, _("请假申请已提交,等待工作人员审批。"))
+    else:
+        messages.error(request, _("请填写请假事由。"))
+    return redirect("training:my")
+
+
+@login_required
+def check_in(request):
+    """The page a deputy's phone opens from the session's QR code."""
+    token = request.POST.get("t") or request.GET.get("t", "")
+    enrolment = error = None
+    if request.method == "POST":
+        try:
+            enrolment = services.check_in(user=request.user, token=token)
+        except (ValidationError, PermissionDenied) as exc:
+            error = _error_text(exc)
+        else:
+            messages.success(request, _("签到成功,认定学时 %(hours)s。") % {"hours": enrolment.hours_credited})
+            return redirect("training:my")
+    return render(request, "training/check_in.html", {"token": token, "error": error}, status=400 if error else 200)
+
+
+@login_required
+def materials(request):
+    if not perms.can_read_materials(request.user):
+        raise Http404
+    page = Paginator(selectors.materials_visible_to(request.user).order_by("-created_at", "pk"), 30).get_page(request.GET.get("page"))
+    return render(request, "training/materials.html", {"page_obj": page})
+
+
+@login_required
+def my_record(request):
+    deputy = _own_deputy(request)
+    year = forms.YearForm(request.GET).year_or_default()
+    return redirect("training:record", deputy_id=deputy.pk, year=year)
+
+
+def _record_or_404(request, deputy_id, year):
+    deputy = get_object_or_404(Deputy, pk=deputy_id)
+    if not perms.can_view_duty_record(request.user, deputy):
+        raise Http404
+    return duty_record(deputy=deputy, year=year)
+
+
+@login_required
+def record(request, deputy_id, year):
+    """The printable yearly record (print CSS in the template)."""
+    record = _record_or_404(request, deputy_id, year)
+    return render(request, "training/record.html", {"record": record, "now": timezone.now()})
+
+
+@login_required
+def record_xlsx(request, deputy_id, year):
+    record = _record_or_404(request, deputy_id, year)
+    return exports.xlsx_response(exports.duty_record_workbook(record), f"履职档案-{record.deputy.name}-{year}.xlsx")
+
+
+# --- staff ------------------------------------------------------------------------------
+
+
+@login_required
+def sessions(request):
+    _staff_only(request)
+    qs = selectors.sessions_visible_to(request.user).order_by("-starts_at", "pk")
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(request, "training/sessions.html", {"page_obj": page})
+
+
+@login_required
+def session_detail(request, pk):
+    _staff_only(request)
+    session = get_object_or_404(selectors.sessions_visible_to(request.user), pk=pk)
+    page = Paginator(selectors.session_roll(session), 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "training/session_detail.html",
+        {"session": session, "page_obj": page, "rules": session.rules.select_related("term__congress", "group")},
+    )
+
+
+@login_required
+@require_POST
+def mark(request, pk):
+    _staff_only(request)
+    enrolment = get_object_or_404(m.Enrolment, pk=pk)
+    form = forms.MarkForm(request.POST)
+    if form.is_valid():
+        try:
+            services.mark_attendance(
+                enrolment=enrolment, attended=form.cleaned_data["attended"], hours=form.cleaned_data["hours"], actor=request.user
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, _error_text(exc))
+    return redirect(reverse("training:session", args=[enrolment.session_id]) + f"?page={request.POST.get('page', 1)}")
+
+
+@login_required
+def session_qr(request, pk):
+    """The QR code shown at the venue; the page reloads itself before the token expires."""
+    _staff_only(request)
+    import segno
+
+    session = get_object_or_404(m.TrainingSession, pk=pk)
+    policy = m.TrainingPolicy.current()
+    url = request.build_absolute_uri(reverse("training:check-in") + "?t=" + make_checkin_token(session))
+    refresh = max(30, policy.checkin_token_minutes * 60 - 60)
+    return render(
+        request,
+        "training/session_qr.html",
+        {"session": session, "qr": segno.make(url, error="m").svg_inline(scale=8), "url": url, "refresh_seconds": refresh},
+    )
+
+
+def _coverage_args(request):
+    form = forms.CoverageFilterForm(request.GET or None)
+    term = level = None
+    if form.is_bound and form.is_valid():
+        term = form.cleaned_data["term"]
+        level = form.cleaned_data["level"] or None
+    terms = [term] if term else list(selectors.current_terms())
+    return form, terms, level
+
+
+@login_required
+def coverage(request):
+    _staff_only(request)
+    form, terms, level = _coverage_args(request)
+    report = selectors.coverage_report(terms=terms, level=level)
+    page = Paginator(selectors.not_covered(terms=terms, level=level), 50).get_page(request.GET.get("page"))
+    return render(request, "training/coverage.html", {"form": form, "report": report, "page_obj": page})
+
+
+@login_required
+def coverage_xlsx(request):
+    _staff_only(request)
+    form, terms, level = _coverage_args(request)
+    report = selectors.coverage_report(terms=terms, level=level)
+    workbook = exports.coverage_workbook(report, selectors.not_covered(terms=terms, level=level))
+    return exports.xlsx_response(workbook, f"学习培训覆盖情况-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+@login_required
+def records(request):
+    _staff_only(request)
+    year = forms.YearForm(request.GET).year_or_default()
+    qs = m.DutyRecord.objects.filter(year=year).select_related("deputy").order_by("-score", "deputy_id")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    latest = m.DutyRecord.objects.filter(year=year).order_by("-computed_at").values_list("computed_at", flat=True).first()
+    return render(
+        request,
+        "training/records.html",
+        {"page_obj": page, "year": year, "computed_at": latest, "form": forms.YearForm(initial={"year": year})},
+    )
+
+
+@login_required
+@require_POST
+def records_refresh(request):
+    _staff_only(request)
+    from .tasks import refresh_duty_records
+
+    year = forms.YearForm(request.POST).year_or_default()
+    refresh_duty_records.delay(year)
+    messages.success(request, _("已开始重新计算 %(year)s 年度履职档案,稍后刷新本页查看。") % {"year": year})
+    return redirect(reverse("training:records") + f"?year={year}")
+
+
+@login_required
+def records_xlsx(request):
+    _staff_only(request)
+    year = forms.YearForm(request.GET).year_or_default()
+    qs = m.DutyRecord.objects.filter(year=year).select_related("deputy").order_by("-score", "deputy_id")
+    return exports.xlsx_response(exports.duty_records_workbook(qs, metric_labels(), year), f"履职档案-{year}.xlsx")
