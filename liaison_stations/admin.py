@@ -143,7 +143,7 @@ class IssueAdmin(admin.ModelAdmin):
     list_filter = ["status", "source", "category", "station__kind", "forwarded_unit"]
     search_fields = ["content", "station__name"]
     raw_id_fields = ["station", "visit", "addressed_to", "forwarded_unit", "feedback_by", "taken_up_by", "created_by"]
-    readonly_fields = ["status", "forwarded_at", "feedback_at", "feedback_by", "resolved_at", "suggestion_id",
+    readonly_fields = ["status", "forwarded_at", "feedback_at", "feedback_by", "resolved_at", "suggestion",
                        "taken_up_by"]
     date_hierarchy = "created_at"
     inlines = [IssueEventInline]

@@ -6,6 +6,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from deputies.models import HandlingUnit
+from suggestions.models import SuggestionCategory
 
 from .models import Activity, IssueCategory, IssueStatus, ReceptionRule, StationKind, StationPolicy
 
@@ -127,6 +128,7 @@ class CloseForm(forms.Form):
 
 class SuggestionForm(forms.Form):
     title = forms.CharField(label=_("建议标题"), max_length=200)
+    category = forms.ModelChoiceField(label=_("建议类别"), queryset=SuggestionCategory.objects.filter(is_active=True))
     content = forms.CharField(label=_("建议内容"), required=False, widget=forms.Textarea(attrs={"rows": 6}),
                               help_text=_("不填则使用问题内容。"))
 

@@ -71,12 +71,12 @@ def visit_register(station, year=None):
 
 def issue_register(station, year=None):
     issues = Issue.objects.filter(station=station).select_related(
-        "category", "forwarded_unit", "addressed_to", "taken_up_by", "visit"
+        "category", "forwarded_unit", "addressed_to", "taken_up_by", "visit", "suggestion"
     ).order_by("created_at", "pk")
     if year:
         issues = issues.filter(created_at__year=year)
     header = [_("登记时间"), _("来源"), _("类别"), _("问题内容"), _("反映人"), _("联系方式"), _("状态"), _("转办单位"),
-              _("反馈期限"), _("反馈时间"), _("是否按期"), _("办理结果"), _("代表建议编号")]
+              _("反馈期限"), _("反馈时间"), _("是否按期"), _("办理结果"), _("代表建议")]
     body = []
     for i in issues:
         on_time = i.feedback_on_time
@@ -84,7 +84,7 @@ def issue_register(station, year=None):
             _local(i.created_at), i.get_source_display(), str(i.category or ""), i.content, i.raised_by_name,
             i.raised_by_contact, i.get_status_display(), str(i.forwarded_unit or ""), i.feedback_due_on,
             _local(i.feedback_at), "" if on_time is None else (_("是") if on_time else _("否")), i.outcome,
-            i.suggestion_id or "",
+            f"{i.suggestion} ({i.suggestion.get_status_display()})" if i.suggestion else "",
         ])
     return _("问题办理台账"), header, body
 

@@ -547,9 +547,12 @@ class Issue(models.Model):
     taken_up_by = models.ForeignKey(
         "deputies.Deputy", verbose_name=_("转为建议的代表"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    # The suggestion this issue became (suggestions.Suggestion's primary key);
-    # see services.take_up_as_suggestion.
-    suggestion_id = models.BigIntegerField(_("代表建议编号"), null=True, blank=True, db_index=True)
+    # The suggestion this issue became; the suggestion reaches back through
+    # ``suggestion.station_issues``, so the person who raised it can be told the outcome.
+    suggestion = models.ForeignKey(
+        "suggestions.Suggestion", verbose_name=_("代表建议"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="station_issues",
+    )
     outcome = models.TextField(_("办理结果"), blank=True, help_text=_("告知反映人的最终结果。"))
     resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("登记时间"), default=timezone.now, db_index=True)

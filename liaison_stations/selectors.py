@@ -141,7 +141,8 @@ def issue_queue(*, user, status="", station_id=None, overdue=False, source=""):
 def issue_detail(*, user, pk):
     return (
         Issue.objects.visible_to(user)
-        .select_related("station", "station__area", "category", "forwarded_unit", "addressed_to", "taken_up_by", "visit")
+        .select_related("station", "station__area", "category", "forwarded_unit", "addressed_to", "taken_up_by", "visit",
+                        "suggestion")
         .prefetch_related(Prefetch("events", queryset=_events()))
         .get(pk=pk)
     )

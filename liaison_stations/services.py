@@ -12,8 +12,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from congress_portal.accounts import roles
-
 from . import permissions
 from .models import (
     ISSUE_TRANSITIONS,
@@ -278,50 +276,31 @@ def close_issue(*, issue, actor, outcome=""):
     return _transition(issue=issue, to=IssueStatus.CLOSED, actor=actor, note=outcome, **changes)
 
 
-def take_up_as_suggestion(*, issue, deputy, actor, title, content=None, category=None):
-    """A stationed deputy takes the issue up as a formal suggestion. The
-    suggestion is submitted through the suggestions service; the issue keeps
-    its id, and the suggestion reaches back through ``Issue.suggestion``."""
+def take_up_as_suggestion(*, issue, deputy, actor, title, category, content=None):
+    """A stationed deputy takes the issue up as a formal suggestion (staff may
+    enter it on the deputy's behalf). The suggestion is submitted through the
+    suggestions service; the issue keeps the link and the suggestion reaches
+    back through ``suggestion.station_issues``."""
+    from suggestions import services as suggestion_services
+
     if deputy is None or not issue.station.stationings.filter(deputy=deputy, is_active=True).exists():
         raise ValidationError({"deputy": _("须由本站进站代表领衔提出建议。")})
-    if roles.is_deputy(actor) and roles.deputy_of(actor) != deputy:
-        raise PermissionDenied(_("代表只能以本人名义提出建议。"))
-    title = (title or "").strip()
-    if not title:
-        raise ValidationError({"title": _("请填写建议标题。")})
-    submit = _suggestion_submitter()
+    if not permissions.can_take_up_as_suggestion(actor, issue.station):
+        raise PermissionDenied(_("您无权将该问题转为代表建议。"))
     with transaction.atomic():
         # Lock first so that two deputies cannot both turn the same issue into a suggestion.
         locked = Issue.objects.select_for_update().get(pk=issue.pk)
         if locked.status != IssueStatus.OPEN:
             raise ValidationError(_("该问题已被他人处理,请刷新后再试。"), code="conflict")
-        suggestion = submit(
-            lead_deputy=deputy, title=title, content=content or issue.content, category=category, actor=actor, issue=locked,
+        suggestion = suggestion_services.submit_suggestion(
+            lead_deputy=deputy, title=title, content=(content or "").strip() or issue.content, category=category,
+            actor=actor,
         )
         return _transition(
-            issue=locked, to=IssueStatus.SUGGESTION, actor=actor, note=title, taken_up_by=deputy,
-            suggestion_id=suggestion.pk, outcome=_("已转为代表建议:%(title)s") % {"title": title},
+            issue=locked, to=IssueStatus.SUGGESTION, actor=actor, note=suggestion.title, taken_up_by=deputy,
+            suggestion=suggestion, outcome=_("已转为代表建议:%(title)s") % {"title": suggestion.title},
             resolved_at=timezone.now(),
         )
-
-
-def _suggestion_submitter():
-    """The suggestions app's submit service, adapted to one call shape."""
-    try:
-        from suggestions import services as suggestion_services
-    except ImportError:
-        suggestion_services = None
-    submit = getattr(suggestion_services, "submit_suggestion", None)
-    if submit is None:
-        raise ValidationError(_("代表建议模块尚未启用,暂不能转为建议。"))
-
-    def call(*, lead_deputy, title, content, category, actor, issue):
-        kwargs = {"lead_deputy": lead_deputy, "title": title, "content": content, "actor": actor}
-        if category is not None:
-            kwargs["category"] = category
-        return submit(**kwargs)
-
-    return call
 
 
 # ---------------------------------------------------------------- model stations

@@ -232,7 +232,7 @@ def issue_detail(request, pk):
                     services.close_issue(issue=issue, outcome=data["outcome"], actor=user)
                 elif action == "suggest":
                     services.take_up_as_suggestion(issue=issue, deputy=roles.deputy_of(user), title=data["title"],
-                                                   content=data["content"] or None, actor=user)
+                                                   category=data["category"], content=data["content"], actor=user)
             except ValidationError as error:
                 _apply_errors(form, error)
             else:
