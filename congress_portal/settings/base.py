@@ -179,6 +179,8 @@ SPECTACULAR_SETTINGS = {
         "OccupationEnum": "deputies.models.Occupation",
         "MandateStatusEnum": "deputies.models.MandateStatus",
         "PlenaryAttendanceStatusEnum": "training.models.PlenaryAttendanceStatus",
+        "StationKindEnum": "liaison_stations.models.StationKind",
+        "IssueSourceEnum": "liaison_stations.models.IssueSource",
     },
 }
 
