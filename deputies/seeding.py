@@ -118,7 +118,7 @@ class Plan:
             provincial=max(20, round(people * 0.0055)),
             per_prefecture=max(5, round(people * 0.04 / 14)),
             per_county=max(4, round(people * 0.22 / 122)),
-            townships_per_county=15,
+            townships_per_county=min(15, max(1, people // 9000)),
             counties_with_townships=None,
             people=people,
         )

@@ -31,7 +31,8 @@ class AreaFactory(factory.django.DjangoModelFactory):
         model = models.AdministrativeArea
         django_get_or_create = ("code",)
 
-    code = factory.Sequence(lambda n: f"43{n:010d}")
+    # 99: no real province, so factory areas never collide with real codes.
+    code = factory.Sequence(lambda n: f"99{n:010d}")
     name = factory.Sequence(lambda n: f"测试区{n}")
     kind = models.AreaKind.PROVINCE
 
