@@ -2,6 +2,8 @@
 
 Personal fields of deputies (ID number, phone) are never filterable here."""
 import django_filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +24,11 @@ from .models import (
 )
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class IdChoiceFilter(django_filters.ModelChoiceFilter):
+    """A model choice filtered by a method (the schema says: an id)."""
+
+
 def _keyword(queryset, name, value):
     value = (value or "").strip()
     if not value:
@@ -35,9 +42,9 @@ def _keyword(queryset, name, value):
 
 class SuggestionFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(label=_("状态"), choices=Status.choices)
-    unit = django_filters.ModelChoiceFilter(label=_("承办单位"), queryset=HandlingUnit.objects.all(), method="filter_unit")
+    unit = IdChoiceFilter(label=_("承办单位"), queryset=HandlingUnit.objects.all(), method="filter_unit")
     category = django_filters.ModelChoiceFilter(label=_("类别"), queryset=SuggestionCategory.objects.all())
-    result_category = django_filters.ModelChoiceFilter(
+    result_category = IdChoiceFilter(
         label=_("办理结果"), queryset=ResultCategory.objects.all(), method="filter_result_category"
     )
     key_supervision = django_filters.BooleanFilter(label=_("重点督办"), method="filter_key_supervision")
@@ -90,7 +97,7 @@ class PublicSuggestionFilter(django_filters.FilterSet):
     year = django_filters.NumberFilter(label=_("年度"))
     session = django_filters.ModelChoiceFilter(label=_("会议"), queryset=Session.objects.all())
     deputy_level = django_filters.ChoiceFilter(label=_("代表层级"), choices=Level.choices)
-    result_category = django_filters.ModelChoiceFilter(
+    result_category = IdChoiceFilter(
         label=_("办理结果"), queryset=ResultCategory.objects.all(), method="filter_result_category"
     )
     keyword = django_filters.CharFilter(label=_("关键词"), method="filter_keyword")

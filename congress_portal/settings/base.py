@@ -181,6 +181,12 @@ SPECTACULAR_SETTINGS = {
         "PlenaryAttendanceStatusEnum": "training.models.PlenaryAttendanceStatus",
         "StationKindEnum": "liaison_stations.models.StationKind",
         "IssueSourceEnum": "liaison_stations.models.IssueSource",
+        "LevelEnum": "deputies.models.Level",
+        "SuggestionStatusEnum": "suggestions.models.Status",
+        "SuggestionHandlingModeEnum": "suggestions.models.HandlingMode",
+        "SuggestionDisclosureEnum": "suggestions.models.Disclosure",
+        "SatisfactionEnum": "suggestions.models.Satisfaction",
+        "ReplyKindEnum": "suggestions.models.ReplyKind",
     },
 }
 

@@ -1,0 +1,139 @@
+"""Excel in and out: the export of any filtered list (staff), and the import
+of paper suggestions collected during a plenary. The import is all or nothing:
+one bad row refuses the whole file, and every bad row is named."""
+import io
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+
+from congress_portal.accounts import roles
+from deputies.models import Mandate
+
+from . import services
+from .models import SuggestionCategory
+
+EXPORT_COLUMNS = [
+    (_("编号"), lambda s: s.number_label),
+    (_("标题"), lambda s: s.title),
+    (_("领衔代表"), lambda s: s.lead_deputy.name),
+    (_("类别"), lambda s: s.category.name),
+    (_("年度"), lambda s: s.year),
+    (_("会议"), lambda s: str(s.session) if s.session_id else ""),
+    (_("提出时间"), lambda s: timezone.localtime(s.submitted_at).strftime("%Y-%m-%d")),
+    (_("状态"), lambda s: s.get_status_display()),
+    (_("承办单位"), lambda s: "、".join(f"{a.unit}（{a.get_role_display()}）" for a in getattr(s, "active_assignments", []))),
+    (_("答复期限"), lambda s: timezone.localtime(s.reply_due_at).strftime("%Y-%m-%d") if s.reply_due_at else ""),
+    (_("是否逾期"), lambda s: _("是") if s.is_overdue else ""),
+    (_("重点督办"), lambda s: _("是") if hasattr(s, "key_supervision") else ""),
+    (_("公开方式"), lambda s: s.get_disclosure_display()),
+]
+
+IMPORT_HEADERS = ["领衔代表", "代表证号", "标题", "内容", "类别", "附议代表", "同意公开"]
+REQUIRED = ["领衔代表", "标题", "内容", "类别"]
+
+
+def export_suggestions(queryset):
+    """An .xlsx (bytes) of the given list; call with a selector's queryset so
+    that the rows have their joins. No personal data is written."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_("代表建议"))
+    ws.append([str(title) for title, _fn in EXPORT_COLUMNS])
+    for s in queryset.iterator(chunk_size=2000) if not queryset._prefetch_related_lookups else queryset:
+        ws.append([fn(s) for _title, fn in EXPORT_COLUMNS])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _truthy(value):
+    return str(value).strip() not in ("否", "不同意", "0", "false", "False", "N", "n")
+
+
+def import_paper_suggestions(*, file, session, actor):
+    """Read an .xlsx with the columns of IMPORT_HEADERS and enter one paper
+    suggestion per row on the deputies' behalf, in ``session``. Returns the new
+    suggestions. Raises ValidationError naming every bad row and creates
+    nothing when any row is bad."""
+    if not roles.is_staff_member(actor):
+        raise PermissionDenied(_("只有代表工作委员会工作人员可以导入建议。"))
+    try:
+        wb = load_workbook(file, read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - any unreadable file gets the same answer
+        raise ValidationError({"file": _("无法读取该文件，请上传 .xlsx 格式的 Excel 文件。")}) from None
+    rows = list(wb.active.iter_rows(values_only=True))
+    if not rows:
+        raise ValidationError({"file": _("文件是空的。")})
+    header = [str(c).strip() if c is not None else "" for c in rows[0]]
+    missing = [h for h in REQUIRED if h not in header]
+    if missing:
+        raise ValidationError({"file": _("缺少列：%(cols)s。") % {"cols": "、".join(missing)}})
+    col = {h: header.index(h) for h in IMPORT_HEADERS if h in header}
+
+    mandates = Mandate.objects.filter(term=session.term).select_related("deputy")
+    by_card = {m.card_number: m.deputy for m in mandates if m.card_number}
+    by_name = {}
+    for m in mandates:
+        by_name.setdefault(m.deputy.name, []).append(m.deputy)
+    categories = {c.name: c for c in SuggestionCategory.objects.filter(is_active=True)}
+
+    def deputy_for(name, card, line, errors):
+        if card:
+            deputy = by_card.get(card)
+            if deputy is None or (name and deputy.name != name):
+                errors.append(_("第%(line)s行：代表证号「%(card)s」与代表「%(name)s」不符。") % {"line": line, "card": card, "name": name})
+            return deputy
+        found = by_name.get(name, [])
+        if len(found) != 1:
+            msg = _("第%(line)s行：本届没有名为「%(name)s」的代表。") if not found else _("第%(line)s行：本届有多名「%(name)s」，请填写代表证号。")
+            errors.append(msg % {"line": line, "name": name})
+            return None
+        return found[0]
+
+    errors, planned = [], []
+    for line, row in enumerate(rows[1:], start=2):
+        cell = {h: ("" if row[i] is None or i >= len(row) else str(row[i]).strip()) for h, i in col.items()}
+        if not any(cell.values()):
+            continue
+        row_errors = [_("第%(line)s行：「%(col)s」不能为空。") % {"line": line, "col": h} for h in REQUIRED if not cell.get(h)]
+        lead = deputy_for(cell.get("领衔代表", ""), cell.get("代表证号", ""), line, row_errors) if cell.get("领衔代表") else None
+        category = categories.get(cell.get("类别", ""))
+        if cell.get("类别") and category is None:
+            row_errors.append(_("第%(line)s行：类别「%(cat)s」不存在。") % {"line": line, "cat": cell["类别"]})
+        co = []
+        for name in filter(None, (n.strip() for n in cell.get("附议代表", "").replace(",", "、").replace("，", "、").split("、"))):
+            d = deputy_for(name, "", line, row_errors)
+            if d is not None:
+                co.append(d)
+        if len(cell.get("标题", "")) > 200:
+            row_errors.append(_("第%(line)s行：标题超过200字。") % {"line": line})
+        errors += row_errors
+        if not row_errors:
+            planned.append((line, dict(lead_deputy=lead, title=cell["标题"], content=cell["内容"], category=category, co_signers=co,
+                                disclosure_consent=_truthy(cell.get("同意公开", "是") or "是"))))
+    if errors:
+        raise ValidationError({"file": errors})
+    if not planned:
+        raise ValidationError({"file": _("文件中没有建议。")})
+    created = []
+    with transaction.atomic():
+        for line, kwargs in planned:
+            try:
+                created.append(services.submit_suggestion(actor=actor, during_session=True, session=session, **kwargs))
+            except ValidationError as exc:  # a rule of the service: name the row too
+                raise ValidationError({"file": [_("第%(line)s行：%(msg)s") % {"line": line, "msg": "；".join(exc.messages)}]}) from exc
+    return created
+
+
+def import_template():
+    """An empty .xlsx with the import headers and one example row."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "代表建议"
+    ws.append(IMPORT_HEADERS)
+    ws.append(["张三", "", "关于加强农村饮水安全的建议", "建议……", "农业农村", "李四、王五", "是"])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
