@@ -191,11 +191,11 @@ def _completion(kind, required_hours):
     return Exists(attended)
 
 
-def coverage_mandates(*, terms, level=None):
+def coverage_mandates(*, terms, level=None, policy=None):
     """Serving mandates of the terms annotated with ``induction_done`` and
     ``duty_done``. New deputies (first_term) need induction; everyone needs duty
     training."""
-    policy = m.TrainingPolicy.current()
+    policy = policy or m.TrainingPolicy.current()
     qs = Mandate.objects.filter(term__in=terms, status=MandateStatus.SERVING)
     if level:
         qs = qs.filter(level=level)
@@ -205,20 +205,20 @@ def coverage_mandates(*, terms, level=None):
     )
 
 
-def not_covered(*, terms, level=None):
+def not_covered(*, terms, level=None, policy=None):
     """The mandates still missing training: a new deputy without induction, or
     anyone without duty training; with the names, for the report and export."""
     return (
-        coverage_mandates(terms=terms, level=level)
+        coverage_mandates(terms=terms, level=level, policy=policy)
         .filter(Q(first_term=True, induction_done=False) | Q(duty_done=False))
         .select_related("deputy", "term__congress", "delegation")
         .order_by("level", "term_id", "deputy__name", "deputy_id")
     )
 
 
-def coverage_report(*, terms, level=None):
+def coverage_report(*, terms, level=None, policy=None):
     """Shares by level and by new/returning, in one grouped query."""
-    policy = m.TrainingPolicy.current()
+    policy = policy or m.TrainingPolicy.current()
     qs = Mandate.objects.filter(term__in=terms, status=MandateStatus.SERVING)
     if level:
         qs = qs.filter(level=level)

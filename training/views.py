@@ -198,8 +198,9 @@ def _coverage_args(request):
 def coverage(request):
     _staff_only(request)
     form, terms, level = _coverage_args(request)
-    report = selectors.coverage_report(terms=terms, level=level)
-    page = Paginator(selectors.not_covered(terms=terms, level=level), 50).get_page(request.GET.get("page"))
+    policy = m.TrainingPolicy.current()
+    report = selectors.coverage_report(terms=terms, level=level, policy=policy)
+    page = Paginator(selectors.not_covered(terms=terms, level=level, policy=policy), 50).get_page(request.GET.get("page"))
     return render(request, "training/coverage.html", {"form": form, "report": report, "page_obj": page})
 
 
@@ -207,8 +208,9 @@ def coverage(request):
 def coverage_xlsx(request):
     _staff_only(request)
     form, terms, level = _coverage_args(request)
-    report = selectors.coverage_report(terms=terms, level=level)
-    workbook = exports.coverage_workbook(report, selectors.not_covered(terms=terms, level=level))
+    policy = m.TrainingPolicy.current()
+    report = selectors.coverage_report(terms=terms, level=level, policy=policy)
+    workbook = exports.coverage_workbook(report, selectors.not_covered(terms=terms, level=level, policy=policy))
     return exports.xlsx_response(workbook, f"学习培训覆盖情况-{timezone.localdate():%Y%m%d}.xlsx")
 
 
