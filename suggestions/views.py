@@ -15,7 +15,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, When
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -143,10 +144,20 @@ def deadline(due_at, now=None):
     return {"due_at": due_at, "days_left": left, "is_late": late, "overdue_days": max(-left, 1) if late else 0}
 
 
+ROLE_ORDER = {UnitRole.LEAD: 0, UnitRole.SPLIT: 1, UnitRole.CO: 2}
+
+
+def lead_first(assignments):
+    return sorted(assignments, key=lambda a: (ROLE_ORDER.get(a.role, 9), a.pk))
+
+
 def mark_deadlines(rows, due=lambda row: row.reply_due_at, open_=lambda row: True):
+    """Sets ``row.deadline`` (and puts the lead unit first in ``active_assignments``)."""
     now = timezone.now()
     for row in rows:
         row.deadline = deadline(due(row), now) if open_(row) else None
+        if hasattr(row, "active_assignments"):
+            row.active_assignments = lead_first(row.active_assignments)
     return rows
 
 
@@ -278,7 +289,7 @@ def _detail_context(suggestion):
     replies = sorted(suggestion.replies.all(), key=lambda r: (r.replied_at, r.pk))
     return {
         "suggestion": suggestion,
-        "assignments": suggestion.active_assignments,
+        "assignments": lead_first(suggestion.active_assignments),
         "replies": replies,
         "current_replies": [r for r in replies if r.is_current],
         "cosignatures": sorted(suggestion.cosignatures.all(), key=lambda c: c.pk),
@@ -363,7 +374,11 @@ def unit_inbox(request):
     data = form.cleaned_data if form.is_valid() else {}
     params = {"keyword": data.get("q") or "", "state": [data["state"]] if data.get("state") else [], "overdue": True if data.get("overdue") else None}
     assignments = selectors.unit_inbox(user=request.user, params={k: v for k, v in params.items() if v})
-    assignments = assignments.order_by(F("reply_due_at").asc(nulls_last=True), "pk")
+    # Open items first, the nearest deadline (reply, or a co-unit's opinion) first.
+    done = Case(When(state__in=[AssignmentState.REPLIED, AssignmentState.OPINION_SUBMITTED], then=1), default=0, output_field=IntegerField())
+    assignments = assignments.annotate(done=done, due=Coalesce("reply_due_at", "opinion_due_at")).order_by(
+        "done", F("due").asc(nulls_last=True), "pk"
+    )
     page = page_of(request, assignments)
     open_states = (AssignmentState.PENDING, AssignmentState.ACKNOWLEDGED, AssignmentState.REASSIGNMENT_REQUESTED, AssignmentState.REHANDLING)
     mark_deadlines(
@@ -511,51 +526,37 @@ def unit_figures(request):
 # ---------------------------------------------------------------- staff
 
 
-def dashboard_figures(year=None):
-    """Headline figures of the staff dashboard: two queries."""
-    suggestions = Suggestion.objects.all()
-    if year:
-        suggestions = suggestions.filter(year=year)
-    now = timezone.now()
-    figures = suggestions.aggregate(
-        submitted=Count("pk", filter=~Q(status=Status.WITHDRAWN)),
-        awaiting_review=Count("pk", filter=Q(status=Status.SUBMITTED)),
-        registered=Count("pk", filter=Q(number__isnull=False)),
-        assigned=Count("pk", filter=Q(assigned_at__isnull=False)),
-        replied=Count("pk", filter=Q(replied_at__isnull=False)),
-        overdue=Count("pk", filter=Q(status__in=AWAITING_REPLY, reply_due_at__lt=now)),
-        key=Count("key_supervision"),
-    )
-    ratings = Rating.objects.all()
-    if year:
-        ratings = ratings.filter(reply__suggestion__year=year)
-    r = ratings.aggregate(rated=Count("pk"), ok=Count("pk", filter=Q(result_rating__in=[Satisfaction.SATISFIED, Satisfaction.MOSTLY])))
-    figures["satisfaction_rate"] = _rate(r["ok"], r["rated"])
-    figures["rated"] = r["rated"]
-    return figures
+REGISTERED_ON = (Status.REGISTERED, Status.ASSIGNED, *REPLIED_STATUSES)
+ASSIGNED_ON = (Status.ASSIGNED, *REPLIED_STATUSES)
 
 
-def dashboard_charts(year=None):
-    """Counts by unit, category and result category: three grouped queries."""
-    suggestions = Suggestion.objects.exclude(status=Status.WITHDRAWN)
-    assignments = Assignment.objects.filter(is_active=True, role__in=[UnitRole.LEAD, UnitRole.SPLIT])
-    replies = Reply.objects.filter(is_current=True)
-    if year:
-        suggestions = suggestions.filter(year=year)
-        assignments = assignments.filter(suggestion__year=year)
-        replies = replies.filter(suggestion__year=year)
-    by_unit = list(assignments.values("unit__name").annotate(n=Count("pk")).order_by("-n", "unit__name")[:15])
-    by_category = list(suggestions.values("category__name").annotate(n=Count("pk")).order_by("-n", "category__name"))
-    by_result = list(replies.values("result_category__code", "result_category__name").annotate(n=Count("pk")).order_by("result_category__code"))
-    return {
-        "by_unit": {"labels": [r["unit__name"] for r in by_unit], "values": [r["n"] for r in by_unit], "title": _("各承办单位交办件数（前15）")},
-        "by_category": {"labels": [r["category__name"] for r in by_category], "values": [r["n"] for r in by_category], "title": _("按类别")},
+def dashboard(user, year=None):
+    """Headline figures and chart data from selectors.dashboard_figures."""
+    data = selectors.dashboard_figures(user=user, year=year)
+    count = {row["status"]: row["count"] for row in data["by_status"]}
+    rate = data["satisfaction_rate"]
+    figures = {
+        "submitted": data["total"] - count.get(Status.WITHDRAWN, 0),
+        "awaiting_review": count.get(Status.SUBMITTED, 0),
+        "registered": sum(count.get(s, 0) for s in REGISTERED_ON),
+        "assigned": sum(count.get(s, 0) for s in ASSIGNED_ON),
+        "replied": sum(count.get(s, 0) for s in REPLIED_STATUSES),
+        "overdue": data["overdue"],
+        "key": data["key_supervision"],
+        "rated": data["rated_replies"],
+        "satisfaction_rate": round(rate * 100, 1) if rate is not None else None,
+    }
+    by_unit = sorted(data["by_unit"], key=lambda r: (-r["assigned"], r["unit__name"]))[:15]
+    charts = {
+        "by_unit": {"title": _("各承办单位交办件数（前15）"), "labels": [r["unit__name"] for r in by_unit], "values": [r["assigned"] for r in by_unit]},
+        "by_category": {"title": _("按类别"), "labels": [r["category"] for r in data["by_category"]], "values": [r["count"] for r in data["by_category"]]},
         "by_result": {
-            "labels": [f"{r['result_category__code']} {r['result_category__name']}" for r in by_result],
-            "values": [r["n"] for r in by_result],
             "title": _("按办理结果"),
+            "labels": [f"{r['code']} {r['name']}" for r in data["by_result_category"]],
+            "values": [r["count"] for r in data["by_result_category"]],
         },
     }
+    return figures, charts
 
 
 def _year_param(request):
@@ -569,18 +570,18 @@ def _year_param(request):
 def staff_dashboard(request):
     year = _year_param(request)
     years = list(Suggestion.objects.order_by("-year").values_list("year", flat=True).distinct())
-    charts = dashboard_charts(year)
+    figures, charts = dashboard(request.user, year)
     for chart in charts.values():
         chart["rows"] = list(zip(chart["labels"], chart["values"]))
     overdue = list(
-        Suggestion.objects.overdue().select_related("lead_deputy", "key_supervision").with_units().order_by("reply_due_at", "pk")[:10]
+        selectors.overdue_list(user=request.user)[:10]
     )
     mark_deadlines(overdue)
     return render(
         request,
         "dashboard/index.html",
         {
-            "figures": dashboard_figures(year),
+            "figures": figures,
             "charts": charts,
             "charts_data": {k: {"labels": c["labels"], "values": c["values"]} for k, c in charts.items()},
             "years": years,
@@ -835,6 +836,7 @@ def public_list(request):
     form = PublicFilterForm(request.GET or None, years=years)
     data = form.cleaned_data if form.is_valid() else {}
     page = page_of(request, public_filtered(data))
+    mark_deadlines(page.object_list, open_=lambda s: False)
     return render(request, "public/list.html", {"form": form, "page_obj": page, "q": data.get("q", "")})
 
 
