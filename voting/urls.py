@@ -1,2 +1,21 @@
+from django.urls import path
+
+from . import views
+
 app_name = "voting"
-urlpatterns = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("results/", views.results, name="results"),
+    path("results/<int:pk>/", views.result_detail, name="result"),
+    path("results/<int:pk>/export.xlsx", views.result_export, name="result_export"),
+    path("receipt/", views.receipt, name="receipt"),
+    path("calls/<int:pk>/propose/", views.propose, name="propose"),
+    path("calls/<int:pk>/rate/", views.rate, name="rate"),
+    path("projects/<int:pk>/", views.project_detail, name="project"),
+    path("projects/<int:pk>/report/", views.report_progress, name="report_progress"),
+    path("ballots/<int:pk>/vote/", views.vote, name="vote"),
+    path("staff/", views.staff_overview, name="staff_overview"),
+    path("staff/calls/<int:pk>/", views.staff_call, name="staff_call"),
+    path("staff/ballots/<int:pk>/", views.staff_ballot, name="staff_ballot"),
+    path("staff/ballots/<int:pk>/<slug:action>/", views.staff_ballot_action, name="staff_ballot_action"),
+]

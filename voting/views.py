@@ -1,0 +1,313 @@
+"""Pages: the deputy's phone-sized ballot, the public results and proposal form,
+and staff's pages to run the cycle. Views are thin: forms shape, services decide."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from congress_portal.accounts import roles
+
+from . import exports, forms, permissions, selectors, services
+from .api import _client_address
+from .models import Ballot, BallotStatus, Project, ProjectCall, ProjectStatus
+
+
+def _errors(exc):
+    return "；".join(getattr(exc, "messages", None) or [str(exc)])
+
+
+def _staff_only(request):
+    if not permissions.can_manage(request.user):
+        raise Http404
+
+
+# --------------------------------------------------------------------------- everyone
+def index(request):
+    """The ballot home: a deputy's open ballots, open calls, published results."""
+    context = {
+        "open_ballots": selectors.deputy_open_ballots(request.user) if roles.is_deputy(request.user) else [],
+        "calls": selectors.open_calls(),
+        "results": selectors.published_results()[:20],
+        "is_staff": permissions.can_manage(request.user),
+    }
+    return render(request, "voting/index.html", context)
+
+
+def results(request):
+    ballots = selectors.published_results()
+    year = request.GET.get("year")
+    if year and year.isdigit():
+        ballots = ballots.filter(call__year=int(year))
+    return render(request, "voting/results.html", {"ballots": ballots, "year": year})
+
+
+def _published_or_staff(request, pk):
+    ballot = get_object_or_404(selectors.ballots_visible_to(request.user), pk=pk)
+    tallied = ballot.status in (BallotStatus.TALLIED, BallotStatus.PUBLISHED)
+    if not tallied or (ballot.status != BallotStatus.PUBLISHED and not permissions.can_manage(request.user)):
+        raise Http404
+    return ballot
+
+
+def result_detail(request, pk):
+    ballot = _published_or_staff(request, pk)
+    return render(request, "voting/result_detail.html", {
+        "ballot": ballot, "summary": ballot.summary, "lines": selectors.result_sheet(ballot), "runoffs": ballot.runoffs.all(),
+    })
+
+
+def result_export(request, pk):
+    ballot = _published_or_staff(request, pk)
+    response = HttpResponse(exports.result_workbook(ballot), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="ballot-{ballot.pk}-results.xlsx"'
+    return response
+
+
+def receipt(request):
+    form = forms.ReceiptForm(request.POST or None)
+    check = None
+    if request.method == "POST" and form.is_valid():
+        check = selectors.check_receipt(form.cleaned_data["code"])
+    return render(request, "voting/receipt.html", {"form": form, "check": check})
+
+
+def propose(request, pk):
+    """The call's proposal form: the public (rate limited), or a signed-in deputy or department."""
+    call = get_object_or_404(ProjectCall.objects.select_related("congress"), pk=pk)
+    member = request.user.is_authenticated and (
+        permissions.can_propose_as_deputy(request.user, call) or permissions.can_propose_as_department(request.user)
+    )
+    form_class = forms.MemberProposalForm if member else forms.PublicProposalForm
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if member:
+                services.submit_proposal(call=call, actor=request.user, **form.cleaned_data)
+            else:
+                services.submit_public_proposal(call=call, client_address=_client_address(request), **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, _errors(exc))
+        else:
+            return render(request, "voting/propose_done.html", {"call": call})
+    return render(request, "voting/propose.html", {"call": call, "form": form, "open": call.is_open_on(timezone.localdate())})
+
+
+def project_detail(request, pk):
+    project = get_object_or_404(selectors.projects_visible_to(request.user), pk=pk)
+    project = selectors.project_detail(project.pk)
+    ratings = None
+    if project.call.rating_status == ProjectCall.RatingStatus.PUBLISHED:
+        ratings = selectors.rating_results(project.call).filter(pk=project.pk).first()
+    return render(request, "voting/project_detail.html", {
+        "project": project, "ratings": ratings, "can_report": permissions.can_report_progress(request.user, project),
+    })
+
+
+# --------------------------------------------------------------------------- deputies
+@never_cache
+@login_required
+def vote(request, pk):
+    """The phone-sized ballot. The receipt is rendered in the POST response itself:
+    it is never put in a URL, the session or a message, which would tie it to the account."""
+    ballot = get_object_or_404(selectors.ballots_visible_to(request.user).filter(status=BallotStatus.OPEN), pk=pk)
+    if not permissions.is_elector(request.user, ballot):
+        raise Http404
+    candidates = list(ballot.candidates.select_related("project__responsible_unit").order_by("order"))
+    if selectors.has_voted(request.user, ballot):
+        return render(request, "voting/vote.html", {"ballot": ballot, "already_voted": True})
+    form = forms.VoteForm(request.POST or None, ballot=ballot, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        try:
+            code = services.cast_ballot(ballot=ballot, actor=request.user, marks=form.marks())
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, _errors(exc))
+        else:
+            return render(request, "voting/voted.html", {"ballot": ballot, "receipt": code})
+    return render(request, "voting/vote.html", {"ballot": ballot, "form": form})
+
+
+@login_required
+def rate(request, pk):
+    call = get_object_or_404(ProjectCall, pk=pk)
+    if not permissions.serves_in(request.user, call.congress_id):
+        raise Http404
+    projects = list(Project.objects.filter(call=call, status__in=[ProjectStatus.CHOSEN, ProjectStatus.COMPLETED]).order_by("pk"))
+    form = forms.RatingForm(request.POST or None, projects=projects)
+    if request.method == "POST" and form.is_valid():
+        try:
+            for project, rating in form.ratings():
+                services.rate_project(project=project, actor=request.user, rating=rating)
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, _errors(exc))
+        else:
+            messages.success(request, _("测评已提交，谢谢。"))
+            return redirect("voting:index")
+    return render(request, "voting/rate.html", {"call": call, "form": form})
+
+
+# --------------------------------------------------------------------------- units
+@login_required
+def report_progress(request, pk):
+    project = get_object_or_404(Project, pk=pk)
+    if not permissions.can_report_progress(request.user, project):
+        raise Http404
+    form = forms.ProgressReportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        photo, caption = data.pop("photo"), data.pop("caption")
+        try:
+            services.submit_progress_report(project=project, actor=request.user, photos=[(photo, caption)] if photo else [], **data)
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, _errors(exc))
+        else:
+            messages.success(request, _("进展报告已报送。"))
+            return redirect("voting:project", pk=project.pk)
+    return render(request, "voting/report_progress.html", {"project": project, "form": form})
+
+
+# --------------------------------------------------------------------------- staff
+@login_required
+def staff_overview(request):
+    """Every congress's ballots side by side, with the reports due."""
+    _staff_only(request)
+    ballots = selectors.ballot_overview(request.user)
+    year, level = request.GET.get("year"), request.GET.get("level")
+    if year and year.isdigit():
+        ballots = ballots.filter(call__year=int(year))
+    if level:
+        ballots = ballots.filter(congress__level=level)
+    calls = ProjectCall.objects.select_related("congress").order_by("-year", "congress__area__code")[:50]
+    return render(request, "voting/staff_overview.html", {
+        "ballots": ballots, "calls": calls, "reports_due": selectors.progress_reports_due(), "year": year, "level": level,
+    })
+
+
+@login_required
+def staff_call(request, pk):
+    """A call's proposals (adopt / merge) and projects (reserve, new ballot)."""
+    _staff_only(request)
+    call = get_object_or_404(ProjectCall.objects.select_related("congress"), pk=pk)
+    if request.method == "POST":
+        try:
+            if "adopt" in request.POST:
+                ids = request.POST.getlist("proposal")
+                project = services.adopt_proposals(
+                    proposals=list(selectors.proposals_for_staff(call).filter(pk__in=ids)), actor=request.user,
+                    title=request.POST.get("title", ""),
+                )
+                messages.success(request, _("已采纳为项目：%(title)s") % {"title": project.title})
+            elif "reserve" in request.POST:
+                services.move_to_reserve(project=get_object_or_404(Project, pk=request.POST["reserve"], call=call), actor=request.user)
+                messages.success(request, _("已转入储备库。"))
+            elif "new_ballot" in request.POST:
+                ballot_form = forms.BallotForm(request.POST)
+                if ballot_form.is_valid():
+                    ballot = services.create_ballot(call=call, actor=request.user, **ballot_form.cleaned_data)
+                    return redirect("voting:staff_ballot", pk=ballot.pk)
+                messages.error(request, _("请填写票决名称和应选项目数。"))
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, _errors(exc))
+        return redirect("voting:staff_call", pk=call.pk)
+    return render(request, "voting/staff_call.html", {
+        "call": call,
+        "proposals": selectors.proposals_for_staff(call).order_by("status", "-created_at"),
+        "projects": call.projects.select_related("responsible_unit").order_by("status", "pk"),
+        "reserve": selectors.reserve_pool(call.congress),
+        "ballots": call.ballots.order_by("pk"),
+        "ballot_form": forms.BallotForm(),
+    })
+
+
+STAFF_ACTIONS = {
+    "submit_review": lambda b, u: services.submit_for_review(ballot=b, actor=u),
+    "open": lambda b, u: services.open_voting(ballot=b, actor=u),
+    "close": lambda b, u: services.close_voting(ballot=b, actor=u),
+    "tally": lambda b, u: services.tally_ballot(ballot=b, actor=u),
+    "publish": lambda b, u: services.publish_results(ballot=b, actor=u),
+    "declare_invalid": lambda b, u: services.declare_invalid(ballot=b, actor=u),
+    "runoff": lambda b, u: services.start_runoff(ballot=b, actor=u),
+}
+
+
+@login_required
+def staff_ballot(request, pk):
+    """One ballot for staff: shortlist, review, attendance, paper batches, the tally."""
+    _staff_only(request)
+    ballot = get_object_or_404(selectors.ballot_overview(request.user), pk=pk)
+    candidates = list(ballot.candidates.select_related("project__responsible_unit").order_by("order"))
+    electors = list(selectors.roll_call(ballot)) if ballot.status != BallotStatus.DRAFT else []
+    paper_form = forms.PaperBatchForm(
+        candidates=candidates, electors=[e for e in electors if e.present and not e.has_voted]
+    )
+    selectable = Project.objects.filter(congress=ballot.congress).filter(
+        Q(status=ProjectStatus.CANDIDATE) | Q(candidacies__ballot=ballot)
+    ).distinct().order_by("pk")
+    round_, next_stage = services.next_review_stage(ballot)
+    recount = services.recount(ballot)[1] if ballot.status in (BallotStatus.TALLIED, BallotStatus.PUBLISHED) else None
+    return render(request, "voting/staff_ballot.html", {
+        "ballot": ballot, "candidates": candidates, "electors": electors, "paper_form": paper_form,
+        "candidates_form": forms.CandidatesForm(projects=selectable, initial={"projects": [c.project_id for c in candidates]}),
+        "review_form": forms.ReviewForm(initial={"decided_on": timezone.localdate()}), "next_stage": next_stage, "review_round": round_,
+        "decisions": ballot.review_decisions.select_related("stage").order_by("round", "stage__order"),
+        "lines": selectors.result_sheet(ballot), "recount": recount,
+        "summary": getattr(ballot, "summary", None) if ballot.status in (BallotStatus.TALLIED, BallotStatus.PUBLISHED) else None,
+    })
+
+
+@require_POST
+@login_required
+def staff_ballot_action(request, pk, action):
+    _staff_only(request)
+    ballot = get_object_or_404(Ballot, pk=pk)
+    try:
+        if action in STAFF_ACTIONS:
+            result = STAFF_ACTIONS[action](ballot, request.user)
+            if action == "runoff":
+                messages.success(request, _("已创建再次投票。"))
+                return redirect("voting:staff_ballot", pk=result.pk)
+        elif action == "candidates":
+            selectable = Project.objects.filter(congress=ballot.congress)
+            form = forms.CandidatesForm(request.POST, projects=selectable)
+            if not form.is_valid():
+                raise ValidationError(_("请选择候选项目。"))
+            chosen = sorted(form.cleaned_data["projects"], key=lambda p: p.pk)
+            services.set_candidates(ballot=ballot, projects=chosen, actor=request.user)
+        elif action == "review":
+            form = forms.ReviewForm(request.POST)
+            _round, stage = services.next_review_stage(ballot)
+            if not form.is_valid() or stage is None:
+                raise ValidationError(_("请填写审议日期和结果。"))
+            services.record_review(ballot=ballot, stage=stage, actor=request.user, **form.cleaned_data)
+        elif action == "attendance":
+            present = [int(pk) for pk in request.POST.getlist("present")]
+            on_roll = set(ballot.electors.values_list("deputy_id", flat=True))
+            services.record_attendance(
+                ballot=ballot, present_deputy_ids=present, absent_deputy_ids=on_roll - set(present) - _voted(ballot), actor=request.user
+            )
+        elif action == "paper":
+            electors = list(selectors.roll_call(ballot))
+            candidates = list(ballot.candidates.order_by("order"))
+            form = forms.PaperBatchForm(request.POST, candidates=candidates, electors=electors)
+            if not form.is_valid():
+                raise ValidationError([e for errors in form.errors.values() for e in errors])
+            services.enter_paper_batch(
+                ballot=ballot, label=form.cleaned_data["label"], deputy_ids=form.cleaned_data["deputies"],
+                ballots=form.cleaned_data["ballots"], actor=request.user,
+            )
+        else:
+            raise Http404
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _("操作成功。"))
+    return redirect("voting:staff_ballot", pk=ballot.pk)
+
+
+def _voted(ballot):
+    return set(ballot.participations.values_list("deputy_id", flat=True))
