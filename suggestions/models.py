@@ -646,3 +646,25 @@ class SuggestionEvent(models.Model):
 
         move = MOVES.get(self.move)
         return move.label if move else self.move
+
+
+# Admin screens over the same table (the review queue, the assignment screen, the overdue list).
+class ReviewQueue(Suggestion):
+    class Meta:
+        proxy = True
+        verbose_name = _("待审核建议")
+        verbose_name_plural = _("审核：待立案建议")
+
+
+class AssignmentQueue(Suggestion):
+    class Meta:
+        proxy = True
+        verbose_name = _("待交办建议")
+        verbose_name_plural = _("交办：已立案待交办")
+
+
+class OverdueSuggestion(Suggestion):
+    class Meta:
+        proxy = True
+        verbose_name = _("逾期建议")
+        verbose_name_plural = _("逾期未答复建议")

@@ -1,0 +1,45 @@
+"""Admin screens change status only through actions that call the services."""
+import pytest
+
+from suggestions.models import Status, Suggestion
+from tests.deputies import factories as df
+from tests.suggestions.factories import in_status
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client):
+    user = df.staff_user(is_staff=True, is_superuser=True)
+    client.force_login(user)
+    return client
+
+
+def test_review_queue_register_and_assignment_screen(admin_client):
+    s, actors, units = in_status(Status.SUBMITTED)
+    r = admin_client.get("/admin/suggestions/reviewqueue/")
+    assert r.status_code == 200 and s.title in r.content.decode()
+    r = admin_client.post("/admin/suggestions/reviewqueue/", {"action": "register_action", "_selected_action": [s.pk]})
+    assert r.status_code == 302
+    s.refresh_from_db()
+    assert s.status == Status.REGISTERED and s.events.filter(move="register").exists()
+    # The assignment screen: the action shows a form, then assigns through the service.
+    r = admin_client.post("/admin/suggestions/assignmentqueue/", {"action": "assign_action", "_selected_action": [s.pk]})
+    assert r.status_code == 200 and "主办单位" in r.content.decode()
+    r = admin_client.post(
+        "/admin/suggestions/assignmentqueue/",
+        {"action": "assign_action", "_selected_action": [s.pk], "apply": "1", "lead_unit": units[0].pk, "co_units": [units[1].pk]},
+    )
+    s.refresh_from_db()
+    assert s.status == Status.ASSIGNED and s.assignments.count() == 2
+
+
+def test_status_is_read_only_in_the_change_form(admin_client):
+    s, actors, units = in_status(Status.SUBMITTED)
+    r = admin_client.get(f"/admin/suggestions/suggestion/{s.pk}/change/")
+    assert r.status_code == 200
+    assert 'name="status"' not in r.content.decode()
+    for url in ("/admin/suggestions/overduesuggestion/", "/admin/suggestions/suggestion/?overdue=yes", "/admin/suggestions/suggestionevent/",
+                "/admin/suggestions/assignment/", "/admin/suggestions/suggestionpolicy/", "/admin/workdays/calendarday/"):
+        assert admin_client.get(url).status_code == 200, url
+    assert Suggestion.objects.get(pk=s.pk).status == Status.SUBMITTED
