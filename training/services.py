@@ -13,6 +13,7 @@ from congress_portal.accounts import roles
 from . import models as m
 from . import permissions, selectors
 from .duty.records import collect_metrics, score, scoring_items
+from .duty.sources import metric_labels
 from .models import EnrolmentSource, EnrolmentStatus, LeaveStatus
 from .tokens import session_id_from_token
 
@@ -231,9 +232,10 @@ def refresh_duty_records(*, year, now=None, batch_size=5000):
     metrics_by_deputy = collect_metrics(year=year)
     rule_set = m.ScoringRuleSet.for_year(year)
     items = scoring_items(rule_set)
+    labels = metric_labels()
     rows = []
     for deputy_id, metrics in metrics_by_deputy.items():
-        total = score(metrics, rule_set=rule_set, items=items).total
+        total = score(metrics, rule_set=rule_set, items=items, labels=labels).total
         rows.append(
             m.DutyRecord(deputy_id=deputy_id, year=year, metrics=metrics, score=total, rule_set=rule_set, computed_at=now)
         )

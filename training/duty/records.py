@@ -70,9 +70,11 @@ def scoring_items(rule_set):
     return list(rule_set.items.all()) if rule_set else []
 
 
-def score(metrics, *, rule_set, items):
-    """Apply the items (points per unit, capped) to one deputy's figures."""
-    labels = metric_labels()
+def score(metrics, *, rule_set, items, labels=None):
+    """Apply the items (points per unit, capped) to one deputy's figures.
+    Pass ``labels`` (``metric_labels()``) when scoring many deputies: reading
+    them may take a query."""
+    labels = metric_labels() if labels is None else labels
     result = Score(rule_set=rule_set)
     for item in items:
         value = metrics.get(item.metric, 0) or 0
