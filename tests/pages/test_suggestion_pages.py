@@ -1,0 +1,278 @@
+"""The suggestion pages: role scoping (another role's page or item is a 404),
+forms that keep what was typed and show errors beside the field, uploads
+limited in size and type, CSRF, public search, and query counts pinned
+independent of the number of rows."""
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from suggestions import services
+from suggestions.models import Disclosure, Status, Suggestion
+from tests.deputies import factories as df
+from tests.suggestions.factories import category, in_status, result
+
+pytestmark = pytest.mark.django_db
+
+
+def publish(s, actors, mode=Disclosure.FULL, summary=""):
+    services.decide_disclosure(suggestion=s, actor=actors.staff, mode=mode, summary=summary)
+
+
+# ---------------------------------------------------------------- roles and 404
+
+
+@pytest.mark.parametrize(
+    "name,allowed",
+    [("my_list", "deputy"), ("create", "deputy"), ("invitations", "deputy"), ("unit_inbox", "unit"), ("unit_figures", "unit"),
+     ("staff_dashboard", "staff"), ("staff_review", "staff"), ("staff_list", "staff"), ("staff_export", "staff")],
+)
+def test_pages_of_one_role_are_404_to_the_others(client, name, allowed, staff_user, unit_user, deputy_user, keeper_user):
+    users = {"staff": staff_user, "unit": unit_user, "deputy": deputy_user, "keeper": keeper_user}
+    for role, user in users.items():
+        client.force_login(user)
+        status = client.get(reverse(f"suggestions:{name}")).status_code
+        assert status == (200 if role == allowed else 404), (role, status)
+    client.logout()
+    assert client.get(reverse(f"suggestions:{name}")).status_code == 302  # to sign-in
+
+
+def test_another_deputys_or_units_item_is_404(client, actors):
+    s, actors, units = in_status(Status.ASSIGNED, actors)
+    client.force_login(df.deputy_user())
+    assert client.get(reverse("suggestions:my_detail", args=[s.pk])).status_code == 404
+    other_unit = df.unit_user()
+    client.force_login(other_unit)
+    assignment = s.assignments.get(unit=units[0])
+    assert client.get(reverse("suggestions:unit_detail", args=[assignment.pk])).status_code == 404
+    attachment_url = reverse("suggestions:public_detail", args=[s.pk])
+    client.logout()
+    assert client.get(attachment_url).status_code == 404  # not published
+
+
+def test_co_signer_sees_the_item_and_confirms(client, actors):
+    s, actors, units = in_status(Status.SUBMITTED, actors)
+    client.force_login(actors.cosigner_user)
+    assert "确认附议" in client.get(reverse("suggestions:invitations")).content.decode()
+    invite = s.cosignatures.get()
+    response = client.post(reverse("suggestions:invitations"), {"invitation": invite.pk, "accept": "1"})
+    assert response.status_code == 302
+    invite.refresh_from_db()
+    assert invite.state == "confirmed"
+
+
+# ---------------------------------------------------------------- forms
+
+
+def test_submit_errors_are_beside_the_fields_and_nothing_typed_is_lost(client, actors):
+    client.force_login(actors.deputy_user)
+    response = client.post(reverse("suggestions:create"), {"title": "关于加强社区食品安全监管的建议", "content": "", "disclosure_consent": "on"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="id_content_error"' in html and 'id="id_category_error"' in html
+    assert 'value="关于加强社区食品安全监管的建议"' in html
+    assert not Suggestion.objects.exists()
+
+
+def test_submit_with_a_co_signer_and_an_attachment(client, actors):
+    client.force_login(actors.deputy_user)
+    cosigner = actors.cosigner_user.deputy
+    df.MandateFactory(deputy=cosigner, term=actors.deputy.mandates.get().term)
+    pdf = SimpleUploadedFile("调研报告.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    response = client.post(
+        reverse("suggestions:create"),
+        {"title": "关于农村饮水安全的建议", "content": "建议加快农村供水工程建设。", "category": category().pk,
+         "disclosure_consent": "on", "co_signers": [cosigner.pk], "attachments": [pdf]},
+    )
+    s = Suggestion.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("suggestions:my_detail", args=[s.pk])
+    assert s.status == Status.SUBMITTED and s.attachments.count() == 1
+    assert list(s.cosignatures.values_list("deputy", flat=True)) == [cosigner.pk]
+    # The attachment is served to the deputy, not to another deputy.
+    url = reverse("suggestions:attachment", args=[s.attachments.get().pk])
+    assert client.get(url).status_code == 200
+    client.force_login(df.deputy_user())
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "upload,message",
+    [
+        (SimpleUploadedFile("病毒.exe", b"MZ\x90\x00", content_type="application/octet-stream"), "类型不允许上传"),
+        (SimpleUploadedFile("伪装.pdf", b"MZ\x90\x00", content_type="application/pdf"), "内容与扩展名不符"),
+    ],
+)
+def test_uploads_are_limited_by_type_and_content(client, actors, upload, message):
+    client.force_login(actors.deputy_user)
+    response = client.post(
+        reverse("suggestions:create"),
+        {"title": "标题", "content": "内容", "category": category().pk, "attachments": [upload]},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html and 'id="id_attachments_error"' in html
+    assert not Suggestion.objects.exists()
+
+
+@override_settings(PORTAL_MAX_ATTACHMENT_BYTES=10)
+def test_uploads_are_limited_by_size(client, actors):
+    client.force_login(actors.deputy_user)
+    big = SimpleUploadedFile("报告.pdf", b"%PDF-1.4 " + b"x" * 100, content_type="application/pdf")
+    response = client.post(reverse("suggestions:create"), {"title": "标题", "content": "内容", "category": category().pk, "attachments": [big]})
+    assert "超过" in response.content.decode()
+    assert not Suggestion.objects.exists()
+
+
+def test_draft_keeps_what_was_typed(client, actors):
+    client.force_login(actors.deputy_user)
+    response = client.post(reverse("suggestions:create"), {"title": "草拟：关于公交线路优化的建议", "content": "初稿", "save_draft": "1"})
+    assert response.status_code == 302
+    assert not Suggestion.objects.exists()
+    html = client.get(reverse("suggestions:my_list")).content.decode()
+    assert "草拟：关于公交线路优化的建议" in html
+    draft_id = next(iter(client.session["suggestion_drafts"]))
+    html = client.get(reverse("suggestions:draft", args=[draft_id])).content.decode()
+    assert 'value="草拟：关于公交线路优化的建议"' in html and "初稿" in html
+    client.post(reverse("suggestions:draft", args=[draft_id]), {"title": "关于公交线路优化的建议", "content": "定稿", "category": category().pk})
+    assert Suggestion.objects.get().content == "定稿"
+    assert not client.session["suggestion_drafts"]
+
+
+def test_unit_reply_errors_beside_fields_then_reply(client, actors):
+    s, actors, units = in_status(Status.ASSIGNED, actors)
+    unit_user = actors.unit_user(units[0])
+    assignment = s.assignments.get(unit=units[0])
+    client.force_login(unit_user)
+    url = reverse("suggestions:unit_detail", args=[assignment.pk])
+    assert client.post(url, {"action": "acknowledge"}).status_code == 302
+    response = client.post(url, {"action": "reply", "letter": "答复正文", "signed_off_by": ""})
+    html = response.content.decode()
+    assert 'id="id_result_category_error"' in html and 'id="id_signed_off_by_error"' in html and "答复正文" in html
+    response = client.post(url, {"action": "reply", "letter": "答复正文", "signed_off_by": "王局长", "result_category": result("A").pk})
+    assert response.status_code == 302
+    s.refresh_from_db()
+    assert s.status == Status.REPLIED
+
+
+def test_service_refusal_is_shown_not_raised(client, actors):
+    """A move the state table refuses comes back as a message on the page."""
+    s, actors, units = in_status(Status.ASSIGNED, actors)
+    client.force_login(actors.unit_user(units[0]))
+    assignment = s.assignments.get(unit=units[0])
+    url = reverse("suggestions:unit_detail", args=[assignment.pk])
+    client.post(url, {"action": "acknowledge"})
+    response = client.post(url, {"action": "acknowledge"}, follow=True)
+    assert "不能重复签收" in response.content.decode()
+
+
+def test_forms_need_csrf(actors):
+    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client.force_login(actors.deputy_user)
+    html = csrf_client.get(reverse("suggestions:create")).content.decode()
+    assert "csrfmiddlewaretoken" in html
+    response = csrf_client.post(reverse("suggestions:create"), {"title": "t", "content": "c", "category": category().pk})
+    assert response.status_code == 403
+
+
+def test_staff_register_assign_and_publish_through_the_page(client, actors):
+    s, actors, units = in_status(Status.SUBMITTED, actors)
+    client.force_login(actors.staff)
+    url = reverse("suggestions:staff_detail", args=[s.pk])
+    assert client.post(url, {"action": "register", "note": ""}).status_code == 302
+    response = client.post(url, {"action": "assign", "mode": "lead", "note": ""})
+    assert 'id="id_lead_unit_error"' in response.content.decode()  # the service's error, beside the field
+    assert client.post(url, {"action": "assign", "mode": "lead", "lead_unit": units[0].pk, "co_units": [units[1].pk]}).status_code == 302
+    s.refresh_from_db()
+    assert s.status == Status.ASSIGNED and s.number
+
+
+# ---------------------------------------------------------------- public
+
+
+def test_public_keyword_finds_two_character_words_in_published_items_only(client, actors):
+    s, actors, units = in_status(Status.CLOSED, actors)
+    publish(s, actors)
+    hidden, _, _ = in_status(Status.CLOSED, actors, units=units)
+    summary_only, _, _ = in_status(Status.CLOSED, actors, units=units)
+    publish(summary_only, actors, mode=Disclosure.SUMMARY, summary="关于道路建设的摘要")
+    url = reverse("suggestions:public_list")
+    html = client.get(url, {"q": "公路"}).content.decode()  # in the title
+    assert reverse("suggestions:public_detail", args=[s.pk]) in html
+    assert reverse("suggestions:public_detail", args=[hidden.pk]) not in html
+    html = client.get(url, {"q": "投入"}).content.decode()  # in the full content only
+    assert reverse("suggestions:public_detail", args=[s.pk]) in html
+    assert reverse("suggestions:public_detail", args=[summary_only.pk]) not in html  # its content is not published
+    html = client.get(url, {"q": "答复", "unit": units[0].pk}).content.decode()  # in the reply letter, by unit
+    assert reverse("suggestions:public_detail", args=[s.pk]) in html
+    assert client.get(reverse("suggestions:public_detail", args=[hidden.pk])).status_code == 404
+    detail = client.get(reverse("suggestions:public_detail", args=[summary_only.pk])).content.decode()
+    assert "关于道路建设的摘要" in detail and "养护资金不足" not in detail
+
+
+def test_league_table_ranks_units(client, actors):
+    s, actors, units = in_status(Status.CLOSED, actors)
+    html = client.get(reverse("suggestions:public_units")).content.decode()
+    assert units[0].name in html and "100.0%" in html
+
+
+# ---------------------------------------------------------------- query counts
+
+
+def _count(client, url, **params):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "who,url_name,args",
+    [
+        ("deputy", "my_list", ()), ("unit", "unit_inbox", ()), ("unit", "unit_figures", ()), ("staff", "staff_dashboard", ()),
+        ("staff", "staff_list", ()), ("staff", "staff_review", ()), ("staff", "staff_assign_queue", ()), ("staff", "staff_overdue", ()),
+        ("staff", "staff_disclosure", ()), ("public", "public_list", ()), ("public", "public_units", ()),
+    ],
+)
+def test_list_query_counts_do_not_grow_with_rows(client, actors, who, url_name, args):
+    units = [df.HandlingUnitFactory(), df.HandlingUnitFactory()]
+
+    def grow():
+        for status in (Status.SUBMITTED, Status.REGISTERED, Status.ASSIGNED, Status.CLOSED):
+            s, _, _ = in_status(status, actors, units=units)
+            if status == Status.CLOSED:
+                publish(s, actors)
+
+    users = {"deputy": actors.deputy_user, "unit": actors.unit_user(units[0]), "staff": actors.staff}
+    if who in users:
+        client.force_login(users[who])
+    url = reverse(f"suggestions:{url_name}", args=args)
+    grow()
+    few = _count(client, url)
+    grow()
+    grow()
+    many = _count(client, url)
+    assert few == many, (few, many)
+    assert many <= 14
+
+
+@pytest.mark.parametrize("who", ["deputy", "unit", "staff", "public"])
+def test_detail_query_counts_do_not_grow_with_events(client, actors, who):
+    s, actors, units = in_status(Status.CLOSED, actors)
+    publish(s, actors)
+    urls = {
+        "deputy": reverse("suggestions:my_detail", args=[s.pk]),
+        "unit": reverse("suggestions:unit_detail", args=[s.assignments.get(unit=units[0]).pk]),
+        "staff": reverse("suggestions:staff_detail", args=[s.pk]),
+        "public": reverse("suggestions:public_detail", args=[s.pk]),
+    }
+    users = {"deputy": actors.deputy_user, "unit": actors.unit_user(units[0]), "staff": actors.staff}
+    if who in users:
+        client.force_login(users[who])
+    few = _count(client, urls[who])
+    for _ in range(3):
+        services.decide_disclosure(suggestion=s, actor=actors.staff, mode=Disclosure.FULL)
+    many = _count(client, urls[who])
+    assert few == many, (few, many)
