@@ -15,6 +15,7 @@ from .models import (
     Deputy,
     DeputyGroup,
     DeputyGroupMembership,
+    DeputyImport,
     ElectoralUnit,
     HandlingUnit,
     Mandate,
@@ -205,3 +206,20 @@ class UnitContactAdmin(admin.ModelAdmin):
     search_fields = ("name", "unit__name", "unit__short_name", "email")
     autocomplete_fields = ("unit", "user")
     list_select_related = ("unit",)
+
+
+@admin.register(DeputyImport)
+class DeputyImportAdmin(admin.ModelAdmin):
+    """The record of each sheet import (read-only)."""
+
+    list_display = ("created_at", "file_name", "actor", "rows", "deputies_created", "deputies_updated",
+                    "mandates_created", "mandates_updated")
+    list_filter = ("created_at",)
+    search_fields = ("file_name", "actor__username", "actor__display_name")
+    list_select_related = ("actor",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

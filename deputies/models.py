@@ -402,3 +402,30 @@ class UnitContact(models.Model):
 
     def __str__(self):
         return f"{self.unit} · {self.name}"
+
+
+class DeputyImport(models.Model):
+    """One import of the deputies sheet: who, when, which file, what it did.
+
+    People and mandates created by an import are recorded here, once per file,
+    instead of one history row each (a province-sized file has 140,000 of
+    them); what an import changes on existing records goes to their history."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
+    file_name = models.CharField(_("文件名"), max_length=255, blank=True)
+    rows = models.PositiveIntegerField(_("行数"), default=0)
+    deputies_created = models.PositiveIntegerField(_("新增代表"), default=0)
+    deputies_updated = models.PositiveIntegerField(_("更新代表"), default=0)
+    mandates_created = models.PositiveIntegerField(_("新增代表资格"), default=0)
+    mandates_updated = models.PositiveIntegerField(_("更新代表资格"), default=0)
+
+    class Meta:
+        verbose_name = _("代表名册导入记录")
+        verbose_name_plural = _("代表名册导入记录")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.file_name or _('导入')} · {self.created_at:%Y-%m-%d %H:%M}"

@@ -529,7 +529,8 @@ class DeputyMandateResource(resources.ModelResource):
         header = list(dataset.headers or [])
         try:
             report = import_deputies(
-                header=header, rows=enumerate(dataset, start=2), actor=actor, dry_run=dry_run
+                header=header, rows=enumerate(dataset, start=2), actor=actor, dry_run=dry_run,
+                file_name=kwargs.get("file_name") or "",
             )
         except ImportRefused as refused:
             report = refused.report

@@ -2,6 +2,8 @@
 
 A sheet with any bad row is refused whole; each bad row is listed by its
 Excel row number and column, and nothing is written."""
+import os
+
 from django.core.management.base import BaseCommand, CommandError
 
 from deputies.resources import read_xlsx
@@ -21,7 +23,9 @@ class Command(BaseCommand):
         except (OSError, ValueError, KeyError) as exc:
             raise CommandError(f"cannot read {file}: {exc}") from exc
         try:
-            report = import_deputies(header=header, rows=rows, actor=None, dry_run=dry_run)
+            report = import_deputies(
+                header=header, rows=rows, actor=None, dry_run=dry_run, file_name=os.path.basename(file)
+            )
         except ImportRefused as refused:
             for error in refused.report.errors:
                 self.stderr.write(str(error))
@@ -29,3 +33,6 @@ class Command(BaseCommand):
                 f"refused: {len(refused.report.errors)} error(s) in {len(refused.report.bad_rows)} row(s); nothing was written"
             ) from None
         self.stdout.write(("[dry run] " if dry_run else "") + report.summary())
+        if options.get("verbosity", 1) > 1:
+            for phase, seconds in report.timings.items():
+                self.stdout.write(f"  {phase}: {seconds:.1f}s")

@@ -45,7 +45,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"province structure built in {time.monotonic() - started:.1f}s")
                 return
             generator = seeding.DeputyGenerator(province, plan)
-            report = import_deputies(header=seeding.header(), rows=enumerate(generator.rows(), start=2))
+            report = import_deputies(header=seeding.header(), rows=enumerate(generator.rows(), start=2), file_name="seed_deputies")
             groups, _people = seeding.build_deputy_groups(province, rng, per_county=2 if scale else 1)
             if not no_users:
                 self._users(units)
