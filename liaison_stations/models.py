@@ -88,7 +88,9 @@ class Station(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     objects = StationQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["created_at"], m2m_fields=[keepers])
+    # No m2m history on keepers: simple_history's m2m signal breaks when the
+    # relation is changed from the user's side (user.kept_stations.add).
+    history = HistoricalRecords(excluded_fields=["created_at"])
 
     class Meta:
         verbose_name = _("联络站")
@@ -400,7 +402,8 @@ class Visit(models.Model):
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
-    history = HistoricalRecords(m2m_fields=[deputies], excluded_fields=["created_at"])
+    # As for Station.keepers: deputy.station_visits.add() must not break.
+    history = HistoricalRecords(excluded_fields=["created_at"])
 
     class Meta:
         verbose_name = _("来访登记")

@@ -65,7 +65,7 @@ def _coords(rng, code):
             round(local.uniform(109.0, 114.0) + rng.uniform(-0.02, 0.02), 6))
 
 
-def build_stations(rng, *, village_points_per_township=0, extra_per_county=0):
+def build_stations(rng, *, village_points_per_township=0, extra_per_county=0, limit=None):
     """A county main station per county, a centre station per township,
     optional village points, a few industry stations and the online station."""
     counties = list(AdministrativeArea.objects.filter(kind=AreaKind.COUNTY).order_by("code"))
@@ -98,6 +98,9 @@ def build_stations(rng, *, village_points_per_township=0, extra_per_county=0):
             add(name, StationKind.INDUSTRY, by_code[code], f"{by_code[code].name}")
     if province:
         add("湖南省人大代表网上联络站", StationKind.ONLINE, province, "网上接待")
+    if limit is not None:
+        # County main stations come first, so a limit keeps every county covered.
+        stations = stations[:limit]
     return Station.objects.bulk_create(stations, batch_size=2000)
 
 
