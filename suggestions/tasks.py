@@ -1,7 +1,10 @@
 """Celery tasks for suggestion reminders and notices (scheduled by
 django-celery-beat; see ``manage.py setup_schedules``). Each calls one
 function of suggestions.reminders and is safe to run twice: what it says is
-recorded once per recipient, item, kind and stage or period."""
+recorded once per recipient, item, kind and stage or period. ``today`` (an ISO
+date) is for running a past or future day by hand; the beat passes nothing."""
+import datetime
+
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
@@ -17,17 +20,21 @@ RETRY = {
 }
 
 
+def _day(today):
+    return datetime.date.fromisoformat(today) if today else None
+
+
 @shared_task(**RETRY)
-def scan_reminders():
-    result = reminders.scan()
+def scan_reminders(today=None):
+    result = reminders.scan(today=_day(today))
     return {"found": len(result.messages), "recorded": result.recorded}
 
 
 @shared_task(**RETRY)
-def send_monthly_notices():
-    return reminders.send_monthly_notices()
+def send_monthly_notices(today=None):
+    return reminders.send_monthly_notices(today=_day(today))
 
 
 @shared_task(**RETRY)
-def send_results_notices():
-    return reminders.send_results_notices()
+def send_results_notices(today=None):
+    return reminders.send_results_notices(today=_day(today))

@@ -26,5 +26,7 @@ def send_deliveries(delivery_ids):
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
-def dispatch_due_deliveries():
-    return services.dispatch_due_deliveries()
+def dispatch_due_deliveries(pending_grace_seconds=120):
+    from datetime import timedelta
+
+    return services.dispatch_due_deliveries(pending_grace=timedelta(seconds=pending_grace_seconds))
