@@ -285,3 +285,18 @@ def test_api_leave_conflict_is_409(api_client, deputy_user):
     api_client.force_authenticate(deputy_user)
     assert api_client.post(f"/api/training/enrolments/{enrolment.pk}/leave/", {"reason": "出差"}).status_code == 201
     assert api_client.post(f"/api/training/enrolments/{enrolment.pk}/leave/", {"reason": "出差"}).status_code == 409
+
+
+def test_record_page_query_count(deputy_client, deputy_user, django_assert_num_queries):
+    """The yearly record lists every part's details; its cost does not grow with them."""
+    deputy = deputy_user.deputy
+    ScoringItemFactory(metric="training_hours", points_per_unit=Decimal("1"))
+
+    def add(n):
+        for _ in range(n):
+            AttendedEnrolmentFactory(deputy=deputy)
+            DutyActivityFactory(deputy=deputy)
+
+    add(1)
+    url = reverse("training:record", args=[deputy.pk, 2025])
+    assert_flat(deputy_client, url, lambda: add(3), 27, django_assert_num_queries)
