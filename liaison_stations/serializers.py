@@ -1,6 +1,7 @@
 """Serializers. Public ones carry no personal data; the issue serializer for
 handling units leaves out who raised the issue."""
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -142,7 +143,7 @@ class SuggestSerializer(serializers.Serializer):
     content = serializers.CharField(required=False, allow_blank=True, default="")
     deputy = serializers.PrimaryKeyRelatedField(
         queryset=Deputy.objects.all(), required=False, allow_null=True,
-        help_text="Staff only: the deputy who leads it; a deputy always leads their own.",
+        help_text=_("仅工作人员代为录入时填写领衔代表;代表本人提交时以本人名义领衔。"),
     )
 
 
@@ -180,7 +181,7 @@ class VisitSerializer(serializers.ModelSerializer):
 
     def validate_received_on(self, value):
         if value > timezone.localdate():
-            raise serializers.ValidationError("接待日期不能晚于今天。")
+            raise serializers.ValidationError(_("接待日期不能晚于今天。"))
         return value
 
 

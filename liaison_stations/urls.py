@@ -14,6 +14,8 @@ urlpatterns = [
     path("message/received/", views.message_received, name="message_received"),
     # keepers, stationed deputies and staff
     path("work/", views.workspace, name="workspace"),
+    # The landing page's "进入联络站工作" button links here.
+    path("work/", views.workspace, name="index"),
     path("work/issues/", views.issue_queue, name="issues"),
     path("work/issues/<int:pk>/", views.issue_detail, name="issue"),
     path("work/<int:pk>/visits/", views.visit_list, name="visits"),
