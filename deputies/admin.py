@@ -182,6 +182,15 @@ class DeputyGroupAdmin(admin.ModelAdmin):
     inlines = [MembershipInline]
 
 
+@admin.register(DeputyGroupMembership)
+class DeputyGroupMembershipAdmin(admin.ModelAdmin):
+    list_display = ("group", "deputy", "joined_on")
+    list_filter = ("joined_on",)
+    search_fields = ("group__name", "deputy__name")
+    autocomplete_fields = ("group", "deputy")
+    list_select_related = ("group", "deputy")
+
+
 class UnitContactInline(admin.TabularInline):
     model = UnitContact
     extra = 0

@@ -179,6 +179,11 @@ _DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s
 
 def cell_text(raw):
     """A cell as text: None -> "", whole floats (Excel's numbers) -> digits."""
+    if type(raw) is str:  # the common case first: this runs for every cell
+        raw = raw.strip()
+        if raw[:1] == "'" and len(raw) > 1 and raw[1] in FORMULA_CHARS:
+            return raw[1:]
+        return raw
     if raw is None:
         return ""
     if isinstance(raw, bool):
