@@ -43,7 +43,8 @@ def ballots_visible_to(user):
         return qs
     deputy = roles.deputy_of(user)
     if deputy is not None:
-        return qs.filter(Q(status=BallotStatus.PUBLISHED) | Q(electors__deputy=deputy)).distinct()
+        on_roll = Elector.objects.filter(ballot=OuterRef("pk"), deputy=deputy)
+        return qs.filter(Q(status=BallotStatus.PUBLISHED) | Q(Exists(on_roll)))
     return qs.published()
 
 

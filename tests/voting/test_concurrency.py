@@ -32,7 +32,9 @@ def _deputy_users(deputies):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: an earlier transactional test's flush empties the rows the
+# migrations made (default policy, review stages); restore them before this one.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_500_deputies_submitting_twice_at_once_store_exactly_500_ballots(staff_user):
     term = vf.county_term("并发县")
     deputies = vf.serving_deputies(term, DEPUTIES)
