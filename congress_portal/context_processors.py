@@ -13,28 +13,39 @@ PUBLIC_NAV = [
     ("suggestions:public_list", _("建议公开")),
     ("suggestions:public_units", _("承办单位排行")),
     ("deputies:directory", _("代表名录")),
+    ("liaison_stations:directory", _("代表联络站")),
+    ("voting:index", _("民生实事票决")),
 ]
 DEPUTY_NAV = [
     ("suggestions:my_list", _("我的建议")),
     ("suggestions:create", _("提出建议")),
     ("suggestions:invitations", _("附议邀请")),
+    ("training:my", _("我的学习")),
+    ("training:my_record", _("履职档案")),
+    ("voting:index", _("民生实事票决")),
     ("notifications:inbox", _("消息")),
 ]
 UNIT_NAV = [
     ("suggestions:unit_inbox", _("待办建议")),
     ("suggestions:unit_figures", _("本单位统计")),
+    ("liaison_stations:unit_issues", _("联络站转办")),
     ("notifications:inbox", _("消息")),
 ]
 KEEPER_NAV = [
-    ("landing", _("我的工作台")),
+    ("liaison_stations:workspace", _("联络站工作")),
     ("notifications:inbox", _("消息")),
 ]
+# Signed-in people see their own links first and only these public ones.
+PUBLIC_NAV_SIGNED_IN = ["suggestions:public_list", "deputies:directory", "liaison_stations:directory"]
 STAFF_NAV = [
     ("suggestions:staff_dashboard", _("工作台")),
     ("suggestions:staff_review", _("审核")),
     ("suggestions:staff_assign_queue", _("交办")),
     ("suggestions:staff_overdue", _("超期与督办")),
     ("suggestions:staff_disclosure", _("公开审定")),
+    ("training:sessions", _("学习培训")),
+    ("voting:staff_overview", _("票决管理")),
+    ("liaison_stations:figures", _("联络站统计")),
     ("notifications:inbox", _("消息")),
     ("admin:index", _("管理后台")),
 ]
@@ -53,7 +64,12 @@ def nav_for(user):
     else:
         own = []
     items = []
-    for name, label in [*own, *PUBLIC_NAV]:
+    seen = set()
+    public = PUBLIC_NAV if not own else [(n, label) for n, label in PUBLIC_NAV if n in PUBLIC_NAV_SIGNED_IN]
+    for name, label in [*own, *public]:
+        if name in seen:
+            continue
+        seen.add(name)
         try:
             items.append({"name": name, "url": reverse(name), "label": label})
         except NoReverseMatch:

@@ -48,6 +48,7 @@ LANDING_PAGES = [
     (roles.is_staff_member, "suggestions:staff_dashboard"),
     (roles.is_unit_member, "suggestions:unit_inbox"),
     (roles.is_deputy, "suggestions:my_list"),
+    (roles.is_station_keeper, "liaison_stations:workspace"),
 ]
 
 

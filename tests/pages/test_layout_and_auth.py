@@ -101,11 +101,16 @@ def test_password_change_shows_errors_beside_the_field(client, deputy_user):
     assert deputy_user.check_password("Xin-Mima-2026")
 
 
-def test_landing_of_a_keeper_is_a_page_of_its_own(client, keeper_user):
-    client.force_login(keeper_user)
+@pytest.mark.parametrize(
+    "fixture,target",
+    [("staff_user", "suggestions:staff_dashboard"), ("unit_user", "suggestions:unit_inbox"), ("deputy_user", "suggestions:my_list"),
+     ("keeper_user", "liaison_stations:workspace")],
+)
+def test_each_role_lands_on_its_own_page(client, request, fixture, target):
+    client.force_login(request.getfixturevalue(fixture))
     response = client.get(reverse("landing"))
-    assert response.status_code == 200
-    assert "我的工作台" in response.content.decode()
+    assert response.status_code == 302
+    assert response["Location"] == reverse(target)
 
 
 def test_landing_needs_sign_in(client):
