@@ -129,6 +129,14 @@ def wait_until(predicate, timeout=60, what="condition"):
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def broker_busy():
+    """Messages still queued or taken by a worker and not yet acknowledged."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    return bool(client.llen("celery") or client.hlen("unacked"))
+
+
 def all_sent(expected):
     def check():
         return (
@@ -154,7 +162,7 @@ def tally(worker):
     return len(lines), len(keys), len(lost), len(natural)
 
 
-def test_due_reminders_are_delivered(worker):
+def test_due_reminders_are_delivered(worker, broker):
     from suggestions.tasks import scan_reminders
 
     bulk.build(suggestions=20, units=4, due_spread_days=(7, 7))
@@ -166,6 +174,12 @@ def test_due_reminders_are_delivered(worker):
     assert (handoffs, keys, lost, natural) == (40, 40, 0, 40)
     assert {line["channel"] for line in worker.lines()} == {"email", "sms"}
     assert any("答复到期提醒" in line["text"] for line in worker.lines())
+    # The next beat finds the same reminders due and says nothing new.
+    scan_reminders.delay()
+    wait_until(lambda: not broker_busy(), what="the second scan")
+    time.sleep(1)
+    assert tally(worker) == (40, 40, 0, 40)
+    assert Notification.objects.count() == 20
 
 
 def test_worker_killed_mid_batch_of_1000_loses_and_duplicates_nothing(worker):
