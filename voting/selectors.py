@@ -175,7 +175,7 @@ def progress_reports_due(*, today=None):
     last_report = ProgressReport.objects.filter(project=OuterRef("pk")).order_by("-reported_on").values("reported_on")[:1]
     projects = (
         Project.objects.filter(status=ProjectStatus.CHOSEN)
-        .select_related("congress", "responsible_unit")
+        .select_related("congress", "call", "responsible_unit")
         .annotate(last_reported_on=Subquery(last_report))
         .annotate(chosen_at=Subquery(
             CandidateResult.objects.filter(candidate__project=OuterRef("pk"), outcome=CandidateResult.Outcome.CHOSEN)
@@ -183,10 +183,13 @@ def progress_reports_due(*, today=None):
         ))
         .order_by("pk")
     )
-    policies = {}
+    projects = list(projects)
+    # Every congress's own policy row and the default, in one query.
+    rows = {p.congress_id: p for p in VotingPolicy.objects.filter(Q(congress__isnull=True) | Q(congress_id__in={p.congress_id for p in projects}))}
+    default = rows.get(None) or VotingPolicy()
     due = []
     for project in projects:
-        policy = policies.get(project.congress_id) or policies.setdefault(project.congress_id, VotingPolicy.for_congress(project.congress_id))
+        policy = rows.get(project.congress_id, default)
         start = project.last_reported_on or (timezone.localtime(project.chosen_at).date() if project.chosen_at else None)
         if start is None:
             continue

@@ -150,3 +150,31 @@ def test_roll_call_query_count(county, staff_user, voters, api_client, django_as
     with django_assert_num_queries(3):  # ballot, count, page
         rows = api_client.get(url).json()["results"]
     assert len(rows) == 6 and set(rows[0]) == {"deputy", "deputy_name", "electoral_unit", "present", "has_voted"}
+
+
+def test_calls_and_reports_due_query_counts(county, staff_user, api_client, django_assert_num_queries):
+    from voting.models import Project, ProjectStatus, VotingPolicy
+
+    api_client.force_authenticate(staff_user)
+
+    def chosen_project(term):
+        project = vf.ProjectFactory(call=vf.ProjectCallFactory(congress=term.congress, year=2026 + Project.objects.count()))
+        project.status = ProjectStatus.CHOSEN
+        project.save()
+        unit_user = df.unit_user(unit=project.responsible_unit)
+        services.submit_progress_report(project=project, actor=unit_user, reported_on=datetime.date(2026, 1, 1), percent_done=10, narrative="开工")
+        return project
+
+    chosen_project(county)
+    with django_assert_num_queries(2):
+        assert api_client.get(reverse("voting-call-list")).json()["count"] == 1
+    with django_assert_num_queries(2):  # projects with their last report, then every policy row at once
+        assert len(api_client.get(reverse("voting-reports-due")).json()) == 1
+    for name in ("乙县", "丙县"):
+        term = vf.county_term(name)
+        VotingPolicy.objects.create(congress=term.congress, report_interval_days=15)
+        chosen_project(term)
+    with django_assert_num_queries(2):
+        assert api_client.get(reverse("voting-call-list")).json()["count"] == 3
+    with django_assert_num_queries(2):
+        assert len(api_client.get(reverse("voting-reports-due")).json()) == 3

@@ -124,3 +124,32 @@ def test_public_proposal_page(county, client):
     response = client.post(url, {"title": "增设公交站", "description": "学校门口没有站点。", "proposer_contact": "13800000001"})
     assert "提交成功" in response.content.decode()
     assert Proposal.objects.get(call=call).source == "public"
+
+
+def test_index_and_staff_call_pages_query_counts(county, staff_user, voters, client, django_assert_num_queries):
+    deputies, users = voters
+    today = datetime.date.today()
+    call = vf.ProjectCallFactory(congress=county.congress, year=2040, opens_on=today, closes_on=today)
+    _published(staff_user, county, deputies, users)
+    open_ballot(staff=staff_user, term=county, deputies=deputies, call=vf.ProjectCallFactory(congress=county.congress, year=2030))
+    client.force_login(users[0])
+    client.get(reverse("voting:index"))
+    with django_assert_num_queries(6) as index_queries:
+        client.get(reverse("voting:index"))
+    staff = df.staff_user()
+    staff_client = client.__class__()
+    staff_client.force_login(staff)
+    Proposal.objects.create(call=call, source="public", title="一", description="内容")
+    vf.ProjectFactory(call=call)
+    with django_assert_num_queries(7) as call_queries:
+        staff_client.get(reverse("voting:staff_call", args=[call.pk]))
+    for i in range(4):
+        Proposal.objects.create(call=call, source="deputy", title=f"建议{i}", description="内容", deputy=df.DeputyFactory())
+        vf.ProjectFactory(call=call)
+        other = vf.county_term(f"新{i}县")
+        more = vf.serving_deputies(other, 2)
+        _published(staff_user, other, more, [df.deputy_user(deputy=d) for d in more])
+    with django_assert_num_queries(len(index_queries.captured_queries)):
+        client.get(reverse("voting:index"))
+    with django_assert_num_queries(len(call_queries.captured_queries)):
+        staff_client.get(reverse("voting:staff_call", args=[call.pk]))
