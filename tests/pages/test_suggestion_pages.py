@@ -231,7 +231,7 @@ def _count(client, url, **params):
 @pytest.mark.parametrize(
     "who,url_name,args",
     [
-        ("deputy", "my_list", ()), ("unit", "unit_inbox", ()), ("unit", "unit_figures", ()), ("staff", "staff_dashboard", ()),
+        ("deputy", "my_list", ()), ("cosigner", "invitations", ()), ("unit", "unit_inbox", ()), ("unit", "unit_figures", ()), ("staff", "staff_dashboard", ()),
         ("staff", "staff_list", ()), ("staff", "staff_review", ()), ("staff", "staff_assign_queue", ()), ("staff", "staff_overdue", ()),
         ("staff", "staff_disclosure", ()), ("public", "public_list", ()), ("public", "public_units", ()),
     ],
@@ -245,7 +245,7 @@ def test_list_query_counts_do_not_grow_with_rows(client, actors, who, url_name, 
             if status == Status.CLOSED:
                 publish(s, actors)
 
-    users = {"deputy": actors.deputy_user, "unit": actors.unit_user(units[0]), "staff": actors.staff}
+    users = {"deputy": actors.deputy_user, "cosigner": actors.cosigner_user, "unit": actors.unit_user(units[0]), "staff": actors.staff}
     if who in users:
         client.force_login(users[who])
     url = reverse(f"suggestions:{url_name}", args=args)
@@ -276,3 +276,21 @@ def test_detail_query_counts_do_not_grow_with_events(client, actors, who):
         services.decide_disclosure(suggestion=s, actor=actors.staff, mode=Disclosure.FULL)
     many = _count(client, urls[who])
     assert few == many, (few, many)
+
+
+def test_export_is_the_filtered_list_with_formulas_escaped(client, actors):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from tests.suggestions.factories import submit
+
+    submit(actors, title="=HYPERLINK(\"http://example.invalid\")")
+    submit(actors, title="关于城乡医保的建议", category=category("health"))
+    client.force_login(actors.staff)
+    response = client.get(reverse("suggestions:staff_export"), {"category": category("health").pk})
+    rows = list(load_workbook(BytesIO(response.content)).active.values)
+    assert [r[1] for r in rows[1:]] == ["关于城乡医保的建议"]
+    response = client.get(reverse("suggestions:staff_export"))
+    titles = [r[1] for r in list(load_workbook(BytesIO(response.content)).active.values)[1:]]
+    assert "'=HYPERLINK(\"http://example.invalid\")" in titles
