@@ -98,6 +98,10 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Rate limits (public forms) count in the cache: point CACHE_URL at Redis in
+# production so every web process shares one count.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # AxesStandaloneBackend must be first: it refuses locked-out sign-ins.
