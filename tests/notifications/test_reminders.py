@@ -290,3 +290,13 @@ def test_setup_schedules_is_idempotent():
     celery_app.loader.import_default_modules()
     for name in tasks.values():
         assert name in celery_app.tasks
+
+
+def test_seed_notifications_fills_the_inboxes_once(no_broker):
+    suggestion, actors, units = in_status(Status.REPLIED)
+    out = io.StringIO()
+    call_command("seed_notifications", stdout=out)
+    count = Notification.objects.count()
+    assert count > 0 and Notification.objects.filter(kind=Kind.SUGGESTION_EVENT).exists()
+    call_command("seed_notifications", stdout=io.StringIO())
+    assert Notification.objects.count() == count
