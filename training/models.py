@@ -432,7 +432,7 @@ class DutyRecord(models.Model):
     deputy = models.ForeignKey("deputies.Deputy", verbose_name=_("代表"), on_delete=models.CASCADE, related_name="duty_records")
     year = models.PositiveSmallIntegerField(_("年度"))
     metrics = models.JSONField(_("履职数据"), default=dict)
-    score = models.DecimalField(_("履职得分"), max_digits=8, decimal_places=2, default=Decimal("0"), db_index=True)
+    score = models.DecimalField(_("履职得分"), max_digits=8, decimal_places=2, default=Decimal("0"))
     rule_set = models.ForeignKey(
         ScoringRuleSet, verbose_name=_("评分细则"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

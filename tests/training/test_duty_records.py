@@ -76,6 +76,7 @@ def test_refresh_stores_every_deputy_of_the_year(deputy):
     assert set(records) == {deputy.pk, idle.pk}
     assert records[deputy.pk].score == Decimal("6") and records[idle.pk].score == 0
     assert records[deputy.pk].metrics["training_hours"] == 6.0
+    assert records[deputy.pk].score == duty_record(deputy=deputy, year=2025).score.total  # same rules, both paths
     # Refreshing again updates in place, and a changed rule shows.
     ScoringItem.objects.update(points_per_unit=Decimal("3"))
     services.refresh_duty_records(year=2025)
@@ -128,9 +129,11 @@ class TestSuggestions:
         deputy = setup
         ScoringItemFactory(metric="suggestions_total", points_per_unit=Decimal("5"))
         services.refresh_duty_records(year=2025)
+        ScoringItemFactory(rule_set=ScoringItem.objects.get().rule_set, metric="suggestions_result_A", points_per_unit=Decimal("0.5"))
+        services.refresh_duty_records(year=2025)
         record = DutyRecord.objects.get(deputy=deputy, year=2025)
         assert record.metrics["suggestions_total"] == 3
-        assert record.score == Decimal("15")
+        assert record.score == Decimal("16") == duty_record(deputy=deputy, year=2025).score.total
         details = duty_record(deputy=deputy, year=2025).sections
         suggestion_lines = next(s for s in details if s.key == "suggestions").details
         assert len(suggestion_lines) == 3

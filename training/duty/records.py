@@ -20,13 +20,15 @@ def deputies_of_year(year):
         Mandate.objects.filter(term__start_date__lte=last, term__end_date__gte=first, start_date__lte=last)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
         .values("deputy_id")
+        .order_by()
         .distinct()
     )
 
 
-def collect_metrics(*, year, deputy_ids=None):
+def collect_metrics(*, year, deputy_ids=None, fill_zeros=True):
     """{deputy_id: {metric: number}} for every deputy in ``deputy_ids`` (default:
-    everyone with a mandate that year), every metric present (0 when none).
+    everyone with a mandate that year), every metric present (0 when none)
+    unless ``fill_zeros`` is False (the bulk refresh stores only what is not 0).
     One query for the population plus a few per source, whatever the count."""
     if deputy_ids is None:
         population = list(deputies_of_year(year).values_list("deputy_id", flat=True))
@@ -34,7 +36,7 @@ def collect_metrics(*, year, deputy_ids=None):
     else:
         population = list(deputy_ids)
         restrict = population
-    blank = zero_metrics()
+    blank = zero_metrics() if fill_zeros else {}
     result = {deputy_id: dict(blank) for deputy_id in population}
     for source in available_sources():
         for deputy_id, figures in source.collect(year=year, deputy_ids=restrict).items():
@@ -42,7 +44,8 @@ def collect_metrics(*, year, deputy_ids=None):
             if row is None:
                 continue  # activity of someone without a mandate that year
             for key, value in figures.items():
-                row[key] = as_number(value)
+                if value:
+                    row[key] = as_number(value)
     return result
 
 
@@ -92,6 +95,22 @@ def score(metrics, *, rule_set, items, labels=None):
             )
         )
     return result
+
+
+def total_score(metrics, items):
+    """The same total as ``score(...).total``, without the breakdown: the yearly
+    refresh scores 140,000 deputies, most of them with zeros in most items."""
+    total = Decimal("0")
+    cent = Decimal("0.01")
+    for item in items:
+        value = metrics.get(item.metric)
+        if not value:
+            continue
+        points = (Decimal(value) if isinstance(value, int) else Decimal(str(value))) * item.points_per_unit
+        if item.max_points is not None and points > item.max_points:
+            points = item.max_points
+        total += points.quantize(cent)
+    return total
 
 
 @dataclass

@@ -191,25 +191,21 @@ class SuggestionSource(DutySource):
             return []
 
     def _figures(self, categories):
-        """The Count annotations per suggestion, relative to the suggestion path ``prefix``."""
-        from django.db.models import Exists, OuterRef
-
-        Reply = _model("suggestions.Reply")
+        """The Count annotations per suggestion, as seen from a query whose
+        rows join the suggestion through ``prefix``. Outcomes come from a LEFT
+        JOIN to the current replies (several in split handling, hence distinct),
+        not from a subquery per row."""
 
         def build(prefix):
-            pk = "suggestion_id" if prefix else "pk"
-            registered = Q(**{f"{prefix}registered_at__isnull": False})
-            replied = Exists(Reply.objects.filter(suggestion=OuterRef(pk), is_current=True))
+            pk = f"{prefix}id" if prefix else "pk"
+            current = Q(**{f"{prefix}replies__is_current": True})
             figures = {
-                "registered": Count("pk", filter=registered),
-                "replied": Count("pk", filter=replied),
+                "registered": Count(pk, filter=Q(**{f"{prefix}registered_at__isnull": False}), distinct=True),
+                "replied": Count(pk, filter=current, distinct=True),
             }
             for code, _name in categories:
                 figures[f"result_{code}"] = Count(
-                    "pk",
-                    filter=Exists(
-                        Reply.objects.filter(suggestion=OuterRef(pk), is_current=True, result_category__code=code)
-                    ),
+                    pk, filter=current & Q(**{f"{prefix}replies__result_category__code": code}), distinct=True
                 )
             return figures
 
@@ -226,7 +222,7 @@ class SuggestionSource(DutySource):
         led = (
             _restrict(Suggestion.objects.filter(year=year).exclude(status=withdrawn), "lead_deputy_id", deputy_ids)
             .values("lead_deputy_id")
-            .annotate(n=Count("pk"), **build(""))
+            .annotate(n=Count("pk", distinct=True), **build(""))
             .order_by()
         )
         cosigned = (
@@ -238,7 +234,7 @@ class SuggestionSource(DutySource):
                 deputy_ids,
             )
             .values("deputy_id")
-            .annotate(n=Count("pk"), **build("suggestion__"))
+            .annotate(n=Count("pk", distinct=True), **build("suggestion__"))
             .order_by()
         )
         result = {}
