@@ -176,6 +176,9 @@ class SuggestionAdmin(SimpleHistoryAdmin):
     def has_add_permission(self, request):
         return False  # submitted through the portal or the import (services)
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).submitted()  # a draft is its author's alone
+
 
 class _QueueAdmin(SuggestionAdmin):
     list_filter = ("category", "year", "deputy_level", "session")

@@ -54,7 +54,7 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     queryset = Suggestion.objects.none()
 
     def get_queryset(self):
-        return Suggestion.objects.visible_to(self.request.user).with_list_joins().with_units()
+        return Suggestion.objects.visible_to(self.request.user).submitted().with_list_joins().with_units()
 
     def get_serializer_class(self):
         return s.SuggestionDetailSerializer if self.action == "retrieve" else s.SuggestionListSerializer
@@ -197,6 +197,64 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         data = _input(s.SuggestionImportInputSerializer, request)
         created = excel.import_paper_suggestions(file=data["file"], session=data["session"], actor=request.user)
         return Response({"created": len(created), "ids": [x.pk for x in created]}, status=status.HTTP_201_CREATED)
+
+
+class DraftViewSet(viewsets.GenericViewSet):
+    """草稿: the deputy's own drafts, with attachments; nobody else sees them
+    (another user's draft is a 404). Submitting one makes it a suggestion
+    (待审核) and invites the co-signers it names."""
+
+    serializer_class = s.SuggestionDraftSerializer
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    queryset = Suggestion.objects.none()
+
+    def get_queryset(self):
+        return selectors.deputy_drafts(user=self.request.user)
+
+    def _out(self, pk, **kwargs):
+        return Response(s.SuggestionDraftSerializer(selectors.draft_detail(user=self.request.user, pk=pk)).data, **kwargs)
+
+    def list(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(s.SuggestionDraftSerializer(page, many=True).data)
+
+    def retrieve(self, request, pk=None):
+        return Response(s.SuggestionDraftSerializer(self.get_object()).data)
+
+    @extend_schema(request={"application/json": s.SuggestionDraftInputSerializer, "multipart/form-data": s.SuggestionDraftInputSerializer}, responses={201: s.SuggestionDraftSerializer})
+    def create(self, request):
+        """保存草稿."""
+        deputy = roles.deputy_of(request.user)
+        if deputy is None:
+            raise PermissionDenied("只有人大代表可以保存建议草稿。")
+        data = _input(s.SuggestionDraftInputSerializer, request)
+        data.pop("remove_attachments", None)
+        draft = services.save_draft(lead_deputy=deputy, actor=request.user, **data)
+        return self._out(draft.pk, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request={"application/json": s.SuggestionDraftInputSerializer, "multipart/form-data": s.SuggestionDraftInputSerializer}, responses={200: s.SuggestionDraftSerializer})
+    def partial_update(self, request, pk=None):
+        """修改草稿: the fields sent change, the others stay; ``co_signers``
+        replaces the list; ``attachments`` are added, ``remove_attachments`` removed."""
+        draft = self.get_object()
+        ser = s.SuggestionDraftInputSerializer(data=request.data, partial=True)
+        ser.is_valid(raise_exception=True)
+        services.update_draft(suggestion=draft, actor=request.user, **ser.validated_data)
+        return self._out(draft.pk)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request, pk=None):
+        """删除草稿 (with its attachments)."""
+        services.delete_draft(suggestion=self.get_object(), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, **ACTION)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """提出: the draft must be complete; errors name the fields."""
+        draft = self.get_object()
+        services.submit_draft(suggestion=draft, actor=request.user)
+        return _detail(request, draft.pk)
 
 
 class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -349,6 +407,7 @@ class ResultCategoryViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 router = DefaultRouter()
+router.register("drafts", DraftViewSet, basename="suggestion-draft")
 router.register("assignments", AssignmentViewSet, basename="suggestion-assignment")
 router.register("replies", ReplyViewSet, basename="suggestion-reply")
 router.register("reassignment-requests", ReassignmentRequestViewSet, basename="suggestion-reassignment")

@@ -42,6 +42,11 @@ class CoSignerField(forms.ModelMultipleChoiceField):
         return f"{deputy.name}{work}"
 
 
+class AttachmentChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, attachment):
+        return attachment.name
+
+
 # ---------------------------------------------------------------- deputies
 
 
@@ -62,8 +67,18 @@ class SuggestionForm(PortalForm):
     )
     attachments = AttachmentsField(label=_("附件"))
 
-    def __init__(self, *args, lead_deputy, **kwargs):
+    def __init__(self, *args, lead_deputy, draft=None, for_draft=False, **kwargs):
+        """``draft``: the draft being edited (its attachments can be removed);
+        ``for_draft``: saving a draft, so nothing is required yet."""
         super().__init__(*args, **kwargs)
+        if for_draft:
+            for name in ("title", "content", "category"):
+                self.fields[name].required = False
+        if draft is not None and draft.attachments.all():
+            self.fields["remove_attachments"] = AttachmentChoiceField(
+                label=_("删除已上传的文件"), queryset=draft.attachments.all(), required=False,
+                widget=forms.CheckboxSelectMultiple, help_text=_("勾选的文件在保存或提交时删除。"),
+            )  # fmt: skip
         terms = lead_deputy.mandates.filter(status=MandateStatus.SERVING).values("term_id")
         self.fields["category"].queryset = SuggestionCategory.objects.filter(is_active=True)
         self.fields["session"].queryset = Session.objects.filter(term_id__in=terms).select_related("term__congress")

@@ -18,6 +18,8 @@ from deputies.models import Level
 
 
 class Status(models.TextChoices):
+    # A draft is seen by its author only; submitting it makes it 待审核.
+    DRAFT = "draft", _("草稿")
     SUBMITTED = "submitted", _("待审核")
     WITHDRAWN = "withdrawn", _("已撤回")
     NOT_REGISTERED = "not_registered", _("不予立案")
@@ -132,12 +134,13 @@ class SuggestionQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Lists are scoped here: staff see all, a unit what is assigned to it,
         a deputy what they led or were asked to co-sign, everyone else the
-        published items."""
+        published items. A draft is seen by its author only (not by staff,
+        units, the co-signers it names, or the public)."""
         if roles.is_staff_member(user):
-            return self
+            return self.submitted()
         unit_id = roles.unit_id_of(user)
         if unit_id is not None:
-            return self.filter(
+            return self.submitted().filter(
                 Exists(Assignment.objects.filter(suggestion=OuterRef("pk"), unit_id=unit_id, is_active=True))
             )
         if roles.is_deputy(user):
@@ -147,8 +150,15 @@ class SuggestionQuerySet(models.QuerySet):
             cosigned = CoSignature.objects.filter(
                 suggestion=OuterRef("pk"), deputy=deputy, state__in=[CoSignState.INVITED, CoSignState.CONFIRMED]
             )
-            return self.filter(Q(lead_deputy=deputy) | Exists(cosigned))
-        return self.published()
+            return self.filter(Q(lead_deputy=deputy) | (Exists(cosigned) & ~Q(status=Status.DRAFT)))
+        return self.published()  # never a draft: drafts are not published
+
+    def submitted(self):
+        """Everything but drafts: what the lists, figures and exports count."""
+        return self.exclude(status=Status.DRAFT)
+
+    def drafts_of(self, deputy):
+        return self.filter(status=Status.DRAFT, lead_deputy=deputy)
 
     def published(self):
         return self.filter(published_at__isnull=False, disclosure__in=[Disclosure.FULL, Disclosure.SUMMARY])
@@ -185,7 +195,10 @@ class Suggestion(models.Model):
     )
     title = models.CharField(_("标题"), max_length=200)
     content = models.TextField(_("内容"))
-    category = models.ForeignKey(SuggestionCategory, verbose_name=_("类别"), on_delete=models.PROTECT, related_name="+")
+    # Empty only on a draft (the constraint below); submission requires it.
+    category = models.ForeignKey(
+        SuggestionCategory, verbose_name=_("类别"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     during_session = models.BooleanField(_("大会期间提出"), default=False)
     session = models.ForeignKey(
         "deputies.Session", verbose_name=_("会议"), on_delete=models.PROTECT, null=True, blank=True, related_name="suggestions"
@@ -232,6 +245,7 @@ class Suggestion(models.Model):
             models.UniqueConstraint(
                 fields=["year", "number"], condition=Q(session__isnull=True, number__isnull=False), name="unique_number_per_year"
             ),
+            models.CheckConstraint(condition=Q(status="draft") | Q(category__isnull=False), name="category_unless_draft"),
         ]
         indexes = [
             models.Index(fields=["status", "reply_due_at"]),
@@ -240,7 +254,9 @@ class Suggestion(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.number_label} {self.title}" if self.number else self.title
+        if self.number:
+            return f"{self.number_label} {self.title}"
+        return self.title or str(_("（无标题草稿）"))
 
     @property
     def number_label(self):
@@ -249,6 +265,10 @@ class Suggestion(models.Model):
     @property
     def is_overdue(self):
         return self.status in AWAITING_REPLY and self.reply_due_at is not None and self.reply_due_at < timezone.now()
+
+    @property
+    def is_draft(self):
+        return self.status == Status.DRAFT
 
     @property
     def is_published(self):
@@ -279,6 +299,8 @@ class SuggestionAttachment(models.Model):
 
 
 class CoSignState(models.TextChoices):
+    # Named on a draft: invited (and told) only when the draft is submitted.
+    PROPOSED = "proposed", _("拟邀请")
     INVITED = "invited", _("待确认")
     CONFIRMED = "confirmed", _("已确认")
     DECLINED = "declined", _("已谢绝")

@@ -42,7 +42,7 @@ def suggestion_list(*, user, params=None):
     """The list every role gets, scoped to the user, filtered by
     SuggestionFilter; rows carry lead deputy, category, session, key
     supervision and ``active_assignments`` with their units."""
-    qs = Suggestion.objects.visible_to(user).with_list_joins().with_units()
+    qs = Suggestion.objects.visible_to(user).submitted().with_list_joins().with_units()
     return _filtered(SuggestionFilter, params, qs)
 
 
@@ -58,6 +58,30 @@ def deputy_suggestions(*, user, params=None):
     if not roles.is_deputy(user):
         return Suggestion.objects.none()
     return suggestion_list(user=user, params=params)
+
+
+def deputy_drafts(*, user):
+    """The deputy's own drafts, the last changed first (nobody else sees them)."""
+    deputy = roles.deputy_of(user)
+    if deputy is None:
+        return Suggestion.objects.none()
+    return (
+        Suggestion.objects.drafts_of(deputy)
+        .select_related("category", "session__term__congress")
+        .prefetch_related(
+            "attachments",
+            Prefetch("cosignatures", queryset=CoSignature.objects.select_related("deputy").order_by("pk")),
+        )
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def draft_detail(*, user, pk):
+    """One of the user's drafts; 404 for anyone else's (and for non-drafts)."""
+    try:
+        return deputy_drafts(user=user).get(pk=pk)
+    except Suggestion.DoesNotExist:
+        raise Http404 from None
 
 
 def unit_inbox(*, user, params=None):
@@ -173,6 +197,7 @@ def suggestion_detail(*, user, pk):
     try:
         return (
             Suggestion.objects.visible_to(user)
+            .submitted()  # a draft has its own page (draft_detail)
             .with_list_joins()
             .with_units()
             .prefetch_related(
@@ -233,7 +258,9 @@ def dashboard_figures(*, user, year=None, session=None):
     totals = rated.aggregate(rated=Count("pk"), satisfied=Count("pk", filter=~unhappy))
     return {
         "total": sum(by_status.values()),
-        "by_status": [{"status": s, "label": str(Status(s).label), "count": by_status.get(s, 0)} for s in Status.values],
+        "by_status": [
+            {"status": s, "label": str(Status(s).label), "count": by_status.get(s, 0)} for s in Status.values if s != Status.DRAFT
+        ],
         "by_category": [{"category": r["category__name"], "count": r["n"]} for r in by_category],
         "by_unit": by_unit,
         "by_result_category": [{"code": r["result_category__code"], "name": r["result_category__name"], "count": r["n"]} for r in by_result],

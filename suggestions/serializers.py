@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from congress_portal.forms import validate_attachment
 from congress_portal.logging import mask_text
 from deputies.models import Deputy, HandlingUnit, Session
 
@@ -295,7 +296,59 @@ class SuggestionFollowUpItemSerializer(serializers.ModelSerializer):
         fields = ["id", "round", "suggestion", "suggestion_title", "unit", "second_reply", "replied_at", "rating", "rating_comment", "rated_at"]
 
 
+class SuggestionAttachmentRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, obj) -> str:
+        from django.urls import reverse
+
+        return reverse("suggestions:attachment", args=[obj.pk])
+
+
+class SuggestionDraftSerializer(serializers.ModelSerializer):
+    """A draft, for its author only (the co-signers it names are invited when it is submitted)."""
+
+    category = SuggestionCategorySerializer(allow_null=True)
+    status_label = serializers.CharField(source="get_status_display")
+    co_signers = serializers.SerializerMethodField()
+    attachments = SuggestionAttachmentRefSerializer(many=True)
+
+    class Meta:
+        model = Suggestion
+        fields = [
+            "id", "status", "status_label", "title", "content", "category", "during_session", "session",
+            "disclosure_consent", "co_signers", "attachments", "created_at", "updated_at",
+        ]  # fmt: skip
+
+    @extend_schema_field(SuggestionDeputyRefSerializer(many=True))
+    def get_co_signers(self, obj):
+        return SuggestionDeputyRefSerializer([c.deputy for c in obj.cosignatures.all()], many=True).data
+
+
 # ------------------------------------------------------------------ inputs
+
+
+class SuggestionDraftInputSerializer(serializers.Serializer):
+    """Everything is optional on a draft; ``submit`` checks that it is complete."""
+
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    content = serializers.CharField(required=False, allow_blank=True, default="")
+    category = serializers.PrimaryKeyRelatedField(
+        queryset=SuggestionCategory.objects.filter(is_active=True), required=False, allow_null=True, default=None
+    )
+    during_session = serializers.BooleanField(required=False, default=False)
+    session = serializers.PrimaryKeyRelatedField(queryset=Session.objects.all(), required=False, allow_null=True, default=None)
+    disclosure_consent = serializers.BooleanField(required=False, default=True)
+    co_signers = serializers.PrimaryKeyRelatedField(queryset=Deputy.objects.all(), many=True, required=False)
+    attachments = serializers.ListField(
+        child=serializers.FileField(validators=[validate_attachment]), required=False, max_length=10,
+        help_text=_("新上传的附件（multipart/form-data）"),
+    )  # fmt: skip
+    remove_attachments = serializers.ListField(
+        child=serializers.IntegerField(), required=False, help_text=_("要删除的已上传附件的 id（仅修改草稿时）")
+    )
 
 
 class SuggestionSubmitSerializer(serializers.Serializer):

@@ -11,8 +11,8 @@ urlpatterns = [
     # deputies
     path("mine/", views.my_list, name="my_list"),
     path("mine/new/", views.create, name="create"),
-    path("mine/drafts/<str:draft_id>/", views.create, name="draft"),
-    path("mine/drafts/<str:draft_id>/delete/", views.delete_draft, name="delete_draft"),
+    path("mine/drafts/<int:pk>/", views.edit_draft, name="draft"),
+    path("mine/drafts/<int:pk>/delete/", views.delete_draft, name="delete_draft"),
     path("mine/invitations/", views.invitations, name="invitations"),
     path("mine/<int:pk>/", views.my_detail, name="my_detail"),
     # handling units

@@ -8,13 +8,13 @@ one function of ``suggestions.services``; the errors it raises are put back
 beside the fields of the form that was sent, with what was typed kept."""
 import functools
 import io
-import uuid
 
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, When
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
@@ -170,53 +170,41 @@ def has_key_supervision(suggestion):
 
 # ---------------------------------------------------------------- deputies: my suggestions
 
-DRAFTS_KEY = "suggestion_drafts"
-DRAFT_FIELDS = ("title", "content", "category", "during_session", "session", "disclosure_consent")
-
-
-def _drafts(request):
-    return request.session.get(DRAFTS_KEY, {})
-
-
 @deputy_required
 def my_list(request):
-    """我的建议: what I led or was asked to co-sign, newest first, with due dates."""
+    """我的建议: my drafts, then what I led or was asked to co-sign, newest first, with due dates."""
     deputy = roles.deputy_of(request.user)
     page = page_of(request, selectors.deputy_suggestions(user=request.user).order_by("-submitted_at", "-pk"))
     mark_deadlines(page.object_list, open_=lambda s: s.status in AWAITING_REPLY)
     for s in page.object_list:
         s.i_lead = deputy is not None and s.lead_deputy_id == deputy.pk
-    drafts = sorted(_drafts(request).items(), key=lambda item: item[1].get("saved_at", ""), reverse=True)
+    drafts = list(selectors.deputy_drafts(user=request.user)[:50])
     return render(request, "suggestions/deputy/list.html", {"page_obj": page, "drafts": drafts})
 
 
+def _draft_values(data):
+    return {name: data[name] for name in services.DRAFT_FIELDS}
+
+
 @deputy_required
-def create(request, draft_id=None):
-    """提出建议, or keep it as a draft to finish later."""
+def create(request):
+    """提出建议, or save it as a draft (with its attachments) to finish later."""
     deputy = roles.deputy_of(request.user)
     if deputy is None:
         raise Http404
-    drafts = _drafts(request)
-    if draft_id is not None and draft_id not in drafts:
-        raise Http404
     if request.method == "POST":
-        form = SuggestionForm(request.POST, request.FILES, lead_deputy=deputy)
-        if "save_draft" in request.POST:
-            return _save_draft(request, draft_id)
-        if run(form, lambda data: _submit(request, deputy, data)):
-            if draft_id is not None:
-                drafts.pop(draft_id, None)
-                request.session.modified = True
+        saving = "save_draft" in request.POST
+        form = SuggestionForm(request.POST, request.FILES, lead_deputy=deputy, for_draft=saving)
+        if saving:
+            if run(form, lambda data: _save_new_draft(request, deputy, data)):
+                messages.success(request, _("草稿已保存，可随时在“我的建议”中继续填写。"))
+                return redirect("suggestions:draft", pk=request.draft.pk)
+        elif run(form, lambda data: _submit(request, deputy, data)):
             messages.success(request, _("建议已提交，等待代表工作委员会审核。"))
             return redirect("suggestions:my_detail", pk=request.submitted.pk)
     else:
-        initial = {}
-        if draft_id is not None:
-            draft = drafts[draft_id]
-            initial = {name: draft.get(name) for name in DRAFT_FIELDS}
-            initial["co_signers"] = draft.get("co_signers", [])
-        form = SuggestionForm(initial=initial or None, lead_deputy=deputy)
-    return render(request, "suggestions/deputy/form.html", {"form": form, "draft_id": draft_id})
+        form = SuggestionForm(lead_deputy=deputy)
+    return render(request, "suggestions/deputy/form.html", {"form": form, "draft": None})
 
 
 def _submit(request, deputy, data):
@@ -234,31 +222,58 @@ def _submit(request, deputy, data):
     )
 
 
-def _save_draft(request, draft_id):
-    """A draft is what was typed, kept in the deputy's own server-side session
-    (attachments are chosen again when submitting)."""
-    post = request.POST
-    draft = {name: post.get(name, "") for name in DRAFT_FIELDS}
-    draft["during_session"] = bool(post.get("during_session"))
-    draft["disclosure_consent"] = bool(post.get("disclosure_consent"))
-    draft["co_signers"] = post.getlist("co_signers")
-    draft["saved_at"] = timezone.now().isoformat()
-    drafts = _drafts(request)
-    draft_id = draft_id or uuid.uuid4().hex[:12]
-    drafts[draft_id] = draft
-    request.session[DRAFTS_KEY] = drafts
-    messages.success(request, _("草稿已保存。附件请在提交时上传。"))
-    return redirect("suggestions:my_list")
+def _save_new_draft(request, deputy, data):
+    request.draft = services.save_draft(
+        lead_deputy=deputy, actor=request.user, co_signers=list(data["co_signers"]), attachments=data["attachments"], **_draft_values(data)
+    )
+
+
+@deputy_required
+def edit_draft(request, pk):
+    """继续填写草稿: save it again, or submit it (what was typed is saved with it)."""
+    draft = selectors.draft_detail(user=request.user, pk=pk)
+    if request.method == "POST":
+        saving = "save_draft" in request.POST
+        form = SuggestionForm(request.POST, request.FILES, lead_deputy=draft.lead_deputy, draft=draft, for_draft=saving)
+
+        def save(data):
+            services.update_draft(
+                suggestion=draft,
+                actor=request.user,
+                co_signers=list(data["co_signers"]),
+                attachments=data["attachments"],
+                remove_attachments=list(data.get("remove_attachments") or []),
+                **_draft_values(data),
+            )
+
+        def submit(data):
+            with transaction.atomic():  # a draft that cannot be submitted stays as it was
+                save(data)
+                services.submit_draft(suggestion=draft, actor=request.user)
+
+        if run(form, save if saving else submit):
+            if saving:
+                messages.success(request, _("草稿已保存。"))
+                return redirect("suggestions:draft", pk=draft.pk)
+            messages.success(request, _("建议已提交，等待代表工作委员会审核。"))
+            return redirect("suggestions:my_detail", pk=draft.pk)
+    else:
+        initial = {name: getattr(draft, name) for name in services.DRAFT_FIELDS}
+        initial["co_signers"] = [c.deputy_id for c in draft.cosignatures.all()]
+        form = SuggestionForm(initial=initial, lead_deputy=draft.lead_deputy, draft=draft)
+    return render(request, "suggestions/deputy/form.html", {"form": form, "draft": draft})
 
 
 @deputy_required
 @require_POST
-def delete_draft(request, draft_id):
-    drafts = _drafts(request)
-    if drafts.pop(draft_id, None) is None:
-        raise Http404
-    request.session[DRAFTS_KEY] = drafts
-    messages.success(request, _("草稿已删除。"))
+def delete_draft(request, pk):
+    draft = selectors.draft_detail(user=request.user, pk=pk)
+    try:
+        services.delete_draft(suggestion=draft, actor=request.user)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(request, _("草稿已删除。"))
     return redirect("suggestions:my_list")
 
 
@@ -325,7 +340,12 @@ def _deputy_detail_context(request, suggestion, forms=None):
 @deputy_required
 def my_detail(request, pk):
     """One of my suggestions: its timeline, units, replies; rate a reply here."""
-    suggestion = selectors.suggestion_detail(user=request.user, pk=pk)
+    try:
+        suggestion = selectors.suggestion_detail(user=request.user, pk=pk)
+    except Http404:
+        if selectors.deputy_drafts(user=request.user).filter(pk=pk).exists():
+            return redirect("suggestions:draft", pk=pk)  # a draft is edited, not followed
+        raise
     forms = {}
     if request.method == "POST":
         action = request.POST.get("action")

@@ -53,6 +53,12 @@ _HANDLING = (S.ASSIGNED, S.REHANDLING)
 _AFTER_REPLY = (S.REPLIED, S.REHANDLING, S.CLOSED, S.FOLLOWUP, S.FOLLOWUP_REPLIED)
 
 MOVES = {
+    # 草稿: only its author sees, changes, deletes or submits it (creation itself is
+    # the "save_draft" event, written by services.save_draft; delete_draft removes the row)
+    "save_draft": _m(gettext_lazy("保存草稿"), [], S.DRAFT, [LEAD_DEPUTY]),
+    "update_draft": _m(gettext_lazy("修改草稿"), [S.DRAFT], None, [LEAD_DEPUTY]),
+    "delete_draft": _m(gettext_lazy("删除草稿"), [S.DRAFT], None, [LEAD_DEPUTY]),
+    "submit_draft": _m(gettext_lazy("提出建议"), [S.DRAFT], S.SUBMITTED, [LEAD_DEPUTY], public=True),
     # 提出 and 附议 (creation itself is the "submit" event, written by submit_suggestion)
     "submit": _m(gettext_lazy("提出建议"), [], S.SUBMITTED, [LEAD_DEPUTY, STAFF], public=True),
     "respond_cosign": _m(gettext_lazy("附议确认"), [S.SUBMITTED], None, [CO_SIGNER]),

@@ -123,19 +123,60 @@ def test_uploads_are_limited_by_size(client, actors):
     assert not Suggestion.objects.exists()
 
 
-def test_draft_keeps_what_was_typed(client, actors):
+def test_draft_keeps_what_was_typed_and_its_attachments(client, actors, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
     client.force_login(actors.deputy_user)
-    response = client.post(reverse("suggestions:create"), {"title": "草拟：关于公交线路优化的建议", "content": "初稿", "save_draft": "1"})
-    assert response.status_code == 302
-    assert not Suggestion.objects.exists()
+    pdf = SimpleUploadedFile("调研报告.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    response = client.post(
+        reverse("suggestions:create"), {"title": "草拟：关于公交线路优化的建议", "content": "初稿", "save_draft": "1", "attachments": [pdf]}
+    )
+    draft = Suggestion.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("suggestions:draft", args=[draft.pk])
+    assert draft.status == Status.DRAFT and draft.attachments.get().name == "调研报告.pdf"
     html = client.get(reverse("suggestions:my_list")).content.decode()
-    assert "草拟：关于公交线路优化的建议" in html
-    draft_id = next(iter(client.session["suggestion_drafts"]))
-    html = client.get(reverse("suggestions:draft", args=[draft_id])).content.decode()
-    assert 'value="草拟：关于公交线路优化的建议"' in html and "初稿" in html
-    client.post(reverse("suggestions:draft", args=[draft_id]), {"title": "关于公交线路优化的建议", "content": "定稿", "category": category().pk})
-    assert Suggestion.objects.get().content == "定稿"
-    assert not client.session["suggestion_drafts"]
+    assert "草拟：关于公交线路优化的建议" in html and reverse("suggestions:draft", args=[draft.pk]) in html
+    html = client.get(reverse("suggestions:draft", args=[draft.pk])).content.decode()
+    assert 'value="草拟：关于公交线路优化的建议"' in html and "初稿" in html and "调研报告.pdf" in html
+    assert client.get(reverse("suggestions:my_detail", args=[draft.pk]))["Location"] == reverse("suggestions:draft", args=[draft.pk])
+    # Submitting without a category: the error is beside the field, what was typed stays, the draft is unchanged.
+    response = client.post(reverse("suggestions:draft", args=[draft.pk]), {"title": "关于公交线路优化的建议", "content": "定稿"})
+    html = response.content.decode()
+    assert response.status_code == 200 and 'id="id_category_error"' in html and 'value="关于公交线路优化的建议"' in html
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT and draft.content == "初稿"
+    response = client.post(
+        reverse("suggestions:draft", args=[draft.pk]), {"title": "关于公交线路优化的建议", "content": "定稿", "category": category().pk}
+    )
+    assert response["Location"] == reverse("suggestions:my_detail", args=[draft.pk])
+    draft.refresh_from_db()
+    assert draft.status == Status.SUBMITTED and draft.content == "定稿" and draft.attachments.count() == 1
+    assert client.get(reverse("suggestions:draft", args=[draft.pk])).status_code == 404  # no longer a draft
+
+
+def test_draft_page_removes_attachments_and_deletes(client, actors, settings, tmp_path):
+    from tests.suggestions.factories import draft as make_draft
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    pdf = SimpleUploadedFile("旧.pdf", b"%PDF-1.4 old", content_type="application/pdf")
+    d = make_draft(actors, attachments=[pdf], co_signers=[actors.cosigner_user.deputy])
+    old = d.attachments.get()
+    url = reverse("suggestions:draft", args=[d.pk])
+    # Nobody but the author: not the co-signer it names, not staff, not another deputy.
+    for user in (actors.cosigner_user, actors.staff, df.deputy_user()):
+        client.force_login(user)
+        assert client.get(url).status_code == 404
+        assert client.post(reverse("suggestions:delete_draft", args=[d.pk])).status_code == 404
+        assert client.get(reverse("suggestions:attachment", args=[old.pk])).status_code == 404
+    client.force_login(actors.cosigner_user)
+    assert d.title not in client.get(reverse("suggestions:invitations")).content.decode()
+    client.force_login(actors.deputy_user)
+    assert client.get(reverse("suggestions:attachment", args=[old.pk])).status_code == 200
+    new = SimpleUploadedFile("新.pdf", b"%PDF-1.4 new", content_type="application/pdf")
+    response = client.post(url, {"title": d.title, "content": d.content, "save_draft": "1", "remove_attachments": [old.pk], "attachments": [new]})
+    assert response.status_code == 302
+    assert list(d.attachments.values_list("name", flat=True)) == ["新.pdf"]
+    assert client.post(reverse("suggestions:delete_draft", args=[d.pk])).status_code == 302
+    assert not Suggestion.objects.filter(pk=d.pk).exists()
 
 
 def test_unit_reply_errors_beside_fields_then_reply(client, actors):
@@ -240,7 +281,7 @@ def test_list_query_counts_do_not_grow_with_rows(client, actors, who, url_name, 
     units = [df.HandlingUnitFactory(), df.HandlingUnitFactory()]
 
     def grow():
-        for status in (Status.SUBMITTED, Status.REGISTERED, Status.ASSIGNED, Status.CLOSED):
+        for status in (Status.DRAFT, Status.SUBMITTED, Status.REGISTERED, Status.ASSIGNED, Status.CLOSED):
             s, _, _ = in_status(status, actors, units=units)
             if status == Status.CLOSED:
                 publish(s, actors)

@@ -57,7 +57,16 @@ def submit(actors, **kwargs):
     return services.submit_suggestion(actor=actors.deputy_user, **kwargs)
 
 
+def draft(actors, **kwargs):
+    kwargs.setdefault("lead_deputy", actors.deputy)
+    kwargs.setdefault("title", "关于完善农村客运班线的建议（草稿）")
+    kwargs.setdefault("content", "农村客运班线少，群众出行不便，建议……")
+    kwargs.setdefault("category", category())
+    return services.save_draft(actor=actors.deputy_user, **kwargs)
+
+
 ORDER = [
+    Status.DRAFT,
     Status.SUBMITTED,
     Status.REGISTERED,
     Status.ASSIGNED,
@@ -76,6 +85,8 @@ def in_status(status, actors=None, *, mode=HandlingMode.LEAD, units=None):
 
     actors = actors or Actors()
     units = units or [df.HandlingUnitFactory(), df.HandlingUnitFactory()]
+    if status == Status.DRAFT:
+        return draft(actors, co_signers=[actors.cosigner_user.deputy]), actors, units
     s = submit(actors, co_signers=[actors.cosigner_user.deputy])
     if status == Status.SUBMITTED:
         return s, actors, units

@@ -43,3 +43,11 @@ def test_status_is_read_only_in_the_change_form(admin_client):
                 "/admin/suggestions/assignment/", "/admin/suggestions/suggestionpolicy/", "/admin/workdays/calendarday/"):
         assert admin_client.get(url).status_code == 200, url
     assert Suggestion.objects.get(pk=s.pk).status == Status.SUBMITTED
+
+
+def test_drafts_are_not_in_the_admin(admin_client):
+    from tests.suggestions.factories import Actors, draft
+
+    d = draft(Actors(), title="草稿中的建议")
+    assert "草稿中的建议" not in admin_client.get("/admin/suggestions/suggestion/").content.decode()
+    assert admin_client.get(f"/admin/suggestions/suggestion/{d.pk}/change/").status_code == 302  # not found: back to the list

@@ -131,7 +131,12 @@ class Command(BaseCommand):
                     services.respond_to_cosign(suggestion=s, actor=login_for(d), accept=True)
                 made += 1
                 self._advance(s, status, rng, staff, lead_user, demo_unit, units, member, results, i, today)
-        return made
+        # The demo deputy's unfinished draft (seen by them alone).
+        services.save_draft(
+            lead_deputy=deputy_user.deputy, actor=deputy_user, title="关于推进城乡公交一体化的建议（草稿）",
+            content="目前我省部分县市城乡公交线路衔接不畅，", category=categories.get("transport"), co_signers=pool[:1],
+        )  # fmt: skip
+        return made + 1
 
     def _advance(self, s, status, rng, staff, lead_user, demo_unit, units, member, results, i, today):
         if status == Status.SUBMITTED:
