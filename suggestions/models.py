@@ -173,11 +173,12 @@ class SuggestionQuerySet(models.QuerySet):
         return self.awaiting_reply().filter(reply_due_at__lt=now or timezone.now())
 
     def with_units(self):
-        """Prefetch the active assignments with their units (one query)."""
+        """Prefetch the active assignments with their units (one query), the
+        lead unit first, then split, then co-handling units."""
         return self.prefetch_related(
             models.Prefetch(
                 "assignments",
-                queryset=Assignment.objects.filter(is_active=True).select_related("unit").order_by("role", "pk"),
+                queryset=Assignment.objects.filter(is_active=True).select_related("unit").order_by(LEAD_UNIT_FIRST, "pk"),
                 to_attr="active_assignments",
             )
         )
@@ -324,10 +325,17 @@ class CoSignature(models.Model):
 
 
 class UnitRole(models.TextChoices):
-    # Sorted so that the lead unit comes first.
+    # Listed with the lead unit first, then split units, then co-handling units
+    # (LEAD_UNIT_FIRST: the values themselves sort "co" first).
     LEAD = "lead", _("主办")
     CO = "co", _("协办")
     SPLIT = "split", _("分办")
+
+
+# The order units are shown in wherever a suggestion's assignments are listed.
+LEAD_UNIT_FIRST = models.Case(
+    models.When(role=UnitRole.LEAD, then=0), models.When(role=UnitRole.SPLIT, then=1), default=2, output_field=models.IntegerField()
+)
 
 
 class AssignmentState(models.TextChoices):
@@ -378,7 +386,7 @@ class Assignment(models.Model):
     class Meta:
         verbose_name = _("交办")
         verbose_name_plural = _("交办")
-        ordering = ["suggestion_id", "role", "pk"]
+        ordering = ["suggestion_id", LEAD_UNIT_FIRST, "pk"]
         constraints = [
             models.UniqueConstraint(fields=["suggestion", "unit"], condition=Q(is_active=True), name="one_active_assignment_per_unit"),
             models.UniqueConstraint(

@@ -50,6 +50,7 @@ from .forms import (
 )
 from .models import (
     AWAITING_REPLY,
+    LEAD_UNIT_FIRST,
     REPLIED_STATUSES,
     Assignment,
     AssignmentState,
@@ -144,20 +145,11 @@ def deadline(due_at, now=None):
     return {"due_at": due_at, "days_left": left, "is_late": late, "overdue_days": max(-left, 1) if late else 0}
 
 
-ROLE_ORDER = {UnitRole.LEAD: 0, UnitRole.SPLIT: 1, UnitRole.CO: 2}
-
-
-def lead_first(assignments):
-    return sorted(assignments, key=lambda a: (ROLE_ORDER.get(a.role, 9), a.pk))
-
-
 def mark_deadlines(rows, due=lambda row: row.reply_due_at, open_=lambda row: True):
-    """Sets ``row.deadline`` (and puts the lead unit first in ``active_assignments``)."""
+    """Sets ``row.deadline`` (``with_units`` already lists the lead unit first)."""
     now = timezone.now()
     for row in rows:
         row.deadline = deadline(due(row), now) if open_(row) else None
-        if hasattr(row, "active_assignments"):
-            row.active_assignments = lead_first(row.active_assignments)
     return rows
 
 
@@ -304,7 +296,7 @@ def _detail_context(suggestion):
     replies = sorted(suggestion.replies.all(), key=lambda r: (r.replied_at, r.pk))
     return {
         "suggestion": suggestion,
-        "assignments": lead_first(suggestion.active_assignments),
+        "assignments": suggestion.active_assignments,
         "replies": replies,
         "current_replies": [r for r in replies if r.is_current],
         "cosignatures": sorted(suggestion.cosignatures.all(), key=lambda c: c.pk),
@@ -839,7 +831,7 @@ def public_filtered(data):
     return suggestions.prefetch_related(
         Prefetch(
             "assignments",
-            queryset=Assignment.objects.filter(is_active=True).select_related("unit").only("suggestion_id", "role", "part", "unit__name", "unit__short_name").order_by("role", "pk"),
+            queryset=Assignment.objects.filter(is_active=True).select_related("unit").only("suggestion_id", "role", "part", "unit__name", "unit__short_name").order_by(LEAD_UNIT_FIRST, "pk"),
             to_attr="active_assignments",
         ),
         Prefetch(

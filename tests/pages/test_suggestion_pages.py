@@ -335,3 +335,20 @@ def test_export_is_the_filtered_list_with_formulas_escaped(client, actors):
     response = client.get(reverse("suggestions:staff_export"))
     titles = [r[1] for r in list(load_workbook(BytesIO(response.content)).active.values)[1:]]
     assert "'=HYPERLINK(\"http://example.invalid\")" in titles
+
+
+def test_pages_list_the_lead_unit_first(client, actors):
+    lead, co = df.HandlingUnitFactory(name="湖南省交通运输厅"), df.HandlingUnitFactory(name="湖南省财政厅")
+    s, actors, units = in_status(Status.CLOSED, actors, units=[lead, co])
+    publish(s, actors)
+
+    def lead_before_co(html):
+        return html.index("湖南省交通运输厅") < html.index("湖南省财政厅")
+
+    assert lead_before_co(client.get(reverse("suggestions:public_list")).content.decode())
+    assert lead_before_co(client.get(reverse("suggestions:public_detail", args=[s.pk])).content.decode())
+    client.force_login(actors.staff)
+    for url in (reverse("suggestions:staff_list"), reverse("suggestions:staff_detail", args=[s.pk])):
+        assert lead_before_co(client.get(url).content.decode()), url
+    client.force_login(actors.deputy_user)
+    assert lead_before_co(client.get(reverse("suggestions:my_list")).content.decode())
