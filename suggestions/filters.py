@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from congress_portal.logging import mask_text
 from deputies.models import HandlingUnit, Level, Session
 
 from .models import (
@@ -90,13 +91,38 @@ class SuggestionFilter(django_filters.FilterSet):
         return _keyword(queryset, name, value)
 
 
+def public_keyword(queryset, value):
+    """The public searches what is published, no more: the title, the lead
+    deputy's name and the summary of every published item, and for fully
+    published items the content and the current replies too (a summary-only
+    item is not found by its full text). ``icontains``, so two-character Chinese
+    words are found on PostgreSQL and SQLite alike. A keyword that is an ID or
+    mobile number finds nothing: published text shows those masked, and a hit
+    would tell that the number is in it."""
+    value = (value or "").strip()
+    if not value:
+        return queryset
+    if mask_text(value) != value:
+        return queryset.none()
+    full = Q(disclosure=Disclosure.FULL)
+    in_reply = Exists(Reply.objects.filter(suggestion=OuterRef("pk"), is_current=True, letter__icontains=value))
+    return queryset.filter(
+        Q(title__icontains=value)
+        | Q(lead_deputy__name__icontains=value)
+        | Q(public_summary__icontains=value)
+        | (full & (Q(content__icontains=value) | in_reply))
+    )
+
+
 class PublicSuggestionFilter(django_filters.FilterSet):
-    """What the public may filter the published list by."""
+    """What the public may filter the published list by (the public page and
+    the public API use the same)."""
 
     category = django_filters.ModelChoiceFilter(label=_("类别"), queryset=SuggestionCategory.objects.all())
     year = django_filters.NumberFilter(label=_("年度"))
     session = django_filters.ModelChoiceFilter(label=_("会议"), queryset=Session.objects.all())
     deputy_level = django_filters.ChoiceFilter(label=_("代表层级"), choices=Level.choices)
+    unit = IdChoiceFilter(label=_("承办单位"), queryset=HandlingUnit.objects.all(), method="filter_unit")
     result_category = IdChoiceFilter(
         label=_("办理结果"), queryset=ResultCategory.objects.all(), method="filter_result_category"
     )
@@ -106,14 +132,11 @@ class PublicSuggestionFilter(django_filters.FilterSet):
         model = Suggestion
         fields = []
 
+    filter_unit = SuggestionFilter.filter_unit
     filter_result_category = SuggestionFilter.filter_result_category
 
     def filter_keyword(self, queryset, name, value):
-        value = (value or "").strip()
-        if not value:
-            return queryset
-        # The public searches what is published: a summary-only item is not searched by its full text.
-        return queryset.filter(Q(title__icontains=value) | Q(lead_deputy__name__icontains=value) | Q(public_summary__icontains=value))
+        return public_keyword(queryset, value)
 
 
 class AssignmentFilter(django_filters.FilterSet):

@@ -10,6 +10,7 @@ from congress_portal.accounts import roles
 from .filters import AssignmentFilter, PublicSuggestionFilter, SuggestionFilter
 from .models import (
     AWAITING_REPLY,
+    LEAD_UNIT_FIRST,
     Assignment,
     CoOpinion,
     CoSignature,
@@ -97,8 +98,12 @@ def unit_inbox(*, user, params=None):
     return _filtered(AssignmentFilter, params, qs)
 
 
-def public_published_list(*, params=None):
-    """Published suggestions, newest first; no personal fields are selected."""
+def public_published_list(*, params=None, with_units=False):
+    """Published suggestions, newest first, filtered by PublicSuggestionFilter
+    (the keyword looks only in what is published); no personal fields are
+    selected. ``with_units``: rows also carry ``active_assignments`` (lead unit
+    first, unit names only) and ``current_replies`` (result categories), two
+    queries per page whatever its length."""
     qs = (
         Suggestion.objects.published()
         .select_related("category", "lead_deputy", "session__term__congress")
@@ -109,7 +114,26 @@ def public_published_list(*, params=None):
         )
         .order_by("-published_at", "-pk")
     )
-    return _filtered(PublicSuggestionFilter, params, qs)
+    qs = _filtered(PublicSuggestionFilter, params, qs)
+    if with_units:
+        qs = qs.prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.filter(is_active=True)
+                .select_related("unit")
+                .only("suggestion_id", "role", "part", "unit__name", "unit__short_name")
+                .order_by(LEAD_UNIT_FIRST, "pk"),
+                to_attr="active_assignments",
+            ),
+            Prefetch(
+                "replies",
+                queryset=Reply.objects.filter(is_current=True)
+                .select_related("result_category")
+                .only("suggestion_id", "result_category__code", "result_category__name"),
+                to_attr="current_replies",
+            ),
+        )
+    return qs
 
 
 def review_queue(*, user):

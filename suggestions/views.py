@@ -15,7 +15,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, When
+from django.db.models import Case, Count, F, IntegerField, Q, When
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -50,7 +50,6 @@ from .forms import (
 )
 from .models import (
     AWAITING_REPLY,
-    LEAD_UNIT_FIRST,
     REPLIED_STATUSES,
     Assignment,
     AssignmentState,
@@ -803,43 +802,16 @@ def staff_detail(request, pk):
 # ---------------------------------------------------------------- public
 
 
-def public_filtered(data):
-    """Published suggestions matching the public filters (selectors.public_published_list),
-    with a keyword that looks in what is published: the title, the deputy's
-    name, the summary, and for fully published items the content and the
-    current replies (icontains, so two-character Chinese words are found on
-    PostgreSQL and SQLite alike); and the unit filter the public list needs."""
+def public_params(data):
+    """The public form's cleaned data as PublicSuggestionFilter parameters."""
     params = {
+        "keyword": data.get("q") or "",
         "year": data.get("year") or "",
         "category": data["category"].pk if data.get("category") else "",
+        "unit": data["unit"].pk if data.get("unit") else "",
         "result_category": data["result_category"].pk if data.get("result_category") else "",
     }
-    suggestions = selectors.public_published_list(params={k: v for k, v in params.items() if v})
-    q = (data.get("q") or "").strip()
-    if q:
-        full = Q(disclosure=Disclosure.FULL)
-        reply_hit = Exists(Reply.objects.filter(suggestion=OuterRef("pk"), is_current=True, letter__icontains=q))
-        suggestions = suggestions.filter(
-            Q(title__icontains=q)
-            | Q(lead_deputy__name__icontains=q)
-            | Q(public_summary__icontains=q)
-            | (full & Q(content__icontains=q))
-            | (full & reply_hit)
-        )
-    if data.get("unit"):
-        suggestions = suggestions.filter(Exists(Assignment.objects.filter(suggestion=OuterRef("pk"), unit=data["unit"], is_active=True)))
-    return suggestions.prefetch_related(
-        Prefetch(
-            "assignments",
-            queryset=Assignment.objects.filter(is_active=True).select_related("unit").only("suggestion_id", "role", "part", "unit__name", "unit__short_name").order_by(LEAD_UNIT_FIRST, "pk"),
-            to_attr="active_assignments",
-        ),
-        Prefetch(
-            "replies",
-            queryset=Reply.objects.filter(is_current=True).select_related("result_category").only("suggestion_id", "result_category__code", "result_category__name"),
-            to_attr="current_replies",
-        ),
-    )
+    return {k: v for k, v in params.items() if v}
 
 
 def public_list(request):
@@ -847,7 +819,7 @@ def public_list(request):
     years = list(Suggestion.objects.published().order_by("-year").values_list("year", flat=True).distinct())
     form = PublicFilterForm(request.GET or None, years=years)
     data = form.cleaned_data if form.is_valid() else {}
-    page = page_of(request, public_filtered(data))
+    page = page_of(request, selectors.public_published_list(params=public_params(data), with_units=True))
     mark_deadlines(page.object_list, open_=lambda s: False)
     return render(request, "public/list.html", {"form": form, "page_obj": page, "q": data.get("q", "")})
 

@@ -250,6 +250,23 @@ def test_public_keyword_finds_two_character_words_in_published_items_only(client
     assert "关于道路建设的摘要" in detail and "养护资金不足" not in detail
 
 
+def test_public_pages_mask_personal_numbers_and_filter_by_unit(client, actors):
+    from suggestions.models import Reply
+
+    s, actors, units = in_status(Status.CLOSED, actors)
+    Suggestion.objects.filter(pk=s.pk).update(content="群众王某（身份证430102197506010012，电话13912345678）反映村道破损。")
+    Reply.objects.filter(suggestion=s).update(letter="已联系王某（13812345678）。")
+    publish(s, actors)
+    html = client.get(reverse("suggestions:public_detail", args=[s.pk])).content.decode()
+    assert "村道破损" in html and "已联系王某" in html
+    for number in ("430102197506010012", "13912345678", "13812345678"):
+        assert number not in html
+    url = reverse("suggestions:public_list")
+    assert reverse("suggestions:public_detail", args=[s.pk]) in client.get(url, {"unit": units[1].pk}).content.decode()
+    assert reverse("suggestions:public_detail", args=[s.pk]) not in client.get(url, {"unit": df.HandlingUnitFactory().pk}).content.decode()
+    assert reverse("suggestions:public_detail", args=[s.pk]) not in client.get(url, {"q": "13912345678"}).content.decode()
+
+
 def test_league_table_ranks_units(client, actors):
     s, actors, units = in_status(Status.CLOSED, actors)
     html = client.get(reverse("suggestions:public_units")).content.decode()
@@ -257,6 +274,25 @@ def test_league_table_ranks_units(client, actors):
 
 
 # ---------------------------------------------------------------- query counts
+
+
+@pytest.mark.parametrize("params", [{"q": "公路"}, {"q": "答复", "unit": 0}, {"unit": 1, "result_category": "B"}])
+def test_filtered_public_list_query_count_does_not_grow(client, actors, params):
+    units = [df.HandlingUnitFactory(), df.HandlingUnitFactory()]
+    params = {k: units[v].pk if k == "unit" else (result(v).pk if k == "result_category" else v) for k, v in params.items()}
+
+    def grow(n):
+        for _ in range(n):
+            s, _, _ = in_status(Status.CLOSED, actors, units=units)
+            publish(s, actors)
+
+    url = reverse("suggestions:public_list")
+    grow(1)
+    few = _count(client, url, **params)
+    grow(3)
+    many = _count(client, url, **params)
+    assert few == many, (few, many)
+    assert "关于改善农村公路养护的建议" in client.get(url, params).content.decode()
 
 
 def _count(client, url, **params):
