@@ -208,7 +208,7 @@ def test_commands_import_and_export(province, tmp_path):
     source = tmp_path / "in.xlsx"
     source.write_bytes(xlsx_bytes([row(id_number=make_id(serial=81)), row(id_number="bad")]))
     err = io.StringIO()
-    with pytest.raises(CommandError, match="nothing was written"):
+    with pytest.raises(CommandError, match="未写入任何数据"):
         call_command("import_deputies", str(source), stderr=err)
     assert "第3行「身份证号码」" in err.getvalue()
     source.write_bytes(xlsx_bytes([row(id_number=make_id(serial=81))]))

@@ -5,6 +5,7 @@ Excel row number and column, and nothing is written."""
 import os
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from deputies.resources import read_xlsx
 from deputies.services import ImportRefused, import_deputies
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         try:
             header, rows = read_xlsx(file)
         except (OSError, ValueError, KeyError) as exc:
-            raise CommandError(f"cannot read {file}: {exc}") from exc
+            raise CommandError(_("无法读取 %(file)s：%(error)s") % {"file": file, "error": exc}) from exc
         try:
             report = import_deputies(
                 header=header, rows=rows, actor=None, dry_run=dry_run, file_name=os.path.basename(file)
@@ -30,9 +31,10 @@ class Command(BaseCommand):
             for error in refused.report.errors:
                 self.stderr.write(str(error))
             raise CommandError(
-                f"refused: {len(refused.report.errors)} error(s) in {len(refused.report.bad_rows)} row(s); nothing was written"
+                _("文件被拒绝：%(rows)d行共%(errors)d处错误，未写入任何数据。")
+                % {"rows": len(refused.report.bad_rows), "errors": len(refused.report.errors)}
             ) from None
-        self.stdout.write(("[dry run] " if dry_run else "") + report.summary())
+        self.stdout.write((_("［仅检查］") if dry_run else "") + report.summary())
         if options.get("verbosity", 1) > 1:
             for phase, seconds in report.timings.items():
                 self.stdout.write(f"  {phase}: {seconds:.1f}s")
