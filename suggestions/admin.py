@@ -3,6 +3,7 @@ list, with actions that go through the services. ``status`` is read-only
 everywhere; every change of it is a service call."""
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Exists, OuterRef
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -59,15 +60,7 @@ class AssignForm(forms.Form):
     co_units = forms.ModelMultipleChoiceField(label=_("协办单位"), queryset=HandlingUnit.objects.filter(is_active=True), required=False)
 
 
-def _form_action(modeladmin, request, queryset, form_class, title, call):
-    """An action with a small form page in between (assign, reject)."""
-    if "apply" in request.POST:
-        form = form_class(request.POST)
-        if form.is_valid():
-            _run(modeladmin, request, queryset, title, lambda s: call(s, form.cleaned_data))
-            return None
-    else:
-        form = form_class()
+def _action_page(modeladmin, request, queryset, form, title):
     return TemplateResponse(
         request,
         "admin/suggestions/action_form.html",
@@ -81,6 +74,19 @@ def _form_action(modeladmin, request, queryset, form_class, title, call):
             "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
         },
     )
+
+
+def _form_action(modeladmin, request, queryset, form_class, title, call):
+    """An action with a small form page in between (assign, reject, key
+    supervision, extension): ``call(suggestion, data)`` runs for each one."""
+    if "apply" in request.POST:
+        form = form_class(request.POST)
+        if form.is_valid():
+            _run(modeladmin, request, queryset, title, lambda s: call(s, form.cleaned_data))
+            return None
+    else:
+        form = form_class()
+    return _action_page(modeladmin, request, queryset, form, title)
 
 
 @admin.action(description=_("立案"))
@@ -102,6 +108,61 @@ def assign_action(modeladmin, request, queryset):
         modeladmin, request, queryset, AssignForm, _("交办"),
         lambda s, d: services.assign_suggestion(suggestion=s, actor=request.user, lead_unit=d["lead_unit"], co_units=list(d["co_units"])),
     )  # fmt: skip
+
+
+class KeySupervisionActionForm(forms.Form):
+    supervising_leader = forms.CharField(label=_("牵头督办领导"), max_length=64)
+    supervising_committee = forms.CharField(label=_("对口督办专门委员会"), max_length=64, required=False)
+    government_leader = forms.CharField(label=_("领办领导"), max_length=64, required=False)
+    note = forms.CharField(label=_("督办要求"), required=False, widget=forms.Textarea)
+
+
+class ExtendActionForm(forms.Form):
+    new_due_date = forms.DateField(label=_("新的答复期限"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("延期理由"), widget=forms.Textarea)
+
+
+class FollowUpActionForm(forms.Form):
+    title = forms.CharField(label=_("名称"), max_length=128)
+    due_date = forms.DateField(label=_("二次答复期限"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("工作要求"), required=False, widget=forms.Textarea)
+
+
+@admin.action(description=_("确定为重点督办…"))
+def key_supervision_action(modeladmin, request, queryset):
+    return _form_action(
+        modeladmin, request, queryset, KeySupervisionActionForm, _("确定为重点督办"),
+        lambda s, d: services.mark_key_supervision(suggestion=s, actor=request.user, **d),
+    )  # fmt: skip
+
+
+@admin.action(description=_("延长答复期限…"))
+def extend_deadline_action(modeladmin, request, queryset):
+    return _form_action(
+        modeladmin, request, queryset, ExtendActionForm, _("延长答复期限"),
+        lambda s, d: services.extend_deadline(suggestion=s, actor=request.user, **d),
+    )  # fmt: skip
+
+
+@admin.action(description=_("列入回头看…"))
+def open_followup_action(modeladmin, request, queryset):
+    """One round over every selected item, all or nothing (the service refuses
+    the whole round if one item is not 已办结)."""
+    if "apply" in request.POST:
+        form = FollowUpActionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.open_followup_round(suggestions=list(queryset), actor=request.user, **form.cleaned_data)
+            except (ValidationError, PermissionDenied) as exc:
+                modeladmin.message_user(request, "；".join(getattr(exc, "messages", [str(exc)])), messages.ERROR)
+            else:
+                modeladmin.message_user(
+                    request, _("回头看「%(title)s」已开始，共 %(n)s 件。") % {"title": form.cleaned_data["title"], "n": queryset.count()}, messages.SUCCESS
+                )
+            return None
+    else:
+        form = FollowUpActionForm()
+    return _action_page(modeladmin, request, queryset, form, _("列入回头看"))
 
 
 @admin.action(description=_("办结（代表未测评）"))
@@ -146,6 +207,22 @@ class EventInline(admin.TabularInline):
         return False
 
 
+class ResultCategoryFilter(admin.SimpleListFilter):
+    """By the result category of a current reply (e.g. to pick a year's B and
+    C replies for a follow-up review)."""
+
+    title = _("办理结果")
+    parameter_name = "result"
+
+    def lookups(self, request, model_admin):
+        return [(r.code, str(r)) for r in ResultCategory.objects.all()]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        return queryset.filter(Exists(Reply.objects.filter(suggestion=OuterRef("pk"), is_current=True, result_category__code=self.value())))
+
+
 class OverdueFilter(admin.SimpleListFilter):
     title = _("是否逾期")
     parameter_name = "overdue"
@@ -160,7 +237,7 @@ class OverdueFilter(admin.SimpleListFilter):
 @admin.register(Suggestion)
 class SuggestionAdmin(SimpleHistoryAdmin):
     list_display = ("number_label", "title", "lead_deputy", "category", "year", "status", "reply_due_at", "entered_by_staff", "disclosure")
-    list_filter = ("status", OverdueFilter, "category", "year", "deputy_level", "during_session", "handling_mode", "disclosure", "entered_by_staff", "session")
+    list_filter = ("status", OverdueFilter, ResultCategoryFilter, "category", "year", "deputy_level", "during_session", "handling_mode", "disclosure", "entered_by_staff", "session")
     search_fields = ("title", "content", "lead_deputy__name", "number")
     list_select_related = ("lead_deputy", "category")
     autocomplete_fields = ("lead_deputy",)
@@ -170,7 +247,10 @@ class SuggestionAdmin(SimpleHistoryAdmin):
         "entered_by_staff", "extension_reason",
     )  # fmt: skip
     inlines = [CoSignatureInline, AssignmentInline, EventInline]
-    actions = [register_action, reject_action, assign_action, close_action, publish_action]
+    actions = [
+        register_action, reject_action, assign_action, key_supervision_action, extend_deadline_action,
+        close_action, open_followup_action, publish_action,
+    ]  # fmt: skip
     date_hierarchy = "submitted_at"
 
     def has_add_permission(self, request):
@@ -206,7 +286,7 @@ class AssignmentQueueAdmin(_QueueAdmin):
 
 @admin.register(OverdueSuggestion)
 class OverdueAdmin(_QueueAdmin):
-    actions = []
+    actions = [extend_deadline_action, key_supervision_action]
     inlines = [AssignmentInline, EventInline]
 
     def get_queryset(self, request):

@@ -220,6 +220,44 @@ class CloseForm(PortalForm):
     note = forms.CharField(label=_("办结说明"), required=False, max_length=200)
 
 
+BULK_ACTIONS = [("key", _("确定为重点督办")), ("extend", _("延长答复期限"))]
+
+
+class BulkChoiceForm(PortalForm):
+    """The items ticked on a staff list and what to do with them."""
+
+    action = forms.ChoiceField(label=_("对所选建议"), choices=BULK_ACTIONS)
+
+
+class FollowUpSelectForm(PortalForm):
+    """Which replied items a follow-up review round looks at."""
+
+    year = forms.TypedChoiceField(label=_("年度"), coerce=int, required=False, empty_value=None, choices=[])
+    results = forms.ModelMultipleChoiceField(
+        label=_("办理结果"), queryset=ResultCategory.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        to_field_name="code", help_text=_("当前答复属于所选类别的已办结建议。"),
+    )  # fmt: skip
+
+    def __init__(self, *args, years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", _("全部年度")), *[(y, str(y)) for y in years]]
+        self.fields["results"].queryset = ResultCategory.objects.filter(is_active=True)
+
+
+class FollowUpRoundForm(PortalForm):
+    title = forms.CharField(label=_("名称"), max_length=128, help_text=_("如：2025年度代表建议办理“回头看”"))
+    due_date = forms.DateField(label=_("二次答复期限"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    note = forms.CharField(label=_("工作要求"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    suggestions = forms.ModelMultipleChoiceField(
+        label=_("列入回头看的建议"), queryset=None, widget=forms.MultipleHiddenInput,
+        error_messages={"required": _("请至少选择一件建议。"), "invalid_choice": _("所选建议不在候选范围内，请刷新后再选。")},
+    )  # fmt: skip
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["suggestions"].queryset = candidates
+
+
 class StaffFilterForm(PortalForm):
     q = forms.CharField(label=_("关键词"), required=False, max_length=50)
     status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部状态")), *Status.choices])

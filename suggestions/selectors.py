@@ -17,6 +17,7 @@ from .models import (
     Decision,
     Disclosure,
     FollowUpItem,
+    FollowUpRound,
     ReassignmentRequest,
     Reply,
     REPLIED_STATUSES,
@@ -188,14 +189,44 @@ def disclosure_queue(*, user):
 
 def followup_candidates(*, user, year=None, result_codes=("A", "B")):
     """Closed items whose current reply is in ``result_codes`` (the promises to
-    check in a follow-up review), optionally of one year."""
+    check in a follow-up review), optionally of one year. Rows carry their
+    units (lead first) and ``current_replies`` with their result category."""
     if not roles.is_staff_member(user):
         return Suggestion.objects.none()
     replies = Reply.objects.filter(suggestion=OuterRef("pk"), is_current=True, result_category__code__in=list(result_codes))
-    qs = Suggestion.objects.filter(status=Status.CLOSED).filter(Exists(replies)).with_list_joins()
+    qs = (
+        Suggestion.objects.filter(status=Status.CLOSED)
+        .filter(Exists(replies))
+        .with_list_joins()
+        .with_units()
+        .prefetch_related(
+            Prefetch(
+                "replies",
+                queryset=Reply.objects.filter(is_current=True).select_related("result_category").order_by("pk"),
+                to_attr="current_replies",
+            )
+        )
+    )
     if year:
         qs = qs.filter(year=year)
-    return qs.order_by("number", "pk")
+    return qs.order_by("year", "number", "pk")
+
+
+def followup_rounds(*, user):
+    """Follow-up rounds, newest first, with how far each has got (items,
+    second replies given, ratings given)."""
+    if not roles.is_staff_member(user):
+        return FollowUpRound.objects.none()
+    return (
+        FollowUpRound.objects.select_related("opened_by")
+        .annotate(
+            item_count=Count("items"),
+            suggestion_count=Count("items__suggestion", distinct=True),
+            replied_count=Count("items", filter=Q(items__replied_at__isnull=False)),
+            rated_count=Count("items", filter=~Q(items__rating="")),
+        )
+        .order_by("-opened_at", "-pk")
+    )
 
 
 def followup_items(*, user):

@@ -834,14 +834,17 @@ def open_followup_round(*, title, suggestions, due_date, actor, note=""):
                 units = Assignment.objects.active().replying().filter(suggestion=locked)
                 FollowUpItem.objects.bulk_create(FollowUpItem(round=rnd, suggestion=locked, assignment=a) for a in units)
 
-            workflow.transition(
-                suggestion=suggestion,
-                move="open_followup",
-                actor=actor,
-                note=f"{rnd.title}，{_('二次答复期限')} {due_date:%Y-%m-%d}",
-                expected_status=suggestion.status,
-                apply=apply,
-            )
+            try:
+                workflow.transition(
+                    suggestion=suggestion,
+                    move="open_followup",
+                    actor=actor,
+                    note=f"{rnd.title}，{_('二次答复期限')} {due_date:%Y-%m-%d}",
+                    expected_status=suggestion.status,
+                    apply=apply,
+                )
+            except ValidationError as exc:  # say which one of the set, keep the code (409 for a conflict)
+                raise ValidationError(f"{suggestion}：{'；'.join(exc.messages)}", code=getattr(exc, "code", None)) from exc
     return rnd
 
 

@@ -27,6 +27,8 @@ urlpatterns = [
     path("staff/assign/", views.staff_assign_queue, name="staff_assign_queue"),
     path("staff/overdue/", views.staff_overdue, name="staff_overdue"),
     path("staff/disclosure/", views.staff_disclosure, name="staff_disclosure"),
+    path("staff/bulk/", views.staff_bulk, name="staff_bulk"),
+    path("staff/followup/", views.staff_followup, name="staff_followup"),
     path("staff/<int:pk>/", views.staff_detail, name="staff_detail"),
     # attachments, for those who may see the suggestion
     path("attachments/<int:pk>/", views.attachment, name="attachment"),

@@ -20,7 +20,10 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from congress_portal.accounts import roles
@@ -28,12 +31,16 @@ from deputies.models import HandlingUnit
 
 from . import selectors, services
 from .forms import (
+    BULK_ACTIONS,
     AssignForm,
+    BulkChoiceForm,
     CloseForm,
     CoOpinionForm,
     ContactForm,
     DisclosureForm,
     ExtendForm,
+    FollowUpRoundForm,
+    FollowUpSelectForm,
     InboxFilterForm,
     KeySupervisionForm,
     PublicFilterForm,
@@ -63,6 +70,7 @@ from .models import (
     Rating,
     ReassignmentRequest,
     Reply,
+    ResultCategory,
     Satisfaction,
     Status,
     Suggestion,
@@ -797,6 +805,110 @@ def staff_detail(request, pk):
         deadline=deadline(suggestion.reply_due_at) if status in AWAITING_REPLY else None,
     )
     return render(request, "dashboard/detail.html", context)
+
+
+# ---------------------------------------------------------------- staff: several items at once
+
+BULK = {
+    # action: (form class, service call, success message)
+    "key": (KeySupervisionForm, lambda s, user, d: services.mark_key_supervision(suggestion=s, actor=user, **d), _lazy("已确定为重点督办")),
+    "extend": (ExtendForm, lambda s, user, d: services.extend_deadline(suggestion=s, actor=user, **d), _lazy("已延长答复期限")),
+}
+
+
+def _safe_next(request, default):
+    target = request.POST.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
+
+
+@staff_required
+@require_POST
+def staff_bulk(request):
+    """Mark the items ticked on a staff list for key supervision, or extend
+    their reply deadline: the first post (from the list) asks for the details,
+    the second applies them item by item through the services; what the state
+    table refuses for an item is reported with its reason."""
+    back = _safe_next(request, reverse("suggestions:staff_list"))
+    choice = BulkChoiceForm(request.POST)
+    ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
+    if not choice.is_valid() or not ids:
+        messages.error(request, _("请先勾选建议，再选择要办理的事项。"))
+        return redirect(back)
+    action = choice.cleaned_data["action"]
+    form_class, call, done_label = BULK[action]
+    chosen = list(selectors.staff_suggestion_list(user=request.user).filter(pk__in=ids).order_by("number", "pk"))
+    if not chosen:
+        raise Http404
+    form = form_class(request.POST if "apply" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        done, failed = 0, []
+        for suggestion in chosen:
+            try:
+                call(suggestion, request.user, form.cleaned_data)
+                done += 1
+            except (ValidationError, PermissionDenied) as exc:
+                failed.append(f"{suggestion}：{'；'.join(getattr(exc, 'messages', [str(exc)]))}")
+        if done:
+            messages.success(request, _("%(label)s：%(n)s 件。") % {"label": done_label, "n": done})
+        for line in failed:
+            messages.error(request, line)
+        return redirect(back)
+    return render(
+        request,
+        "dashboard/bulk.html",
+        {"form": form, "action": action, "action_label": dict(BULK_ACTIONS)[action], "chosen": chosen, "next": back},
+    )
+
+
+# ---------------------------------------------------------------- staff: follow-up review (回头看)
+
+
+@staff_required
+def staff_followup(request):
+    """回头看: choose replied items (by year and result category, then tick),
+    set the second-reply deadline, open the round; below, the rounds so far."""
+    closed_years = Suggestion.objects.filter(status=Status.CLOSED).order_by("-year").values_list("year", flat=True).distinct()
+    promising = ResultCategory.objects.filter(is_active=True, promises_action=True)
+    select = FollowUpSelectForm(request.GET or None, years=list(closed_years), initial={"results": list(promising)})
+    if select.is_bound and select.is_valid():
+        year, codes = select.cleaned_data["year"], [r.code for r in select.cleaned_data["results"]]
+    else:
+        year, codes = None, []
+    candidates = selectors.followup_candidates(user=request.user, year=year, result_codes=codes)
+    if request.method == "POST":
+        form = FollowUpRoundForm(request.POST, candidates=candidates)
+        if run(
+            form,
+            lambda d: services.open_followup_round(
+                title=d["title"], suggestions=d["suggestions"], due_date=d["due_date"], note=d["note"], actor=request.user
+            ),
+        ):
+            messages.success(request, _("回头看「%(title)s」已开始，共 %(n)s 件建议。") % {"title": form.cleaned_data["title"], "n": len(form.cleaned_data["suggestions"])})
+            return redirect("suggestions:staff_followup")
+        ticked = {str(v) for v in request.POST.getlist("suggestions")}
+    else:
+        form = FollowUpRoundForm(candidates=candidates)
+        ticked = None  # all ticked
+    rows = list(candidates[:FOLLOWUP_MAX_ROWS]) if codes else []
+    for row in rows:
+        row.ticked = ticked is None or str(row.pk) in ticked
+    return render(
+        request,
+        "dashboard/followup.html",
+        {
+            "select": select,
+            "form": form,
+            "chosen_codes": codes,
+            "rows": rows,
+            "more": codes and len(rows) == FOLLOWUP_MAX_ROWS and candidates.count() > FOLLOWUP_MAX_ROWS,
+            "rounds": list(selectors.followup_rounds(user=request.user)[:20]),
+        },
+    )
+
+
+FOLLOWUP_MAX_ROWS = 1000
 
 
 # ---------------------------------------------------------------- public

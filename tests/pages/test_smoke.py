@@ -16,7 +16,7 @@ def test_every_page_renders_in_every_state(client, status):
     for url in [reverse("suggestions:my_list"), detail, reverse("suggestions:invitations"), reverse("suggestions:create")]:
         assert client.get(url).status_code == 200, url
     client.force_login(actors.staff)
-    for name in ["staff_dashboard", "staff_list", "staff_review", "staff_assign_queue", "staff_overdue", "staff_disclosure", "staff_export"]:
+    for name in ["staff_dashboard", "staff_list", "staff_review", "staff_assign_queue", "staff_overdue", "staff_disclosure", "staff_export", "staff_followup"]:
         assert client.get(reverse(f"suggestions:{name}")).status_code == 200, name
     assert client.get(reverse("suggestions:staff_detail", args=[s.pk])).status_code == (404 if status == Status.DRAFT else 200)
     if status not in (Status.DRAFT, Status.SUBMITTED):

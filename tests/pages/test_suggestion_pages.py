@@ -25,7 +25,7 @@ def publish(s, actors, mode=Disclosure.FULL, summary=""):
 @pytest.mark.parametrize(
     "name,allowed",
     [("my_list", "deputy"), ("create", "deputy"), ("invitations", "deputy"), ("unit_inbox", "unit"), ("unit_figures", "unit"),
-     ("staff_dashboard", "staff"), ("staff_review", "staff"), ("staff_list", "staff"), ("staff_export", "staff")],
+     ("staff_dashboard", "staff"), ("staff_review", "staff"), ("staff_list", "staff"), ("staff_export", "staff"), ("staff_followup", "staff")],
 )
 def test_pages_of_one_role_are_404_to_the_others(client, name, allowed, staff_user, unit_user, deputy_user, keeper_user):
     users = {"staff": staff_user, "unit": unit_user, "deputy": deputy_user, "keeper": keeper_user}

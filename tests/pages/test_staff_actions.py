@@ -1,0 +1,120 @@
+"""Staff pages: opening a follow-up review round over a chosen set, and key
+supervision / deadline extension for several items at once, all through the
+services (what the state table refuses is reported, not raised)."""
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from congress_portal.workdays import local_today
+from suggestions.models import FollowUpRound, KeySupervision, Reply, Status, Suggestion
+from tests.deputies import factories as df
+from tests.suggestions.factories import in_status, result
+
+pytestmark = pytest.mark.django_db
+
+FOLLOWUP = reverse("suggestions:staff_followup")
+
+
+def closed_with(code, actors, units, year=2025):
+    s, _, _ = in_status(Status.CLOSED, actors, units=units)
+    Reply.objects.filter(suggestion=s).update(result_category=result(code))
+    Suggestion.objects.filter(pk=s.pk).update(year=year)
+    return s
+
+
+def test_followup_page_opens_a_round_over_the_chosen_b_and_c_replies(client, actors):
+    units = [df.HandlingUnitFactory(), df.HandlingUnitFactory()]
+    b, c, a = (closed_with(code, actors, units) for code in "BCA")
+    other_year = closed_with("B", actors, units, year=2024)
+    client.force_login(actors.staff)
+    page = client.get(FOLLOWUP)
+    assert page.status_code == 200 and 'value="A"' in page.content.decode()
+    selection = {"year": 2025, "results": ["B", "C"]}
+    html = client.get(FOLLOWUP, selection).content.decode()
+    assert f'name="suggestions" value="{b.pk}"' in html and f'name="suggestions" value="{c.pk}"' in html
+    assert f'value="{a.pk}"' not in html and f'value="{other_year.pk}"' not in html
+    url = f"{FOLLOWUP}?year=2025&results=B&results=C"
+    # A past deadline: the error is beside the field and the ticks are kept.
+    response = client.post(url, {"title": "2025年度建议办理回头看", "due_date": str(local_today()), "suggestions": [b.pk]})
+    html = response.content.decode()
+    assert response.status_code == 200 and 'id="id_due_date_error"' in html
+    assert f'value="{b.pk}" id="pick-{b.pk}" checked' in html and f'value="{c.pk}" id="pick-{c.pk}">' in html
+    # An item outside the candidates cannot be slipped in.
+    due = str(local_today() + datetime.timedelta(days=30))
+    response = client.post(url, {"title": "回头看", "due_date": due, "suggestions": [b.pk, a.pk]})
+    assert response.status_code == 200 and "不在候选范围内" in response.content.decode()
+    assert not FollowUpRound.objects.exists()
+    response = client.post(url, {"title": "2025年度建议办理回头看", "due_date": due, "note": "请写明办成了什么", "suggestions": [b.pk, c.pk]})
+    assert response.status_code == 302
+    rnd = FollowUpRound.objects.get()
+    assert set(rnd.items.values_list("suggestion", flat=True)) == {b.pk, c.pk} and rnd.opened_by == actors.staff
+    assert set(Suggestion.objects.filter(status=Status.FOLLOWUP).values_list("pk", flat=True)) == {b.pk, c.pk}
+    html = client.get(FOLLOWUP).content.decode()
+    assert "2025年度建议办理回头看" in html and "0 / 2" in html
+
+
+def test_followup_page_is_staff_only(client, actors):
+    for user in (actors.deputy_user, df.unit_user(), df.keeper_user()):
+        client.force_login(user)
+        assert client.get(FOLLOWUP).status_code == 404
+        assert client.post(reverse("suggestions:staff_bulk"), {"action": "key", "ids": [1]}).status_code == 404
+
+
+def test_followup_page_query_count_does_not_grow(client, actors):
+    from tests.pages.test_suggestion_pages import _count
+
+    units = [df.HandlingUnitFactory(), df.HandlingUnitFactory()]
+    client.force_login(actors.staff)
+    closed_with("B", actors, units)
+    few = _count(client, FOLLOWUP, year=2025, results="B")
+    for _ in range(3):
+        closed_with("B", actors, units)
+    from suggestions import services
+
+    services.open_followup_round(
+        title="上一轮", suggestions=[closed_with("B", actors, units)], due_date=local_today() + datetime.timedelta(days=9), actor=actors.staff
+    )
+    assert _count(client, FOLLOWUP, year=2025, results="B") == few
+
+
+def test_bulk_key_supervision_from_the_list(client, actors):
+    units = [df.HandlingUnitFactory(), df.HandlingUnitFactory()]
+    one, _, _ = in_status(Status.ASSIGNED, actors, units=units)
+    two, _, _ = in_status(Status.REGISTERED, actors, units=units)
+    submitted, _, _ = in_status(Status.SUBMITTED, actors, units=units)
+    client.force_login(actors.staff)
+    listing = client.get(reverse("suggestions:staff_list")).content.decode()
+    assert f'name="ids" value="{one.pk}" form="bulk-form"' in listing and 'id="bulk-form"' in listing
+    bulk = reverse("suggestions:staff_bulk")
+    back = reverse("suggestions:staff_list") + "?year=2025"
+    ids = [one.pk, two.pk, submitted.pk]
+    page = client.post(bulk, {"action": "key", "ids": ids, "next": back})
+    assert page.status_code == 200 and "牵头督办领导" in page.content.decode() and one.title in page.content.decode()
+    missing = client.post(bulk, {"action": "key", "ids": ids, "next": back, "apply": "1", "supervising_leader": ""})
+    assert 'id="id_supervising_leader_error"' in missing.content.decode()
+    done = client.post(
+        bulk, {"action": "key", "ids": ids, "next": back, "apply": "1", "supervising_leader": "李副主任", "supervising_committee": "财经委"}, follow=True
+    )
+    assert done.redirect_chain[-1][0] == back
+    html = done.content.decode()
+    assert "已确定为重点督办：2 件" in html
+    assert "建议当前状态为「待审核」，不能执行「确定为重点督办」" in html  # the submitted one: refused, with the table's reason
+    assert set(KeySupervision.objects.values_list("suggestion", flat=True)) == {one.pk, two.pk}
+    assert one.events.filter(move="mark_key").exists()
+
+
+def test_bulk_extension_from_the_overdue_list(client, actors):
+    units = [df.HandlingUnitFactory(), df.HandlingUnitFactory()]
+    s, _, _ = in_status(Status.ASSIGNED, actors, units=units)
+    replied, _, _ = in_status(Status.REPLIED, actors, units=units)
+    client.force_login(actors.staff)
+    new_due = s.reply_due_at.date() + datetime.timedelta(days=30)
+    bulk = reverse("suggestions:staff_bulk")
+    data = {"action": "extend", "ids": [s.pk, replied.pk], "apply": "1", "new_due_date": str(new_due), "reason": "涉及多部门，情况复杂"}
+    response = client.post(bulk, {**data, "next": "https://evil.example/"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("suggestions:staff_list")  # no redirect off the site
+    s.refresh_from_db()
+    assert s.reply_due_at.date() == new_due and s.extension_reason == "涉及多部门，情况复杂"
+    assert "已延长答复期限：1 件" in response.content.decode()
+    assert client.post(bulk, {"action": "extend", "next": "/"}, follow=True).redirect_chain  # nothing ticked: back with a message
