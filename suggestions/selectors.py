@@ -1,23 +1,26 @@
 """Reads for every screen, with their joins chosen here. Usable from DRF, the
 pages and the admin alike: each takes the user (scoping is always
 ``visible_to(user)``) and optional filter parameters (a QueryDict or dict)."""
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
 from congress_portal.accounts import roles
+from deputies.models import HandlingUnit
 
 from .filters import AssignmentFilter, PublicSuggestionFilter, SuggestionFilter
 from .models import (
     AWAITING_REPLY,
     LEAD_UNIT_FIRST,
     Assignment,
+    AssignmentState,
     CoOpinion,
     CoSignature,
     Decision,
     Disclosure,
     FollowUpItem,
     FollowUpRound,
+    Rating,
     ReassignmentRequest,
     Reply,
     REPLIED_STATUSES,
@@ -25,6 +28,7 @@ from .models import (
     Status,
     Suggestion,
     SuggestionEvent,
+    UnitRole,
 )
 
 
@@ -325,3 +329,95 @@ def dashboard_figures(*, user, year=None, session=None):
         "satisfied_replies": totals["satisfied"],
         "satisfaction_rate": round(totals["satisfied"] / totals["rated"], 4) if totals["rated"] else None,
     }
+
+
+# ---------------------------------------------------------------- figures of units
+
+
+def _rate(part, whole):
+    """A percentage with one decimal, or None when there is nothing to divide."""
+    return round(100 * part / whole, 1) if whole else None
+
+
+_REPLYING = Q(role__in=[UnitRole.LEAD, UnitRole.SPLIT])
+_OPEN_UNIT_STATES = [
+    AssignmentState.PENDING, AssignmentState.ACKNOWLEDGED, AssignmentState.REASSIGNMENT_REQUESTED, AssignmentState.REHANDLING,
+]  # fmt: skip
+
+
+def unit_figures(*, unit_id, now=None):
+    """One unit's figures (three queries, whatever the number of items):
+    ``figures`` (assigned, pending, handling, replied, overdue, co-opinions
+    given, on-time rate over the replies due or given, ratings and the
+    satisfaction rate of the result ratings) and ``by_result`` (its current
+    replies by result category)."""
+    now = now or timezone.now()
+    figures = Assignment.objects.filter(unit_id=unit_id, is_active=True).aggregate(
+        assigned=Count("pk"),
+        pending=Count("pk", filter=Q(state=AssignmentState.PENDING)),
+        handling=Count("pk", filter=Q(state__in=[AssignmentState.ACKNOWLEDGED, AssignmentState.REHANDLING, AssignmentState.REASSIGNMENT_REQUESTED])),
+        replied=Count("pk", filter=_REPLYING & Q(replied_at__isnull=False)),
+        due=Count("pk", filter=_REPLYING & (Q(replied_at__isnull=False) | Q(reply_due_at__lt=now))),
+        on_time=Count("pk", filter=_REPLYING & Q(replied_at__isnull=False, replied_at__lte=F("reply_due_at"))),
+        overdue=Count("pk", filter=_REPLYING & Q(state__in=_OPEN_UNIT_STATES, reply_due_at__lt=now)),
+        co_opinions=Count("pk", filter=Q(role=UnitRole.CO, state=AssignmentState.OPINION_SUBMITTED)),
+    )
+    ratings = Rating.objects.filter(reply__assignment__unit_id=unit_id).aggregate(
+        rated=Count("pk"),
+        satisfied=Count("pk", filter=Q(result_rating=Satisfaction.SATISFIED)),
+        mostly=Count("pk", filter=Q(result_rating=Satisfaction.MOSTLY)),
+    )
+    figures.update(ratings)
+    figures["on_time_rate"] = _rate(figures["on_time"], figures["due"])
+    figures["satisfaction_rate"] = _rate(ratings["satisfied"] + ratings["mostly"], ratings["rated"])
+    by_result = list(
+        Reply.objects.filter(assignment__unit_id=unit_id, is_current=True)
+        .values("result_category__code", "result_category__name")
+        .annotate(n=Count("pk"))
+        .order_by("result_category__code")
+    )
+    return {"figures": figures, "by_result": by_result}
+
+
+def league_table(*, now=None):
+    """承办单位排行: per unit with items to reply to, how many it has, replied,
+    replied on time (over those due or replied) and the satisfaction rate of
+    its rated replies; ranked by on-time rate, then satisfaction, then name.
+    Three queries, whatever the number of units and items."""
+    now = now or timezone.now()
+    counts = {
+        row["unit_id"]: row
+        for row in Assignment.objects.filter(is_active=True)
+        .filter(_REPLYING)
+        .values("unit_id")
+        .annotate(
+            assigned=Count("pk"),
+            due=Count("pk", filter=Q(replied_at__isnull=False) | Q(reply_due_at__lt=now)),
+            replied=Count("pk", filter=Q(replied_at__isnull=False)),
+            on_time=Count("pk", filter=Q(replied_at__isnull=False, replied_at__lte=F("reply_due_at"))),
+        )
+        .order_by()
+    }
+    ratings = {
+        row["reply__assignment__unit_id"]: row
+        for row in Rating.objects.values("reply__assignment__unit_id")
+        .annotate(rated=Count("pk"), ok=Count("pk", filter=Q(result_rating__in=[Satisfaction.SATISFIED, Satisfaction.MOSTLY])))
+        .order_by()
+    }
+    rows = []
+    for unit in HandlingUnit.objects.filter(pk__in=list(counts)).only("name", "short_name"):
+        c, r = counts[unit.pk], ratings.get(unit.pk, {"rated": 0, "ok": 0})
+        rows.append(
+            {
+                "unit": unit,
+                "assigned": c["assigned"],
+                "replied": c["replied"],
+                "on_time_rate": _rate(c["on_time"], c["due"]),
+                "rated": r["rated"],
+                "satisfaction_rate": _rate(r["ok"], r["rated"]),
+            }
+        )
+    rows.sort(key=lambda row: (-(row["on_time_rate"] or 0), -(row["satisfaction_rate"] or 0), row["unit"].name))
+    for rank, row in enumerate(rows, 1):
+        row["rank"] = rank
+    return rows

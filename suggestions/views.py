@@ -15,7 +15,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Case, Count, F, IntegerField, Q, When
+from django.db.models import Case, F, IntegerField, When
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -67,11 +67,9 @@ from .models import (
     Disclosure,
     FollowUpItem,
     HandlingMode,
-    Rating,
     ReassignmentRequest,
     Reply,
     ResultCategory,
-    Satisfaction,
     Status,
     Suggestion,
     UnitRole,
@@ -498,48 +496,11 @@ def unit_detail(request, pk):
     return render(request, "suggestions/unit/detail.html", context)
 
 
-def _unit_figures(unit_id):
-    now = timezone.now()
-    replying = Q(role__in=[UnitRole.LEAD, UnitRole.SPLIT])
-    figures = Assignment.objects.filter(unit_id=unit_id, is_active=True).aggregate(
-        assigned=Count("pk"),
-        pending=Count("pk", filter=Q(state=AssignmentState.PENDING)),
-        handling=Count("pk", filter=Q(state__in=[AssignmentState.ACKNOWLEDGED, AssignmentState.REHANDLING, AssignmentState.REASSIGNMENT_REQUESTED])),
-        replied=Count("pk", filter=replying & Q(replied_at__isnull=False)),
-        due=Count("pk", filter=replying & (Q(replied_at__isnull=False) | Q(reply_due_at__lt=now))),
-        on_time=Count("pk", filter=replying & Q(replied_at__isnull=False, replied_at__lte=F("reply_due_at"))),
-        overdue=Count(
-            "pk",
-            filter=replying
-            & Q(state__in=[AssignmentState.PENDING, AssignmentState.ACKNOWLEDGED, AssignmentState.REASSIGNMENT_REQUESTED, AssignmentState.REHANDLING], reply_due_at__lt=now),
-        ),
-        co_opinions=Count("pk", filter=Q(role=UnitRole.CO, state=AssignmentState.OPINION_SUBMITTED)),
-    )
-    ratings = Rating.objects.filter(reply__assignment__unit_id=unit_id).aggregate(
-        rated=Count("pk"),
-        satisfied=Count("pk", filter=Q(result_rating=Satisfaction.SATISFIED)),
-        mostly=Count("pk", filter=Q(result_rating=Satisfaction.MOSTLY)),
-    )
-    figures.update(ratings)
-    figures["on_time_rate"] = _rate(figures["on_time"], figures["due"])
-    figures["satisfaction_rate"] = _rate(ratings["satisfied"] + ratings["mostly"], ratings["rated"])
-    return figures
-
-
-def _rate(part, whole):
-    return round(100 * part / whole, 1) if whole else None
-
-
 @unit_required
 def unit_figures(request):
-    unit = get_object_or_404(HandlingUnit, pk=roles.unit_id_of(request.user))
-    by_result = (
-        Reply.objects.filter(assignment__unit=unit, is_current=True)
-        .values("result_category__code", "result_category__name")
-        .annotate(n=Count("pk"))
-        .order_by("result_category__code")
-    )
-    return render(request, "suggestions/unit/figures.html", {"unit": unit, "figures": _unit_figures(unit.pk), "by_result": list(by_result)})
+    """本单位统计 (selectors.unit_figures)."""
+    unit = get_object_or_404(HandlingUnit.objects.only("name", "short_name"), pk=roles.unit_id_of(request.user))
+    return render(request, "suggestions/unit/figures.html", {"unit": unit, **selectors.unit_figures(unit_id=unit.pk)})
 
 
 # ---------------------------------------------------------------- staff
@@ -946,47 +907,9 @@ def public_detail(request, pk):
     return render(request, "public/detail.html", context)
 
 
-def league_table():
-    """Per unit: items to reply to, replied, replied on time, satisfaction. Three queries."""
-    replying = Assignment.objects.filter(is_active=True, role__in=[UnitRole.LEAD, UnitRole.SPLIT])
-    now = timezone.now()
-    counts = {
-        row["unit_id"]: row
-        for row in replying.values("unit_id").annotate(
-            assigned=Count("pk"),
-            due=Count("pk", filter=Q(replied_at__isnull=False) | Q(reply_due_at__lt=now)),
-            replied=Count("pk", filter=Q(replied_at__isnull=False)),
-            on_time=Count("pk", filter=Q(replied_at__isnull=False, replied_at__lte=F("reply_due_at"))),
-        )
-    }
-    ratings = {
-        row["reply__assignment__unit_id"]: row
-        for row in Rating.objects.values("reply__assignment__unit_id").annotate(
-            rated=Count("pk"), ok=Count("pk", filter=Q(result_rating__in=[Satisfaction.SATISFIED, Satisfaction.MOSTLY]))
-        )
-    }
-    rows = []
-    for unit in HandlingUnit.objects.filter(pk__in=list(counts)).only("name", "short_name"):
-        c, r = counts[unit.pk], ratings.get(unit.pk, {"rated": 0, "ok": 0})
-        rows.append(
-            {
-                "unit": unit,
-                "assigned": c["assigned"],
-                "replied": c["replied"],
-                "on_time_rate": _rate(c["on_time"], c["due"]),
-                "rated": r["rated"],
-                "satisfaction_rate": _rate(r["ok"], r["rated"]),
-            }
-        )
-    rows.sort(key=lambda row: (-(row["on_time_rate"] or 0), -(row["satisfaction_rate"] or 0), row["unit"].name))
-    for rank, row in enumerate(rows, 1):
-        row["rank"] = rank
-    return rows
-
-
 def public_units(request):
     """承办单位排行: reply on time and satisfaction, by unit."""
-    return render(request, "public/units.html", {"rows": league_table()})
+    return render(request, "public/units.html", {"rows": selectors.league_table()})
 
 
 # ---------------------------------------------------------------- attachments

@@ -32,3 +32,54 @@ def test_with_units_lists_the_lead_unit_before_co_units_even_after_a_reassignmen
     api = APIClient()
     api.force_authenticate(actors.staff)
     assert [u["role"] for u in api.get(f"/api/suggestions/{s.pk}/").json()["units"]] == ["lead", "co", "co"]
+
+
+def _unit_scenario(actors):
+    """Unit ``lead`` leads three items: one closed, replied on time and rated
+    satisfied; one assigned, not acknowledged and past its deadline; one sent
+    back for re-handling (rated not satisfied). ``co`` co-handles them all;
+    ``other`` leads one closed, satisfied item."""
+    import datetime
+
+    from suggestions.models import Assignment
+
+    lead, co, other = df.HandlingUnitFactory(), df.HandlingUnitFactory(), df.HandlingUnitFactory()
+    in_status(Status.CLOSED, actors, units=[lead, co])
+    late, _, _ = in_status(Status.ASSIGNED, actors, units=[lead, co])
+    in_status(Status.REHANDLING, actors, units=[lead, co])
+    in_status(Status.CLOSED, actors, units=[other, co])
+    Assignment.objects.filter(suggestion=late, unit=lead).update(reply_due_at=late.reply_due_at - datetime.timedelta(days=200))
+    return lead, co, other
+
+
+def test_unit_figures(actors, django_assert_num_queries):
+    lead, co, other = _unit_scenario(actors)
+    with django_assert_num_queries(3):
+        data = selectors.unit_figures(unit_id=lead.pk)
+    f = data["figures"]
+    assert {k: f[k] for k in ("assigned", "pending", "handling", "replied", "due", "on_time", "overdue", "co_opinions")} == {
+        "assigned": 3, "pending": 1, "handling": 1, "replied": 1, "due": 2, "on_time": 1, "overdue": 1, "co_opinions": 0,
+    }  # fmt: skip
+    assert (f["rated"], f["satisfied"], f["mostly"], f["on_time_rate"], f["satisfaction_rate"]) == (2, 1, 0, 50.0, 50.0)
+    assert [(r["result_category__code"], r["n"]) for r in data["by_result"]] == [("B", 2)]
+    co_figures = selectors.unit_figures(unit_id=co.pk)["figures"]
+    assert co_figures["assigned"] == 4 and co_figures["replied"] == 0 and co_figures["on_time_rate"] is None
+    # More items and units: still three queries.
+    _unit_scenario(actors)
+    in_status(Status.CLOSED, actors, units=[lead, df.HandlingUnitFactory()])
+    with django_assert_num_queries(3):
+        assert selectors.unit_figures(unit_id=lead.pk)["figures"]["assigned"] == 4
+
+
+def test_league_table_ranks_by_on_time_then_satisfaction(actors, django_assert_num_queries):
+    lead, co, other = _unit_scenario(actors)
+    with django_assert_num_queries(3):
+        rows = selectors.league_table()
+    assert [(r["rank"], r["unit"].pk) for r in rows] == [(1, other.pk), (2, lead.pk)]  # co-units owe no reply of their own
+    first, second = rows
+    assert (first["assigned"], first["replied"], first["on_time_rate"], first["rated"], first["satisfaction_rate"]) == (1, 1, 100.0, 1, 100.0)
+    assert (second["assigned"], second["replied"], second["on_time_rate"], second["rated"], second["satisfaction_rate"]) == (3, 1, 50.0, 2, 50.0)
+    for _ in range(2):
+        _unit_scenario(actors)
+    with django_assert_num_queries(3):
+        assert len(selectors.league_table()) == 6
