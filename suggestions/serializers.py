@@ -453,7 +453,7 @@ class SuggestionFollowUpRoundInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=128)
     note = serializers.CharField(required=False, allow_blank=True, default="")
     due_date = serializers.DateField()
-    suggestions = serializers.PrimaryKeyRelatedField(queryset=Suggestion.objects.all(), many=True)
+    suggestions = serializers.PrimaryKeyRelatedField(queryset=Suggestion.objects.submitted(), many=True)
 
 
 class SuggestionSecondReplyInputSerializer(serializers.Serializer):

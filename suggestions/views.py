@@ -549,7 +549,7 @@ def _year_param(request):
 @staff_required
 def staff_dashboard(request):
     year = _year_param(request)
-    years = list(Suggestion.objects.order_by("-year").values_list("year", flat=True).distinct())
+    years = list(Suggestion.objects.submitted().order_by("-year").values_list("year", flat=True).distinct())
     figures, charts = dashboard(request.user, year)
     for chart in charts.values():
         chart["rows"] = list(zip(chart["labels"], chart["values"]))

@@ -8,7 +8,7 @@ from suggestions import services
 from suggestions.models import Status
 from tests.browser.conftest import DESKTOP
 from tests.browser.data import reference_data
-from tests.suggestions.factories import in_status
+from tests.suggestions.factories import draft, in_status
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,7 +26,10 @@ def serious_violations(page):
 
 
 @pytest.mark.parametrize("device", [DESKTOP], ids=["desktop"])
-def test_no_serious_accessibility_violations(open_browser, device):
+def test_no_serious_accessibility_violations(open_browser, device, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = str(tmp_path)
     reference_data()
     published, actors, units = in_status(Status.CLOSED)
     services.decide_disclosure(suggestion=published, actor=actors.staff, mode="full")
@@ -35,6 +38,9 @@ def test_no_serious_accessibility_violations(open_browser, device):
     unit_user.set_password("pass-1234-word")
     unit_user.save()
     assignment = pending.assignments.get(unit=units[0], is_active=True)
+    unfinished = draft(actors, attachments=[SimpleUploadedFile("调研报告.pdf", b"%PDF-1.4 a", content_type="application/pdf")])
+    actors.staff.set_password("pass-1234-word")
+    actors.staff.save()
 
     checked = {}
     visitor = open_browser("visitor")
@@ -48,7 +54,7 @@ def test_no_serious_accessibility_violations(open_browser, device):
 
     deputy = open_browser("deputy")
     deputy.sign_in(actors.deputy_user.username)
-    for url in ["/suggestions/mine/", "/suggestions/mine/new/", f"/suggestions/mine/{published.pk}/", f"/suggestions/mine/{pending.pk}/", "/suggestions/mine/invitations/"]:
+    for url in ["/suggestions/mine/", "/suggestions/mine/new/", f"/suggestions/mine/drafts/{unfinished.pk}/", f"/suggestions/mine/{published.pk}/", f"/suggestions/mine/{pending.pk}/", "/suggestions/mine/invitations/"]:
         deputy.page.goto(url)
         checked[url] = serious_violations(deputy.page)
     deputy.page.goto("/suggestions/mine/new/")
@@ -60,6 +66,12 @@ def test_no_serious_accessibility_violations(open_browser, device):
     for url in ["/suggestions/unit/", f"/suggestions/unit/{assignment.pk}/", "/suggestions/unit/figures/"]:
         unit.page.goto(url)
         checked[url] = serious_violations(unit.page)
+
+    staff = open_browser("staff")
+    staff.sign_in(actors.staff.username)
+    for url in ["/suggestions/staff/all/", "/suggestions/staff/overdue/", "/suggestions/staff/followup/?results=B"]:
+        staff.page.goto(url)
+        checked[url] = serious_violations(staff.page)
 
     failures = {url: found for url, found in checked.items() if found}
     assert not failures, failures

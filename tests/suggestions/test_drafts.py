@@ -231,3 +231,21 @@ def test_drafts_list_query_count_does_not_grow(django_assert_num_queries):
     with django_assert_num_queries(len(few)):
         assert c.get("/api/suggestions/drafts/").json()["count"] == 4
     assert len(few) <= 6
+
+
+def test_staff_cannot_reach_a_draft_by_its_id():
+    import datetime
+
+    from congress_portal.workdays import local_today
+
+    actors = Actors()
+    d = draft(actors, title="尚未提交的草稿标题")
+    staff = client_for(actors.staff)
+    r = staff.post(
+        "/api/suggestions/followup-rounds/",
+        {"title": "回头看", "due_date": str(local_today() + datetime.timedelta(days=30)), "suggestions": [d.pk]},
+        format="json",
+    )
+    assert r.status_code == 400 and "尚未提交的草稿标题" not in r.content.decode()
+    for path in (f"/api/suggestions/{d.pk}/register/", f"/api/suggestions/{d.pk}/events/"):
+        assert staff.post(path, {}, format="json").status_code in (404, 405) and staff.get(path).status_code in (404, 405)
