@@ -61,6 +61,9 @@ class Command(BaseCommand):
             ("staff filtered list", staff, f"/api/suggestions/?status=assigned&status=replied&category={category.pk}&year=2025&keyword=公路"),
             ("staff list, overdue filter", staff, "/api/suggestions/?overdue=true"),
             ("public published list", None, "/api/suggestions/public/"),
+            # The keyword looks in titles, summaries and, for full items, content and current replies.
+            ("public list, keyword", None, "/api/suggestions/public/?keyword=公路"),
+            ("public list, unit filter", None, f"/api/suggestions/public/?unit={unit_user.handling_unit_id}"),
         ]
         inbox_rows = Assignment.objects.filter(unit=unit_user.handling_unit, is_active=True).count()
         self.stdout.write(f"\nsuggestions in the database: {total}; bench unit's active assignments: {inbox_rows}")
