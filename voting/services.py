@@ -52,7 +52,31 @@ def _require_staff(actor):
 
 
 def _lock_ballot(ballot):
-    return Ballot.objects.select_for_update().get(pk=ballot.pk)
+    # NO KEY UPDATE: staff's changes to a ballot serialise among themselves but do
+    # not wait for the KEY SHARE locks that voters' foreign-key checks hold on the row.
+    return Ballot.objects.select_for_update(no_key=True).get(pk=ballot.pk)
+
+
+# Voters and staff meet on an advisory lock per ballot (namespace, ballot id):
+# writing a ballot holds it shared, closing the vote and attendance hold it
+# exclusive. A row lock would do the same but is unfair: a FOR UPDATE waiting
+# behind FOR SHARE holders lets new FOR SHARE lockers pass, so under a steady
+# stream of voters "close" waited until the stream dried up. The lock manager
+# queues a shared request behind a waiting exclusive one, so a close waits only
+# for the ballots already being written and every later one is refused.
+BALLOT_LOCK_NAMESPACE = 0x766F7465  # "vote"
+
+
+def _ballot_lock_key(ballot):
+    return [BALLOT_LOCK_NAMESPACE, ballot.pk & 0x7FFFFFFF]
+
+
+def _exclude_voters(ballot):
+    """Wait for the ballots being written to commit and keep new ones out until
+    this transaction ends (PostgreSQL; SQLite serialises every write anyway)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", _ballot_lock_key(ballot))
 
 
 def _require_status(ballot, *allowed):
@@ -337,6 +361,7 @@ def record_attendance(*, ballot, present_deputy_ids, actor, absent_deputy_ids=()
     """Mark deputies of the frozen roll present (or absent). Deputies not on the
     roll are refused; a deputy who has voted cannot be marked absent."""
     _require_staff(actor)
+    _exclude_voters(ballot)  # "has this deputy voted?" must not change under us
     ballot = _lock_ballot(ballot)
     _require_status(ballot, BallotStatus.OPEN)
     present_ids, absent_ids = set(present_deputy_ids), set(absent_deputy_ids)
@@ -351,18 +376,23 @@ def record_attendance(*, ballot, present_deputy_ids, actor, absent_deputy_ids=()
 
 
 def _hold_open_ballot(ballot):
-    """Read the ballot's status under a shared row lock: voters do not block one
-    another, but closing (FOR UPDATE) waits for ballots being written, and a ballot
-    written after closing is refused."""
+    """Read the ballot's status under the ballot's shared advisory lock, held to the
+    end of the writer's transaction: voters do not block one another, closing waits
+    for the ballots being written, and a ballot written after closing is refused.
+    The status is read after the lock is granted, so it sees a committed close."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT status, seats FROM voting_ballot WHERE id = %s FOR SHARE", [ballot.pk])
-            status, seats = cursor.fetchone()
-    else:
-        status, seats = Ballot.objects.filter(pk=ballot.pk).values_list("status", "seats").get()
+            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, %s)", _ballot_lock_key(ballot))
+    status, seats = Ballot.objects.filter(pk=ballot.pk).values_list("status", "seats").get()
+    if status in (BallotStatus.DRAFT, BallotStatus.REVIEW, BallotStatus.READY):
+        raise ValidationError(_("投票尚未开始，不能提交选票。"), code="conflict")
     if status != BallotStatus.OPEN:
-        raise ValidationError(_("投票未开始或已结束。"), code="conflict")
+        raise ValidationError(closed_message(), code="conflict")
     return seats
+
+
+def closed_message():
+    return _("投票已经结束，本张选票未被接受，不会计入。")
 
 
 def _normalise_marks(candidate_ids, marks, *, complete):
@@ -483,8 +513,10 @@ def enter_paper_batch(*, ballot, label, deputy_ids, ballots, actor):
 def close_voting(*, ballot, actor, now=None):
     """Close voting, then rewrite the ballot's content rows in a random order in one
     transaction, so neither their physical order nor their transaction ids still
-    follow the order in which deputies voted."""
+    follow the order in which deputies voted. The ballots being written when the
+    close comes are waited for (and counted); later ones are refused."""
     _require_staff(actor)
+    _exclude_voters(ballot)
     ballot = _lock_ballot(ballot)
     _require_status(ballot, BallotStatus.OPEN)
     ballot.status = BallotStatus.CLOSED

@@ -118,11 +118,11 @@ def test_resubmission_is_refused_with_a_clear_message(county, staff_user, ten):
 def test_no_ballot_before_opening_or_after_closing(county, staff_user, ten):
     deputies, users = ten
     ready = ready_ballot(staff=staff_user, term=county)
-    with pytest.raises(ValidationError, match="投票未开始或已结束"):
+    with pytest.raises(ValidationError, match="投票尚未开始"):
         services.cast_ballot(ballot=ready, actor=users[0], marks=marks_for(ready, {1}))
     ballot = open_ballot(staff=staff_user, term=county, deputies=deputies, call=vf.ProjectCallFactory(congress=county.congress, year=2027))
     services.close_voting(ballot=ballot, actor=staff_user)
-    with pytest.raises(ValidationError, match="投票未开始或已结束"):
+    with pytest.raises(ValidationError, match="投票已经结束，本张选票未被接受"):
         services.cast_ballot(ballot=ballot, actor=users[1], marks=marks_for(ballot, {1}))
 
 
