@@ -120,7 +120,11 @@ def vote(request, pk):
         raise Http404
     candidates = list(ballot.candidates.select_related("project__responsible_unit").order_by("order"))
     if selectors.has_voted(request.user, ballot):
-        return render(request, "voting/vote.html", {"ballot": ballot, "already_voted": True})
+        # A POST here is a second ballot (another tab, a resent form): say it was refused.
+        return render(request, "voting/vote.html", {
+            "ballot": ballot, "already_voted": True, "refused": request.method == "POST",
+            "refusal": services.already_voted_message(),
+        })
     form = forms.VoteForm(request.POST or None, ballot=ballot, candidates=candidates)
     if request.method == "POST" and form.is_valid():
         try:

@@ -50,6 +50,9 @@ def test_deputy_votes_on_the_phone_page_and_gets_a_receipt_once(county, staff_us
     assert receipt not in str(dict(client.session))
     again = client.get(url)
     assert "您已经投过票" in again.content.decode()
+    resent = client.post(url, {f"c{pk}": v for pk, v in marks_for(ballot, {2}).items()}).content.decode()
+    assert "您已经投过票，每位代表只能投一次票，不能重复提交。这次提交未被接受" in resent and 'role="alert"' in resent
+    assert (ballot.participations.count(), ballot.contents.count()) == (1, 1)
     check = client.post(reverse("voting:receipt"), {"code": receipt})
     assert "您的选票已保存，尚未计票" in check.content.decode()
 
