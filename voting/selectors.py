@@ -167,36 +167,79 @@ class ReportDue:
     overdue: bool
 
 
-def progress_reports_due(*, today=None):
+def _with_report_dates(projects):
+    """Annotate the last report's date and when the project was chosen (the
+    report cycle starts from the later of the two)."""
+    last_report = ProgressReport.objects.filter(project=OuterRef("pk")).order_by("-reported_on").values("reported_on")[:1]
+    return projects.annotate(last_reported_on=Subquery(last_report)).annotate(chosen_at=Subquery(
+        CandidateResult.objects.filter(candidate__project=OuterRef("pk"), outcome=CandidateResult.Outcome.CHOSEN)
+        .order_by("-ballot__published_at").values("ballot__published_at")[:1]
+    ))
+
+
+def _next_report_dates(projects):
+    """[(project, next report due on or None, reminder lead days)], with every
+    congress's own policy row and the default read in one query."""
+    rows = {p.congress_id: p for p in VotingPolicy.objects.filter(Q(congress__isnull=True) | Q(congress_id__in={p.congress_id for p in projects}))}
+    default = rows.get(None) or VotingPolicy()
+    dates = []
+    for project in projects:
+        policy = rows.get(project.congress_id, default)
+        start = project.last_reported_on or (timezone.localtime(project.chosen_at).date() if project.chosen_at else None)
+        due_on = None if start is None else start + datetime.timedelta(days=policy.report_interval_days)
+        dates.append((project, due_on, policy.report_reminder_days))
+    return dates
+
+
+def progress_reports_due(*, today=None, unit_id=None):
     """Chosen projects whose next progress report is due within the reminder lead
     time or overdue: (project, due date, overdue). For the notifications work to
     remind the responsible unit; the cycle comes from the congress's policy."""
     today = today or timezone.localdate()
-    last_report = ProgressReport.objects.filter(project=OuterRef("pk")).order_by("-reported_on").values("reported_on")[:1]
-    projects = (
-        Project.objects.filter(status=ProjectStatus.CHOSEN)
-        .select_related("congress", "call", "responsible_unit")
-        .annotate(last_reported_on=Subquery(last_report))
-        .annotate(chosen_at=Subquery(
-            CandidateResult.objects.filter(candidate__project=OuterRef("pk"), outcome=CandidateResult.Outcome.CHOSEN)
-            .order_by("-ballot__published_at").values("ballot__published_at")[:1]
-        ))
-        .order_by("pk")
-    )
-    projects = list(projects)
-    # Every congress's own policy row and the default, in one query.
-    rows = {p.congress_id: p for p in VotingPolicy.objects.filter(Q(congress__isnull=True) | Q(congress_id__in={p.congress_id for p in projects}))}
-    default = rows.get(None) or VotingPolicy()
+    projects = Project.objects.filter(status=ProjectStatus.CHOSEN).select_related("congress", "call", "responsible_unit")
+    if unit_id is not None:
+        projects = projects.filter(responsible_unit_id=unit_id)
     due = []
-    for project in projects:
-        policy = rows.get(project.congress_id, default)
-        start = project.last_reported_on or (timezone.localtime(project.chosen_at).date() if project.chosen_at else None)
-        if start is None:
-            continue
-        due_on = start + datetime.timedelta(days=policy.report_interval_days)
-        if due_on - datetime.timedelta(days=policy.report_reminder_days) <= today:
+    for project, due_on, lead_days in _next_report_dates(list(_with_report_dates(projects).order_by("pk"))):
+        if due_on is not None and due_on - datetime.timedelta(days=lead_days) <= today:
             due.append(ReportDue(project=project, due_on=due_on, overdue=due_on < today))
     return due
+
+
+def unit_projects(unit_id):
+    """A handling unit's chosen projects (in progress or completed), newest year first."""
+    return (
+        Project.objects.filter(responsible_unit_id=unit_id, status__in=[ProjectStatus.CHOSEN, ProjectStatus.COMPLETED])
+        .select_related("congress", "call", "responsible_unit")
+        .order_by("-call__year", "status", "pk")
+    )
+
+
+def unit_project_list(unit_id, *, today=None):
+    """The unit's projects page: each project with its milestones, its last report
+    and when the next one is due (``next_report_on``, ``report_overdue``)."""
+    today = today or timezone.localdate()
+    projects = list(_with_report_dates(unit_projects(unit_id)).prefetch_related("milestones"))
+    for project, due_on, _lead in _next_report_dates(projects):
+        # A completed project reports no more.
+        project.next_report_on = due_on if project.status == ProjectStatus.CHOSEN else None
+        project.report_overdue = project.next_report_on is not None and project.next_report_on < today
+    return projects
+
+
+def unit_project_detail(unit_id, project_id, *, today=None):
+    """One of the unit's projects with milestones, reports and photos; another
+    unit's project (or one not chosen) raises Project.DoesNotExist."""
+    project = (
+        _with_report_dates(unit_projects(unit_id))
+        .prefetch_related("milestones", "progress_reports__photos")
+        .get(pk=project_id)
+    )
+    [(project, due_on, _lead)] = _next_report_dates([project])
+    today = today or timezone.localdate()
+    project.next_report_on = due_on if project.status == ProjectStatus.CHOSEN else None
+    project.report_overdue = project.next_report_on is not None and project.next_report_on < today
+    return project
 
 
 def project_detail(project_id):

@@ -35,6 +35,7 @@ def index(request):
         "calls": selectors.open_calls(),
         "results": selectors.published_results()[:20],
         "is_staff": permissions.can_manage(request.user),
+        "is_unit": roles.is_unit_member(request.user),
     }
     return render(request, "voting/index.html", context)
 
@@ -156,23 +157,60 @@ def rate(request, pk):
 
 
 # --------------------------------------------------------------------------- units
+def _unit_id(request):
+    unit_id = roles.unit_id_of(request.user)
+    if unit_id is None:
+        raise Http404
+    return unit_id
+
+
+@login_required
+def unit_projects(request):
+    """The handling unit's chosen projects: milestones, progress, next report due."""
+    projects = selectors.unit_project_list(_unit_id(request))
+    return render(request, "voting/unit_projects.html", {"projects": projects})
+
+
+@login_required
+def unit_project(request, pk):
+    """One of the unit's projects: milestones (mark one done) and the progress-report
+    form. Another unit's project answers 404, like a missing one."""
+    unit_id = _unit_id(request)
+    try:
+        project = selectors.unit_project_detail(unit_id, pk)
+    except Project.DoesNotExist:
+        raise Http404 from None
+    form = forms.ProgressReportForm()
+    if request.method == "POST" and "milestone" in request.POST:
+        milestone = next((m for m in project.milestones.all() if str(m.pk) == request.POST["milestone"]), None)
+        if milestone is None:
+            raise Http404
+        try:
+            services.complete_milestone(milestone=milestone, done_on=timezone.localdate(), actor=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("已标记节点“%(title)s”完成。") % {"title": milestone.title})
+        return redirect("voting:unit_project", pk=project.pk)
+    if request.method == "POST":
+        form = forms.ProgressReportForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            photo, caption = data.pop("photo"), data.pop("caption")
+            try:
+                services.submit_progress_report(project=project, actor=request.user, photos=[(photo, caption)] if photo else [], **data)
+            except (ValidationError, PermissionDenied) as exc:
+                form.add_error(None, _errors(exc))
+            else:
+                messages.success(request, _("进展报告已报送。"))
+                return redirect("voting:unit_project", pk=project.pk)
+    return render(request, "voting/unit_project.html", {"project": project, "form": form})
+
+
 @login_required
 def report_progress(request, pk):
-    project = get_object_or_404(Project, pk=pk)
-    if not permissions.can_report_progress(request.user, project):
-        raise Http404
-    form = forms.ProgressReportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        photo, caption = data.pop("photo"), data.pop("caption")
-        try:
-            services.submit_progress_report(project=project, actor=request.user, photos=[(photo, caption)] if photo else [], **data)
-        except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, _errors(exc))
-        else:
-            messages.success(request, _("进展报告已报送。"))
-            return redirect("voting:project", pk=project.pk)
-    return render(request, "voting/report_progress.html", {"project": project, "form": form})
+    """The old address of the report form: now part of the unit's project page."""
+    return redirect("voting:unit_project", pk=pk)
 
 
 # --------------------------------------------------------------------------- staff
