@@ -12,6 +12,13 @@ CI = os.environ.get("CI") == "true"
 
 
 def pytest_collection_modifyitems(config, items):
+    for item in items:
+        # _restore_migration_rows does this for every transactional test;
+        # Django's serialized rollback alongside it would load the rows twice.
+        marker = item.get_closest_marker("django_db")
+        if marker is not None and marker.kwargs.get("serialized_rollback"):
+            kwargs = dict(marker.kwargs, serialized_rollback=False)
+            item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
     reasons = {
         "redis": os.environ.get("PORTAL_NO_REDIS_REASON"),
         "browser": os.environ.get("PORTAL_NO_BROWSER_REASON"),
@@ -33,6 +40,37 @@ def _needs_postgres(request):
         if CI:
             pytest.fail(reason)
         pytest.skip(reason)
+
+
+_pristine_rows = None
+
+
+def _is_transactional(request):
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return True
+    return "live_server" in request.fixturenames or "transactional_db" in request.fixturenames
+
+
+@pytest.fixture(autouse=True)
+def _restore_migration_rows(request):
+    """Transactional tests (live_server, real workers, concurrency) end with a
+    flush that also empties the rows data migrations wrote: policies,
+    categories, the holiday calendar. The first one keeps a copy of the
+    database as migrations left it; every later one starts from that copy."""
+    global _pristine_rows
+    if not _is_transactional(request):
+        return
+    request.getfixturevalue("transactional_db")
+    if _pristine_rows is None:
+        _pristine_rows = connection.creation.serialize_db_to_string()
+    else:
+        # The previous test's flush re-created content types and permissions
+        # with new ids; empty the tables again, quietly, and load the copy.
+        from django.core.management import call_command
+
+        call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+        connection.creation.deserialize_db_from_string(_pristine_rows)
 
 
 @pytest.fixture
