@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from deputies.models import AdministrativeArea, AreaKind, Level
+
 from .models import Choice, ProgressReport, Proposal, ReviewDecision, Satisfaction
 
 
@@ -141,3 +143,19 @@ class RatingForm(forms.Form):
 
     def ratings(self):
         return [(p, self.cleaned_data[f"p{p.pk}"]) for p in self.projects if self.cleaned_data.get(f"p{p.pk}")]
+
+
+class CompareFilterForm(forms.Form):
+    """Staff's side-by-side filter: a year, a level, an area (a prefecture or a
+    county, with the congresses below it). The page and its export share it."""
+
+    year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
+    level = forms.ChoiceField(
+        label=_("层级"), required=False,
+        choices=[("", _("全部")), (Level.COUNTY, _("县级")), (Level.TOWNSHIP, _("乡级"))],
+    )
+    area = forms.ModelChoiceField(
+        label=_("地区"), required=False, empty_label=_("全省"),
+        queryset=AdministrativeArea.objects.filter(kind__in=[AreaKind.PREFECTURE, AreaKind.COUNTY]).order_by("path"),
+        to_field_name="code",
+    )

@@ -3,7 +3,7 @@ content to a deputy: participation and content are only ever counted apart."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Avg, Count, Exists, F, FloatField, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -60,6 +60,74 @@ def ballot_overview(user):
         )
         .order_by("-call__year", "congress__area__code", "pk")
     )
+
+
+# --------------------------------------------------------------------------- side by side
+VOTED_STATUSES = (BallotStatus.OPEN, BallotStatus.CLOSED, BallotStatus.TALLIED, BallotStatus.PUBLISHED)
+CHOSEN_STATUSES = (ProjectStatus.CHOSEN, ProjectStatus.COMPLETED)
+
+
+def _per_call(queryset, value, output_field):
+    """A correlated subquery grouping ``queryset`` (already filtered on the call) by call."""
+    qs = queryset.order_by().values("g").annotate(v=value).values("v")
+    return Subquery(qs, output_field=output_field)
+
+
+def comparison_calls(*, year=None, level=None, area=None):
+    """One row per congress and year (a call): candidates, chosen, completed, mean
+    percent done of the chosen projects and the year-end satisfaction counts. The
+    ballot figures (attendance, turnout) come from ``attach_ballot_figures``."""
+    calls = ProjectCall.objects.select_related("congress__area")
+    if year:
+        calls = calls.filter(year=year)
+    if level:
+        calls = calls.filter(congress__level=level)
+    if area is not None:
+        calls = calls.filter(Q(congress__area=area) | Q(congress__area__path__startswith=f"{area.path}/"))
+    candidates = (
+        BallotCandidate.objects.filter(ballot__call=OuterRef("pk"), ballot__runoff_of__isnull=True)
+        .exclude(ballot__status=BallotStatus.INVALID).annotate(g=F("ballot__call"))
+    )
+    chosen = Project.objects.filter(call=OuterRef("pk"), status__in=CHOSEN_STATUSES).annotate(g=F("call"))
+    ratings = ProjectRating.objects.filter(project__call=OuterRef("pk"), project__status__in=CHOSEN_STATUSES).annotate(g=F("project__call"))
+    return calls.annotate(
+        candidate_count=Coalesce(_per_call(candidates, Count("project", distinct=True), IntegerField()), Value(0)),
+        chosen_count=Coalesce(_per_call(chosen, Count("*"), IntegerField()), Value(0)),
+        completed_count=Coalesce(_per_call(chosen.filter(status=ProjectStatus.COMPLETED), Count("*"), IntegerField()), Value(0)),
+        mean_percent_done=_per_call(chosen, Avg("percent_done"), FloatField()),
+        ratings_count=Coalesce(_per_call(ratings, Count("*"), IntegerField()), Value(0)),
+        satisfied_count=Coalesce(_per_call(ratings.filter(rating__in=[Satisfaction.SATISFIED, Satisfaction.MOSTLY]), Count("*"), IntegerField()), Value(0)),
+    ).order_by("-year", "congress__area__path", "congress__level")
+
+
+def _share(part, whole):
+    return None if not whole else round(100 * part / whole, 1)
+
+
+def attach_ballot_figures(calls):
+    """Give each call its main ballot (the latest that was voted on, not a run-off;
+    else the latest) with attendance and turnout in percent of all deputies,
+    and its satisfaction rate. One query for the whole page."""
+    calls = list(calls)
+    ballots = (
+        Ballot.objects.filter(call_id__in=[c.pk for c in calls], runoff_of__isnull=True)
+        .annotate(present_count=_count(Elector, present=True), cast_count=_count(BallotParticipation))
+        .order_by("call_id", "-pk")
+    )
+    latest, voted = {}, {}
+    for ballot in ballots:
+        latest.setdefault(ballot.call_id, ballot)
+        if ballot.status in VOTED_STATUSES:
+            voted.setdefault(ballot.call_id, ballot)
+    for call in calls:
+        ballot = voted.get(call.pk) or latest.get(call.pk)
+        call.main_ballot = ballot
+        voted_on = ballot is not None and ballot.status in VOTED_STATUSES
+        call.attendance_percent = _share(ballot.present_count, ballot.electorate_size) if voted_on else None
+        call.turnout_percent = _share(ballot.cast_count, ballot.electorate_size) if voted_on else None
+        call.implementation_percent = None if call.mean_percent_done is None else round(call.mean_percent_done, 1)
+        call.satisfaction_percent = _share(call.satisfied_count, call.ratings_count)
+    return calls
 
 
 def deputy_open_ballots(user):

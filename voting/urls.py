@@ -17,6 +17,7 @@ urlpatterns = [
     path("unit/projects/<int:pk>/", views.unit_project, name="unit_project"),
     path("ballots/<int:pk>/vote/", views.vote, name="vote"),
     path("staff/", views.staff_overview, name="staff_overview"),
+    path("staff/comparison.xlsx", views.staff_comparison_export, name="staff_comparison_export"),
     path("staff/calls/<int:pk>/", views.staff_call, name="staff_call"),
     path("staff/ballots/<int:pk>/", views.staff_ballot, name="staff_ballot"),
     path("staff/ballots/<int:pk>/<slug:action>/", views.staff_ballot_action, name="staff_ballot_action"),

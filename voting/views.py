@@ -3,6 +3,7 @@ and staff's pages to run the cycle. Views are thin: forms shape, services decide
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -214,20 +215,48 @@ def report_progress(request, pk):
 
 
 # --------------------------------------------------------------------------- staff
+COMPARISON_PAGE_SIZE = 100
+
+
+def _comparison_filter(request):
+    form = forms.CompareFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    return form, {"year": data.get("year"), "level": data.get("level") or None, "area": data.get("area")}
+
+
 @login_required
 def staff_overview(request):
-    """Every congress's ballots side by side, with the reports due."""
+    """Every county's and township's figures side by side (one row per congress and
+    year), their ballots, the calls and the reports due."""
     _staff_only(request)
+    form, filters = _comparison_filter(request)
+    page = Paginator(selectors.comparison_calls(**filters), COMPARISON_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.attach_ballot_figures(page.object_list)
     ballots = selectors.ballot_overview(request.user)
-    year, level = request.GET.get("year"), request.GET.get("level")
-    if year and year.isdigit():
-        ballots = ballots.filter(call__year=int(year))
-    if level:
-        ballots = ballots.filter(congress__level=level)
-    calls = ProjectCall.objects.select_related("congress").order_by("-year", "congress__area__code")[:50]
+    if filters["year"]:
+        ballots = ballots.filter(call__year=filters["year"])
+    if filters["level"]:
+        ballots = ballots.filter(congress__level=filters["level"])
+    if filters["area"] is not None:
+        area = filters["area"]
+        ballots = ballots.filter(Q(congress__area=area) | Q(congress__area__path__startswith=f"{area.path}/"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "voting/staff_overview.html", {
-        "ballots": ballots, "calls": calls, "reports_due": selectors.progress_reports_due(), "year": year, "level": level,
+        "form": form, "rows": rows, "page": page, "query": query.urlencode(),
+        "ballots": ballots[:COMPARISON_PAGE_SIZE], "reports_due": selectors.progress_reports_due(),
     })
+
+
+@login_required
+def staff_comparison_export(request):
+    """The side-by-side figures as xlsx, every row the filter selects."""
+    _staff_only(request)
+    _form, filters = _comparison_filter(request)
+    rows = selectors.attach_ballot_figures(selectors.comparison_calls(**filters))
+    response = HttpResponse(exports.comparison_workbook(rows), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="voting-comparison-{timezone.localdate():%Y%m%d}.xlsx"'
+    return response
 
 
 @login_required
