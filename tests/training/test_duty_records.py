@@ -113,6 +113,10 @@ class TestSuggestions:
         cosign(SuggestionFactory(), deputy, state="invited")  # not confirmed: not counted
         cosign(SuggestionFactory(), deputy, state="declined")
         SuggestionFactory(lead_deputy=deputy, year=2024)
+        # A draft is not yet a suggestion, even with a confirmed-looking co-signature.
+        draft = SuggestionFactory(lead_deputy=deputy, status="draft")
+        cosign(SuggestionFactory(lead_deputy=df.DeputyFactory(), status="draft"), deputy)
+        assert draft.status == "draft"
         return deputy
 
     def test_each_suggestion_counted_once(self, setup):

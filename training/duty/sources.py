@@ -216,11 +216,12 @@ class SuggestionSource(DutySource):
 
         Suggestion = _model("suggestions.Suggestion")
         CoSignature = _model("suggestions.CoSignature")
-        withdrawn = "withdrawn"
+        # Drafts are not yet suggestions, and withdrawn ones no longer count.
+        not_counted = ("withdrawn", "draft")
         categories = self._categories()
         build = self._figures(categories)
         led = (
-            _restrict(Suggestion.objects.filter(year=year).exclude(status=withdrawn), "lead_deputy_id", deputy_ids)
+            _restrict(Suggestion.objects.filter(year=year).exclude(status__in=not_counted), "lead_deputy_id", deputy_ids)
             .values("lead_deputy_id")
             .annotate(n=Count("pk", distinct=True), **build(""))
             .order_by()
@@ -228,7 +229,7 @@ class SuggestionSource(DutySource):
         cosigned = (
             _restrict(
                 CoSignature.objects.filter(state="confirmed", suggestion__year=year)
-                .exclude(suggestion__status=withdrawn)
+                .exclude(suggestion__status__in=not_counted)
                 .exclude(suggestion__lead_deputy_id=F("deputy_id")),
                 "deputy_id",
                 deputy_ids,
@@ -253,7 +254,7 @@ class SuggestionSource(DutySource):
         Reply = _model("suggestions.Reply")
         rows = (
             Suggestion.objects.filter(year=year)
-            .exclude(status="withdrawn")
+            .exclude(status__in=("withdrawn", "draft"))
             .filter(Q(lead_deputy=deputy) | Q(cosignatures__deputy=deputy, cosignatures__state="confirmed"))
             .distinct()
             .order_by("submitted_at", "pk")
