@@ -127,6 +127,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 # The sign-in page again, with a clear Chinese message and HTTP 429.
 AXES_LOCKOUT_CALLABLE = "congress_portal.views.locked_out"
 
@@ -231,5 +232,5 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "filters": ["mask_personal"]},
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
