@@ -2,7 +2,8 @@
 open the ballot, mark for / against / abstain, be refused for approving more than
 N (the marks kept), submit, keep the receipt, be refused a second time from a
 second tab, and find the ballot counted on the receipt check page once staff
-have tallied. axe-core finds no serious or critical violation on the ballot page."""
+have tallied. axe-core finds no serious or critical violation on the ballot page,
+nor on the unit's project pages and staff's side-by-side overview."""
 import re
 
 import pytest
@@ -119,3 +120,39 @@ def test_a_deputy_votes_on_the_phone_once_and_finds_the_ballot_counted(open_brow
     counted = {r.candidate.order: (r.votes_for, r.votes_against, r.votes_abstain) for r in CandidateResult.objects.filter(ballot=ballot).select_related("candidate")}
     assert counted == {1: (1, 0, 0), 2: (1, 0, 0), 3: (0, 0, 1), 4: (0, 1, 0)}
     assert {name: found for name, found in axe_found.items() if found} == {}
+
+
+@pytest.mark.parametrize("device", [PHONE], ids=["phone"])
+def test_the_unit_and_staff_voting_pages_have_no_serious_violations(open_browser, device):
+    """The handling unit's project pages (on a phone, where units report from the
+    site) and staff's side-by-side overview, with real figures on them."""
+    from tests.voting.test_comparison import finished_county
+
+    staff = df.staff_user(username="officer")
+    _term, ballot = finished_county(staff)
+    project = ballot.candidates.select_related("project__responsible_unit").order_by("order").first().project
+    services.add_milestone(project=project, title="完成招标", due_on=ballot.call.closes_on, actor=staff)
+    df.unit_user(unit=project.responsible_unit, username="zhujian")
+
+    found = {}
+    unit = open_browser("unit")
+    unit.sign_in("zhujian")
+    unit.page.goto("/voting/unit/projects/")
+    unit.page.get_by_role("link", name=project.title).first.click()
+    unit.page.get_by_role("heading", name="报送进展").wait_for()
+    found["unit project"] = serious_violations(unit.page)
+    # Sent empty past the browser's own checks: the server's errors on the form.
+    unit.page.evaluate("document.querySelector('form[enctype]').noValidate = true")
+    unit.page.get_by_label("完成进度（%）").fill("")
+    unit.page.get_by_role("button", name="报送", exact=True).click()
+    unit.page.locator(".errorlist").first.wait_for()
+    found["unit project with errors"] = serious_violations(unit.page)
+    unit.page.goto("/voting/unit/projects/")
+    found["unit projects"] = serious_violations(unit.page)
+
+    officer = open_browser("staff")
+    officer.sign_in("officer")
+    officer.page.goto("/voting/staff/")
+    officer.page.get_by_text("70.0%（7/10）").wait_for()
+    found["staff overview"] = serious_violations(officer.page)
+    assert {name: v for name, v in found.items() if v} == {}
