@@ -170,16 +170,22 @@ class Notification(models.Model):
     with the stored ``context``, so the stored row is the snapshot."""
 
     recipient_key = models.CharField(_("收件人标识"), max_length=32, editable=False)
+    # No single-column indexes on the recipients, the kind or the batch: the
+    # inbox indexes below lead with the recipient (they serve the foreign keys
+    # too), and every index is paid for on each row the scan inserts.
     recipient_unit = models.ForeignKey(
-        "deputies.HandlingUnit", verbose_name=_("承办单位"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "deputies.HandlingUnit", verbose_name=_("承办单位"), on_delete=models.CASCADE, null=True, blank=True,
+        related_name="+", db_index=False,
     )
     recipient_deputy = models.ForeignKey(
-        "deputies.Deputy", verbose_name=_("代表"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "deputies.Deputy", verbose_name=_("代表"), on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        db_index=False,
     )
     recipient_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, null=True, blank=True,
+        related_name="+", db_index=False,
     )
-    kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices, db_index=True)
+    kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices)
     item_type = models.CharField(_("事项类型"), max_length=32)
     item_id = models.BigIntegerField(_("事项编号"), default=0)
     stage = models.CharField(_("阶段/期次"), max_length=32, default="")
@@ -187,9 +193,10 @@ class Notification(models.Model):
     link = models.CharField(_("链接"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
-    # The scan that inserted the row: lets a set-based insert with ON CONFLICT
-    # DO NOTHING find the rows it really created.
-    batch = models.UUIDField(editable=False, db_index=True, null=True)
+    # The call that inserted the row: lets the portable insert (bulk_create
+    # with ignore_conflicts, SQLite in the demo) find the rows it really
+    # created. PostgreSQL uses INSERT ... RETURNING and leaves it empty.
+    batch = models.UUIDField(editable=False, null=True)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -208,10 +215,15 @@ class Notification(models.Model):
                 name="notification_has_recipient",
             ),
         ]
+        # Partial: a row has one recipient, so it enters one inbox index, not
+        # three (two of them with a NULL key no inbox ever reads).
         indexes = [
-            models.Index(fields=["recipient_unit", "-created_at"], name="notif_unit_inbox"),
-            models.Index(fields=["recipient_deputy", "-created_at"], name="notif_deputy_inbox"),
-            models.Index(fields=["recipient_user", "-created_at"], name="notif_user_inbox"),
+            models.Index(fields=["recipient_unit", "-created_at"], name="notif_unit_inbox",
+                         condition=models.Q(recipient_unit__isnull=False)),
+            models.Index(fields=["recipient_deputy", "-created_at"], name="notif_deputy_inbox",
+                         condition=models.Q(recipient_deputy__isnull=False)),
+            models.Index(fields=["recipient_user", "-created_at"], name="notif_user_inbox",
+                         condition=models.Q(recipient_user__isnull=False)),
         ]
 
     def __str__(self):
@@ -265,7 +277,10 @@ class Delivery(models.Model):
     before recording it, the resend carries the same key."""
 
     key = models.UUIDField(_("幂等键"), default=uuid.uuid4, unique=True, editable=False)
-    notification = models.ForeignKey(Notification, verbose_name=_("消息"), on_delete=models.CASCADE, related_name="deliveries")
+    # Indexed by delivery_once_per_address, which leads with the notification.
+    notification = models.ForeignKey(
+        Notification, verbose_name=_("消息"), on_delete=models.CASCADE, related_name="deliveries", db_index=False
+    )
     channel = models.CharField(_("渠道"), max_length=8, choices=Channel.choices)
     # Personal data (phone, email): shown in the staff admin only.
     address = models.CharField(_("地址"), max_length=254)

@@ -93,8 +93,8 @@ def test_recording_takes_a_fixed_number_of_queries(no_broker, django_assert_num_
                                 item_type="period", item_id=offset, stage="2026-05"))
         return messages
 
-    # savepoint, insert ... RETURNING, unit/deputy/user addresses, insert deliveries, release
-    expected = 7
+    # unit/deputy/user addresses, savepoint, one insert of notifications and deliveries, release
+    expected = 6
     with django_assert_num_queries(expected):
         services.record_messages(messages=batch(3, 100))
     with django_assert_num_queries(expected):
