@@ -29,6 +29,7 @@ UNIT_NAV = [
     ("suggestions:unit_inbox", _("待办建议")),
     ("suggestions:unit_figures", _("本单位统计")),
     ("liaison_stations:unit_issues", _("联络站转办")),
+    ("voting:unit_projects", _("民生实事项目")),
     ("notifications:inbox", _("消息")),
 ]
 KEEPER_NAV = [
