@@ -22,7 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, OuterRef, Q
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Coalesce, TruncDate
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -109,10 +109,6 @@ def link_to(url_name):
         return lambda pk: ""
     prefix, _sep, suffix = url.partition(str(sentinel))
     return lambda pk: f"{prefix}{pk}{suffix}"
-
-
-def local_date(value):
-    return timezone.localdate(value) if value is not None else None
 
 
 def local_day(field_name):
@@ -543,19 +539,20 @@ def monthly_notices(*, today=None, now=None, policy=None, force=False):
     satisfaction = _satisfaction_by_unit(Reply.objects.filter(is_current=True, assignment__in=scope))
 
     open_rows = defaultdict(list)
+    # Labels translated once, dates made local by the database: per row, the
+    # enum look-up, gettext and timezone.localdate() were most of the cost.
+    role_labels = {value: str(label) for value, label in UnitRole.choices}
+    state_labels = {value: str(label) for value, label in AssignmentState.choices}
     for row in (
         scope.filter(open_condition)
+        .annotate(assigned_on=local_day("assigned_at"), due_on=local_day(Coalesce("reply_due_at", "opinion_due_at")))
         .order_by("unit_id", "reply_due_at", "suggestion_id")
-        .values_list(
-            "unit_id", "suggestion__number", "suggestion__title", "role", "state", "assigned_at", "reply_due_at",
-            "opinion_due_at",
-        )
+        .values_list("unit_id", "suggestion__number", "suggestion__title", "role", "state", "assigned_on", "due_on")
     ):
-        unit_id, number, title, role, state, assigned_at, reply_due_at, opinion_due_at = row
-        due_on = local_date(reply_due_at or opinion_due_at)
+        unit_id, number, title, role, state, assigned_on, due_on = row
         open_rows[unit_id].append([
-            number_label(number), title, str(UnitRole(role).label), str(AssignmentState(state).label),
-            local_date(assigned_at).isoformat() if assigned_at else "", due_on.isoformat() if due_on else "",
+            number_label(number), title, role_labels.get(role, role), state_labels.get(state, state),
+            assigned_on.isoformat() if assigned_on else "", due_on.isoformat() if due_on else "",
             (due_on - today).days if due_on else "",
         ])
     units_with_open = [unit_id for unit_id, row in figures.items() if row["open"]]
@@ -671,12 +668,14 @@ def results_notices(*, today=None, window_days=RESULTS_NOTICE_WINDOW_DAYS):
         Assignment.objects.filter(
             is_active=True, role__in=[UnitRole.LEAD, UnitRole.SPLIT], suggestion__session__in=sessions
         )
+        .annotate(due_on=local_day("reply_due_at"), replied_on=local_day("replied_at"))
         .order_by("suggestion__session_id", "unit_id", "suggestion__number", "pk")
         .values_list(
             "pk", "suggestion__session_id", "unit_id", "unit__name", "suggestion__number", "suggestion__title",
-            "reply_due_at", "replied_at",
+            "due_on", "replied_on",
         )
     )
+    rating_labels = {value: str(label) for value, label in Satisfaction.choices}
     current_replies = {
         assignment_id: (code, result_rating)
         for assignment_id, code, result_rating in Reply.objects.filter(
@@ -685,15 +684,14 @@ def results_notices(*, today=None, window_days=RESULTS_NOTICE_WINDOW_DAYS):
     }
     per_unit = defaultdict(lambda: defaultdict(list))
     names = {}
-    for assignment_id, session_id, unit_id, unit_name, number, title, due_at, replied_at in rows:
+    for assignment_id, session_id, unit_id, unit_name, number, title, due_on, replied_on in rows:
         names[unit_id] = unit_name
         code, rating = current_replies.get(assignment_id, ("", None))
-        due_on, replied_on = local_date(due_at), local_date(replied_at)
         per_unit[session_id][unit_id].append({
             "number": number_label(number), "title": title, "category": code,
             "replied_on": replied_on.isoformat() if replied_on else "",
             "on_time": bool(replied_on and due_on and replied_on <= due_on),
-            "rating": str(Satisfaction(rating).label) if rating else "",
+            "rating": rating_labels.get(rating, "") if rating else "",
             "satisfied": rating in (Satisfaction.SATISFIED, Satisfaction.MOSTLY),
             "rated": bool(rating),
         })

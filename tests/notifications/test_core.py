@@ -220,3 +220,32 @@ def test_excel_attachment_goes_with_the_progress_notice(no_broker):
     values = [[cell for cell in row] for row in sheet.iter_rows(values_only=True)]
     assert ["第0001号", "关于河道治理的建议", "2026-06-01"] in [list(v[:3]) for v in values]
     assert ["逾期件数", 1] in [list(v[:2]) for v in values]
+
+
+def test_the_excel_attachment_reads_back_with_bold_headers_numbers_and_text_kept_as_text():
+    from openpyxl import load_workbook
+    import io
+
+    from congress_portal.notifications.excel import build_workbook
+
+    content = build_workbook(
+        title="进度通报:2026[5]",
+        figures=[["交办件数", 3], ["满意率（满意及基本满意）", "85.0%"]],
+        columns=["编号", "标题", "剩余天数（负数为逾期）"],
+        rows=[["第0001号", '=HYPERLINK("http://example.com")', -3], ["第0002号", " 前后有空格 ", 1.5],
+              ["第0003号", "含控制字符\x01的标题", None]],
+    )
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert sheet.title == "进度通报 2026 5"  # characters Excel refuses in a sheet name replaced
+    cells = {cell.coordinate: cell for row in sheet.iter_rows() for cell in row}
+    assert cells["A1"].value == "进度通报:2026[5]" and cells["A1"].font.b
+    assert (cells["A2"].value, cells["B2"].value, cells["B3"].value) == ("交办件数", 3, "85.0%")
+    assert not cells["A2"].font.b
+    assert [cells[f"{c}5"].value for c in "ABC"] == ["编号", "标题", "剩余天数（负数为逾期）"]
+    assert all(cells[f"{c}5"].font.b for c in "ABC")
+    # A formula-like title stays text; numbers stay numbers; spaces are kept; control characters dropped.
+    assert cells["B6"].value == '=HYPERLINK("http://example.com")' and cells["B6"].data_type == "s"
+    assert cells["C6"].value == -3 and cells["C7"].value == 1.5
+    assert cells["B7"].value == " 前后有空格 "
+    assert cells["B8"].value == "含控制字符的标题"
+    assert sheet.column_dimensions["B"].width >= 8
