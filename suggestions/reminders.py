@@ -145,6 +145,7 @@ def due_reminders(*, today=None, policy=None):
     messages += _station_feedback_reminders(today, policy)
     messages += _cosign_reminders(today, policy)
     messages += _rating_reminders(today, policy)
+    messages += _project_report_reminders(today)
     return messages
 
 
@@ -369,6 +370,32 @@ def _rating_reminders(today, policy):
                          "title": title, "replied_on": cn_date(replied_on)},
                 link=link(suggestion_id),
             ))
+    return messages
+
+
+def _project_report_reminders(today):
+    """Livelihood projects (民生实事) whose next progress report is due within the
+    reminder lead time or overdue, to the responsible unit: once per project
+    and due date (the report cycle and lead days are the voting policy's; a
+    report filed moves the due date on, and the next one is reminded anew)."""
+    try:
+        from voting.selectors import progress_reports_due
+    except ImportError:  # the voting app is optional for this scan
+        return []
+    link = link_to("voting:unit_project")
+    messages = []
+    for due in progress_reports_due(today=today):
+        project = due.project
+        if not project.responsible_unit_id:
+            continue
+        days_left = (due.due_on - today).days
+        messages.append(_unit_message(
+            Kind.PROJECT_REPORT_DUE, project.responsible_unit_id, project.pk, due.due_on.isoformat(),
+            {"unit_name": project.responsible_unit.name, "title": project.title,
+             "congress_name": project.congress.name, "year": project.call.year, "due_date": cn_date(due.due_on),
+             "days_left": max(days_left, 0), "days_overdue": max(-days_left, 0)},
+            link(project.pk), item_type="project",
+        ))
     return messages
 
 
