@@ -159,10 +159,23 @@ def scan(*, today=None, now=None, dry_run=False):
         messages += event_messages(
             SuggestionEvent.objects.filter(at__gte=now - EVENT_CATCH_UP).values_list("pk", flat=True)
         )
+        messages += _recent_training_enrolments(now)
     result = ScanResult(messages=messages)
     if not dry_run:
         result.recorded = len(record_messages(messages=messages, now=now))
     return result
+
+
+def _recent_training_enrolments(now):
+    """The catch-up of training enrolment notices whose after-commit hook
+    never ran (sessions not yet ended only; said once per session and deputy)."""
+    try:
+        from training.models import Enrolment
+
+        from congress_portal.notifications.hooks import training_enrolment_messages
+    except ImportError:  # the training app is optional for this scan
+        return []
+    return training_enrolment_messages(Enrolment.objects.filter(enrolled_at__gte=now - EVENT_CATCH_UP))
 
 
 def _unit_message(kind, unit_id, suggestion_id, stage, context, link, item_type="suggestion"):

@@ -67,3 +67,59 @@ def station_issue_event_recorded(event_id):
         record_messages(messages=station_issue_messages([event_id]))
     except Exception:  # noqa: BLE001 - must not break the committed request
         logger.exception("notifying station issue event %s failed", event_id)
+
+
+def _hours_label(hours):
+    """Decimal("6.0") -> "6", Decimal("1.5") -> "1.5"."""
+    text = f"{hours:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def training_enrolment_messages(enrolments):
+    """An inbox message (and the deputy's chosen channels) for each enrolment
+    in ``enrolments`` (a training.Enrolment queryset) still on the roll, for a
+    session that has not ended: once per session and deputy. One query however
+    many enrolments."""
+    from django.utils import timezone
+
+    from suggestions.reminders import cn_date, reverse_or_blank
+    from training.models import EnrolmentStatus
+
+    now = timezone.now()
+    rows = (
+        enrolments.filter(status=EnrolmentStatus.ENROLLED, session__ends_at__gte=now)
+        .order_by("session_id", "deputy_id")
+        .values_list(
+            "session_id", "deputy_id", "deputy__name", "session__title", "session__starts_at", "session__venue",
+            "session__hours", "session__organiser",
+        )
+    )
+    link = reverse_or_blank("training:my")
+    starts_label = {}
+    messages = []
+    for session_id, deputy_id, deputy_name, title, starts_at, venue, hours, organiser in rows:
+        if session_id not in starts_label:
+            local = timezone.localtime(starts_at)
+            starts_label[session_id] = f"{cn_date(local.date())} {local:%H:%M}"
+        messages.append(Message(
+            recipient=Recipient.deputy(deputy_id), kind=Kind.TRAINING_ENROLMENT, item_type="training_session",
+            item_id=session_id,
+            context={"deputy_name": deputy_name, "session_title": title, "starts": starts_label[session_id],
+                     "venue": venue, "hours": _hours_label(hours), "organiser": organiser},
+            link=link,
+        ))
+    return messages
+
+
+def training_enrolment_created(session_id, deputy_ids):
+    """Called by training.services after commit with the deputies newly enrolled
+    in a session. A failure is logged; the daily scan's catch-up over recent
+    enrolments says what was missed."""
+    from training.models import Enrolment
+
+    try:
+        record_messages(messages=training_enrolment_messages(
+            Enrolment.objects.filter(session_id=session_id, deputy_id__in=list(deputy_ids))
+        ))
+    except Exception:  # noqa: BLE001 - must not break the committed request
+        logger.exception("notifying training enrolments of session %s failed", session_id)

@@ -135,6 +135,7 @@ class Kind(models.TextChoices):
     RESULTS_NOTICE = "results_notice", _("办理结果通报")
     RESULTS_SUMMARY = "results_summary", _("办理结果通报汇总")
     PROJECT_REPORT_DUE = "project_report_due", _("民生实事项目进展报告提醒")
+    TRAINING_ENROLMENT = "training_enrolment", _("培训报名通知")
 
 
 # Kinds whose message carries an Excel attachment built from the stored snapshot.

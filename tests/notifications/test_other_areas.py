@@ -7,10 +7,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from congress_portal.notifications.models import Delivery, Kind, Notification
+from congress_portal.notifications import hooks
+from congress_portal.notifications.models import Channel, Delivery, Kind, Notification
 from suggestions import reminders
 from tests.deputies import factories as df
+from tests.training.factories import TrainingSessionFactory
 from tests.voting.factories import ProjectFactory
+from training import services as training_services
 from voting.models import ProgressReport, ProjectStatus
 
 from .factories import UnitContactFactory
@@ -86,3 +89,87 @@ def test_progress_report_reminders_take_the_same_queries_for_more_projects():
     for _ in range(4):
         chosen_project(df.HandlingUnitFactory(), reported_days_ago=40, reporter=staff)
     assert count_queries() == (one, 5)
+
+
+# ---------------------------------------------------------------- training
+
+
+def upcoming_session(**kwargs):
+    starts = timezone.localtime() + datetime.timedelta(days=10)
+    starts = starts.replace(hour=9, minute=0, second=0, microsecond=0)
+    return TrainingSessionFactory(starts_at=starts, ends_at=starts + datetime.timedelta(hours=8), **kwargs)
+
+
+def enrolment_notices(**filters):
+    return Notification.objects.filter(kind=Kind.TRAINING_ENROLMENT, **filters)
+
+
+def test_enrolled_deputies_get_an_inbox_message_once_per_session(
+    no_broker, staff_user, django_capture_on_commit_callbacks
+):
+    session = upcoming_session(title="乡村振兴专题培训班", hours="4.5", venue="省委党校报告厅")
+    with_account = df.deputy_user(email="daibiao@example.cn")
+    deputy = with_account.deputy
+    others = [df.DeputyFactory() for _ in range(2)]
+    with django_capture_on_commit_callbacks(execute=True):
+        training_services.enrol_deputies(session=session, deputies=[deputy, *others], actor=staff_user)
+    assert sorted(enrolment_notices().values_list("recipient_deputy_id", flat=True)) == sorted(
+        d.pk for d in [deputy, *others]
+    )
+    inbox = list(Notification.objects.visible_to(with_account))
+    assert [(n.kind, n.item_type, n.item_id) for n in inbox] == [(Kind.TRAINING_ENROLMENT, "training_session", session.pk)]
+    notice = inbox[0]
+    assert notice.subject == "培训通知：乡村振兴专题培训班"
+    starts = timezone.localtime(session.starts_at)
+    assert f"{reminders.cn_date(starts.date())} 09:00" in notice.body
+    assert "计4.5学时" in notice.body and "地点：省委党校报告厅" in notice.body
+    assert notice.body.startswith(f"{deputy.name}代表")
+    # The deputy's chosen channels: email to the account, SMS to the deputy's phone.
+    assert sorted(Delivery.objects.filter(notification=notice).values_list("channel", flat=True)) == [
+        Channel.EMAIL, Channel.SMS
+    ]
+
+    # Enrolled again together with a newcomer, and the hook run twice: only the newcomer is told.
+    newcomer = df.DeputyFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        training_services.enrol_deputies(session=session, deputies=[deputy, newcomer], actor=staff_user)
+    hooks.training_enrolment_created(session.pk, [deputy.pk, newcomer.pk])
+    assert enrolment_notices().count() == 4
+    assert enrolment_notices(recipient_deputy=newcomer).count() == 1
+
+
+def test_no_message_for_a_withdrawn_enrolment_or_a_session_already_over(no_broker, staff_user):
+    session = upcoming_session()
+    deputy = df.DeputyFactory()
+    training_services.enrol_deputies(session=session, deputies=[deputy], actor=staff_user)
+    training_services.withdraw_enrolment(enrolment=session.enrolments.get(deputy=deputy), actor=staff_user)
+    hooks.training_enrolment_created(session.pk, [deputy.pk])  # the hook runs after the withdrawal
+    past = TrainingSessionFactory()  # 2025: attendance recorded afterwards
+    training_services.enrol_deputies(session=past, deputies=[deputy], actor=staff_user)
+    hooks.training_enrolment_created(past.pk, [deputy.pk])
+    assert not enrolment_notices().exists()
+
+
+def test_the_scan_catches_up_an_enrolment_whose_hook_never_ran(no_broker, staff_user):
+    session = upcoming_session()
+    deputies = [df.DeputyFactory() for _ in range(3)]
+    # Callbacks are not run here: as if the process died between the commit and the hook.
+    training_services.enrol_deputies(session=session, deputies=deputies, actor=staff_user)
+    assert not enrolment_notices().exists()
+    reminders.scan()
+    reminders.scan()
+    assert enrolment_notices().count() == 3
+
+
+@pytest.mark.postgres  # SQLite (the demo) splits a bulk insert by its variable limit
+def test_enrolment_notices_take_the_same_queries_for_more_deputies(no_broker, staff_user):
+    def hook_queries(count):
+        session = upcoming_session()
+        deputies = [df.DeputyFactory() for _ in range(count)]
+        training_services.enrol_deputies(session=session, deputies=deputies, actor=staff_user)
+        with CaptureQueriesContext(connection) as ctx:
+            hooks.training_enrolment_created(session.pk, [d.pk for d in deputies])
+        assert enrolment_notices(item_id=session.pk).count() == count
+        return len(ctx)
+
+    assert hook_queries(2) == hook_queries(12)
