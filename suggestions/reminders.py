@@ -427,6 +427,8 @@ UNITS, REPLYING_UNITS, LEAD_UNIT, EVENT_UNIT, LEAD_DEPUTY, INVITED, STAFF = (
 # Who is told of each move (moves not listed tell no one beyond the timeline).
 EVENT_RECIPIENTS = {
     "submit": (INVITED,),
+    # A submitted draft invites the co-signers it named, as a direct submission does.
+    "submit_draft": (INVITED,),
     "register": (LEAD_DEPUTY,),
     "reject": (LEAD_DEPUTY,),
     "assign": (UNITS, LEAD_DEPUTY),

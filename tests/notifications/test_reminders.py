@@ -122,6 +122,23 @@ def test_deputies_are_reminded_to_cosign_and_to_rate(no_broker):
     assert rating.subject == f"答复待测评：{replied.number_label}《{replied.title}》"
 
 
+def test_co_signers_named_on_a_draft_are_told_when_it_is_submitted(no_broker, django_capture_on_commit_callbacks):
+    from tests.suggestions.factories import category
+
+    actors = Actors()
+    cosigner = actors.cosigner_user.deputy
+    with django_capture_on_commit_callbacks(execute=True):
+        draft = services.save_draft(
+            lead_deputy=actors.deputy, actor=actors.deputy_user, title="关于完善乡村公交的建议", content="建议内容。",
+            category=category(), co_signers=[cosigner],
+        )
+    assert not Notification.objects.filter(recipient_deputy=cosigner).exists()  # a draft tells no one
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit_draft(suggestion=draft, actor=actors.deputy_user)
+    invited = Notification.objects.get(recipient_deputy=cosigner, kind=Kind.SUGGESTION_EVENT)
+    assert "关于完善乡村公交的建议" in invited.subject
+
+
 def test_rehandling_and_second_reply_due(no_broker):
     today = timezone.localdate()
     rehandled, actors, units = in_status(Status.REHANDLING)
