@@ -21,6 +21,7 @@ from import_export import fields, resources
 from import_export.results import InvalidRow, Result, RowResult
 
 from congress_portal.accounts.roles import is_staff_member
+from congress_portal.spreadsheets import FORMULA_CHARS, escape_formula, unescape_formula
 
 from .models import (
     Deputy,
@@ -122,24 +123,6 @@ def header_layout(header):
 
 # ---------------------------------------------------------------------------
 # Cells: formula escaping, masking, parsing
-
-# A cell starting with one of these is run as a formula by spreadsheet programs
-# (CSV/DDE injection). Exports prefix such text with an apostrophe; imports
-# remove that apostrophe again, so an exported file imports unchanged.
-FORMULA_CHARS = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def escape_formula(value):
-    if isinstance(value, str) and value.startswith(FORMULA_CHARS):
-        return "'" + value
-    return value
-
-
-def unescape_formula(value):
-    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1] in FORMULA_CHARS:
-        return value[1:]
-    return value
-
 
 def _choice_map(choices, extra=None):
     """Label (source and translated) or stored value -> stored value."""

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from congress_portal.spreadsheets import escape_formula
 from deputies.models import Deputy, Mandate, MandateStatus
 
 from .models import Activity, Issue, Stationing, Visit
@@ -16,9 +17,7 @@ from .models import Activity, Issue, Stationing, Visit
 
 def _cell(value):
     """Text that a spreadsheet would run as a formula is kept as text (CSV/formula injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    return escape_formula(value)
 
 
 def _local(dt):

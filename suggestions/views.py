@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from congress_portal.accounts import roles
+from congress_portal.spreadsheets import escape_formula
 from deputies.models import HandlingUnit
 
 from . import selectors, services
@@ -633,8 +634,7 @@ def staff_list(request):
 
 def _cell(value):
     # A cell that starts like a formula is written as text, so Excel never runs it.
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return escape_formula("" if value is None else str(value))
 
 
 @staff_required

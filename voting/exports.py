@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from deputies.resources import escape_formula
+from congress_portal.spreadsheets import escape_formula
 
 from . import selectors
 from .models import TallySummary
