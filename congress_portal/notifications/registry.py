@@ -1,0 +1,138 @@
+"""The notice registry: every app declares what it says, and when.
+
+Each app keeps its notices in its own module (``suggestions/notices.py``,
+``liaison_stations/notices.py``, ...) and registers them from its
+``AppConfig.ready()``::
+
+    registry.register(registry.Notices(
+        name="stations",
+        due=feedback_reminders,                       # (today, policy) -> [Message]
+        events={"liaison_stations.IssueEvent": issue_event_messages},  # (event_ids) -> [Message]
+        catch_up=recent_event_messages,               # (now) -> [Message]
+    ))
+
+The daily scan (``scan``) asks every registered app for the messages due on a
+day and for its catch-up of recent events; the transition service
+(``congress_portal.transitions``) calls ``event_recorded`` after commit, which
+hands the event to the app that registered its source. This module imports no
+app: the dependency points from each app to here, never back.
+"""
+import datetime
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Callable
+
+from django.utils import timezone
+
+from .models import NotificationPolicy
+from .services import record_messages
+
+logger = logging.getLogger(__name__)
+
+# Events younger than this are re-checked by the scan, in case the after-commit
+# hook of one never ran (a crash between the commit and the hook).
+EVENT_CATCH_UP = datetime.timedelta(days=2)
+
+
+@dataclass(frozen=True)
+class Notices:
+    """What one app says: ``due(today, policy)`` the reminders due on a day;
+    ``events`` maps an event model's label ("app_label.Model") to
+    ``messages(event_ids)``; ``catch_up(since)`` re-says recent events whose
+    after-commit hook may never have run (said once all the same)."""
+
+    name: str
+    due: Callable | None = None
+    events: dict = field(default_factory=dict)
+    catch_up: Callable | None = None
+
+
+_notices = {}
+_event_handlers = {}
+
+
+def register(notices):
+    """Register an app's notices (from its AppConfig.ready(); idempotent per name)."""
+    previous = _notices.get(notices.name)
+    if previous is not None:
+        for source in previous.events:
+            _event_handlers.pop(source, None)
+    for source in notices.events:
+        owner = _event_handlers.get(source)
+        if owner is not None and owner[0] != notices.name:
+            raise ValueError(f"event source {source} is already registered by {owner[0]}")
+    _notices[notices.name] = notices
+    for source, handler in notices.events.items():
+        _event_handlers[source] = (notices.name, handler)
+
+
+def registered():
+    """The registered notices, in registration order."""
+    return list(_notices.values())
+
+
+def event_sources():
+    return sorted(_event_handlers)
+
+
+def messages_for_events(source, event_ids):
+    """The messages an app's notices give for these events of ``source``."""
+    entry = _event_handlers.get(source)
+    if entry is None:
+        raise LookupError(f"no notices registered for events of {source}")
+    return entry[1](list(event_ids))
+
+
+def event_recorded(source, event_id):
+    """Called after commit by the transition service. A failure must not break
+    the request that already committed: it is logged, and the scan's catch-up
+    over recent events says what was missed (each event once per recipient)."""
+    try:
+        record_messages(messages=messages_for_events(source, [event_id]))
+    except Exception:  # noqa: BLE001 - the scan's catch-up retries it
+        logger.exception("notifying %s event %s failed", source, event_id)
+
+
+def due_messages(*, today, policy):
+    """Every reminder due on ``today``, from every registered app, as Messages
+    (not yet recorded)."""
+    messages = []
+    for notices in registered():
+        if notices.due is not None:
+            messages += notices.due(today, policy)
+    return messages
+
+
+def catch_up_messages(*, now):
+    messages = []
+    for notices in registered():
+        if notices.catch_up is not None:
+            messages += notices.catch_up(now - EVENT_CATCH_UP)
+    return messages
+
+
+@dataclass
+class ScanResult:
+    messages: list = field(default_factory=list)
+    recorded: int = 0
+
+    def by_kind(self):
+        counts = defaultdict(int)
+        for message in self.messages:
+            counts[message.kind] += 1
+        return dict(counts)
+
+
+def scan(*, today=None, now=None, dry_run=False):
+    """The daily scan: reminders due, plus the catch-up of recent events.
+    With ``dry_run`` nothing is written or sent."""
+    today = today or timezone.localdate()
+    now = now or timezone.now()
+    messages = due_messages(today=today, policy=NotificationPolicy.current())
+    if not dry_run:
+        messages += catch_up_messages(now=now)
+    result = ScanResult(messages=messages)
+    if not dry_run:
+        result.recorded = len(record_messages(messages=messages, now=now))
+    return result
