@@ -50,6 +50,19 @@ def move(label, sources, target, actors, *, public=False, to_deputy=True):
     return Move(label, frozenset(sources), target, frozenset(actors), public, to_deputy)
 
 
+_AS_READ = object()  # the state of the object the caller passed
+_by_event_model = {}  # "app_label.EventModel" -> Lifecycle
+
+
+def move_label(event, move_name):
+    """The label of ``move_name`` in the table of the lifecycle that writes
+    ``event``'s model (for an event row's ``move_label``; the name itself when
+    the move is no longer in the table)."""
+    lifecycle = _by_event_model.get(type(event)._meta.label)
+    spec = lifecycle.moves.get(move_name) if lifecycle is not None else None
+    return spec.label if spec is not None else move_name
+
+
 class Lifecycle:
     """A model's table of moves and the transition service over it.
 
@@ -81,6 +94,8 @@ class Lifecycle:
             if not hasattr(type(self), name):
                 raise TypeError(f"unknown lifecycle attribute {name!r}")
             setattr(self, name, value)
+        if self.event_model is not None:
+            _by_event_model[self.event_model._meta.label] = self
 
     # -------------------------------------------------------------- the table
 
@@ -130,19 +145,20 @@ class Lifecycle:
             queryset = queryset.select_related(*related)
         return queryset.get(pk=obj.pk)
 
-    def transition(self, obj, move_name, *, actor, note="", expected_status=None, fields=None, apply=None,
+    def transition(self, obj, move_name, *, actor, note="", expected_status=_AS_READ, fields=None, apply=None,
                    related=(), event=None):
         """Make ``move_name`` on ``obj`` as ``actor``; returns the event row.
 
         Runs inside the caller's transaction (it opens one if there is none).
         ``expected_status`` is the state the caller saw when it decided to act
-        (by default ``obj``'s own): if the row was moved meanwhile so that the
-        move is no longer possible, the refusal's code is ``"conflict"``.
+        (by default ``obj``'s own; None: do not tell a conflict apart): if the
+        row was moved meanwhile so that the move is no longer possible, the
+        refusal's code is ``"conflict"`` rather than ``"invalid_move"``.
         ``apply(locked)`` sets further fields on the locked row (listed in
         ``fields``) and does the move's own writes, after the checks and before
         the state is saved. ``event`` holds extra columns of the event row.
         ``obj`` is refreshed with the new state and fields."""
-        if expected_status is None:
+        if expected_status is _AS_READ:
             expected_status = getattr(obj, self.status_field, None)
         with transaction.atomic():
             locked = self.lock(obj, related=related)

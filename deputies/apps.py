@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class DeputiesConfig(AppConfig):
     name = "deputies"
     verbose_name = _("人大代表")
+
+    def ready(self):
+        from congress_portal.notifications.services import register_addresses
+
+        from .addresses import deputy_addresses, unit_addresses
+
+        register_addresses("unit", unit_addresses)
+        register_addresses("deputy", deputy_addresses)

@@ -16,7 +16,7 @@ from simple_history.utils import bulk_update_with_history
 
 from .models import Deputy, DeputyGroup, DeputyImport, DeputyGroupMembership, HandlingUnit, Mandate, UnitContact
 from .permissions import can_import_deputies, can_manage_deputies
-from .resources import (
+from .sheet import (
     COLUMN_BY_KEY,
     MANDATE_FIELD_COLUMN,
     MANDATE_FIELDS,

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class SuggestionsConfig(AppConfig):
     name = "suggestions"
     verbose_name = _("代表建议")
+
+    def ready(self):
+        from congress_portal.notifications import registry
+
+        from .notices import NOTICES
+
+        registry.register(NOTICES)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from congress_portal.accounts import roles
+from congress_portal.transitions import move_label
 from deputies.models import Level
 
 
@@ -672,10 +673,7 @@ class SuggestionEvent(models.Model):
 
     @property
     def move_label(self):
-        from .workflow import MOVES
-
-        move = MOVES.get(self.move)
-        return move.label if move else self.move
+        return move_label(self, self.move)
 
 
 # Admin screens over the same table (the review queue, the assignment screen, the overdue list).

@@ -1,14 +1,15 @@
-"""Celery tasks for suggestion reminders and notices (scheduled by
-django-celery-beat; see ``manage.py setup_schedules``). Each calls one
-function of suggestions.reminders and is safe to run twice: what it says is
-recorded once per recipient, item, kind and stage or period. ``today`` (an ISO
-date) is for running a past or future day by hand; the beat passes nothing."""
+"""Celery tasks for the periodic notices of suggestions (scheduled by
+django-celery-beat; see ``manage.py setup_schedules``; the daily reminder scan
+over every app is ``congress_portal.notifications.tasks.scan_reminders``).
+Each calls one function of suggestions.notices and is safe to run twice: what
+it says is recorded once per recipient, item, kind and period. ``today`` (an
+ISO date) is for running a past or future day by hand; the beat passes nothing."""
 import datetime
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from . import reminders
+from . import notices
 
 RETRY = {
     "acks_late": True,
@@ -25,16 +26,10 @@ def _day(today):
 
 
 @shared_task(**RETRY)
-def scan_reminders(today=None):
-    result = reminders.scan(today=_day(today))
-    return {"found": len(result.messages), "recorded": result.recorded}
-
-
-@shared_task(**RETRY)
 def send_monthly_notices(today=None):
-    return reminders.send_monthly_notices(today=_day(today))
+    return notices.send_monthly_notices(today=_day(today))
 
 
 @shared_task(**RETRY)
 def send_results_notices(today=None):
-    return reminders.send_results_notices(today=_day(today))
+    return notices.send_results_notices(today=_day(today))

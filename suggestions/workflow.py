@@ -3,22 +3,19 @@
 ``MOVES`` is the whole state machine: each move names the statuses it may start
 from, the status it leads to (``None``: the status stays, the move is still
 recorded, e.g. a unit acknowledging), the actor kinds allowed to make it and
-who sees the event. ``transition`` locks the row, checks the move and the
-actor, writes the new status with ``update_fields``, writes the
-SuggestionEvent and queues the notification hook after commit.
+who sees the event. ``transition`` is the shared transition service
+(``congress_portal.transitions``) over this table: it locks the row, checks
+the move and the actor, writes the new status with ``update_fields``, writes
+the SuggestionEvent and tells the notice registry after commit.
 
 Actor kinds are relative to the suggestion: ``staff`` (committee staff),
 ``unit`` (a member of a unit with an active assignment on it), ``lead_deputy``
 and ``co_signer`` (a deputy invited to co-sign it)."""
-from dataclasses import dataclass
-
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from congress_portal.accounts import roles
+from congress_portal.transitions import Lifecycle, Move
+from congress_portal.transitions import move as _m
 
 from .models import Assignment, CoSignature, CoSignState, Status, Suggestion, SuggestionEvent
 
@@ -30,24 +27,6 @@ ACTOR_LABELS = {
     LEAD_DEPUTY: gettext_lazy("领衔代表"),
     CO_SIGNER: gettext_lazy("附议代表"),
 }
-
-
-@dataclass(frozen=True)
-class Move:
-    label: object
-    sources: frozenset
-    target: object  # a Status, or None when the status stays
-    actors: frozenset
-    public: bool = False  # shown on the public timeline of a published item
-    to_deputy: bool = True  # shown on the deputy's timeline
-
-    def target_from(self, status):
-        return self.target or status
-
-
-def _m(label, sources, target, actors, public=False, to_deputy=True):
-    return Move(label, frozenset(sources), target, frozenset(actors), public, to_deputy)
-
 
 _HANDLING = (S.ASSIGNED, S.REHANDLING)
 _AFTER_REPLY = (S.REPLIED, S.REHANDLING, S.CLOSED, S.FOLLOWUP, S.FOLLOWUP_REPLIED)
@@ -94,116 +73,83 @@ MOVES = {
 }
 
 
+
+class SuggestionLifecycle(Lifecycle):
+    model = Suggestion
+    event_model = SuggestionEvent
+    subject_field = "suggestion"
+    moves = MOVES
+    actor_labels = ACTOR_LABELS
+    noun = gettext_lazy("建议")
+    event_fields = {
+        "move": "move", "old": "from_status", "new": "to_status", "actor": "actor", "note": "note", "at": "at",
+        "public": "is_public", "to_deputy": "visible_to_deputy",
+    }
+
+    def actor_kinds(self, user, suggestion):
+        kinds = set()
+        if roles.is_staff_member(user):
+            kinds.add(STAFF)
+        unit_id = roles.unit_id_of(user)
+        if unit_id is not None and Assignment.objects.filter(
+            suggestion=suggestion, unit_id=unit_id, is_active=True
+        ).exists():
+            kinds.add(UNIT)
+        deputy = roles.deputy_of(user)
+        if deputy is not None:
+            if suggestion.lead_deputy_id == deputy.pk:
+                kinds.add(LEAD_DEPUTY)
+            if CoSignature.objects.filter(suggestion=suggestion, deputy=deputy, state=CoSignState.INVITED).exists():
+                kinds.add(CO_SIGNER)
+        return kinds
+
+
+LIFECYCLE = SuggestionLifecycle()
+
+
 def allowed_moves(status):
     """The moves the table allows from ``status`` (whoever makes them)."""
-    return [name for name, move in MOVES.items() if status in move.sources]
+    return LIFECYCLE.allowed_moves(status)
 
 
 def actor_kinds(user, suggestion):
     """The kinds of actor ``user`` is for ``suggestion`` (a set, possibly empty)."""
-    kinds = set()
-    if roles.is_staff_member(user):
-        kinds.add(STAFF)
-    unit_id = roles.unit_id_of(user)
-    if unit_id is not None and Assignment.objects.filter(suggestion=suggestion, unit_id=unit_id, is_active=True).exists():
-        kinds.add(UNIT)
-    deputy = roles.deputy_of(user)
-    if deputy is not None:
-        if suggestion.lead_deputy_id == deputy.pk:
-            kinds.add(LEAD_DEPUTY)
-        if CoSignature.objects.filter(suggestion=suggestion, deputy=deputy, state=CoSignState.INVITED).exists():
-            kinds.add(CO_SIGNER)
-    return kinds
+    return LIFECYCLE.actor_kinds(user, suggestion)
 
 
 def check_move(suggestion, move_name, actor):
     """Raise unless the table allows ``move_name`` from the suggestion's status
     and ``actor`` is of a kind allowed to make it. Returns the Move."""
-    move = MOVES.get(move_name)
-    if move is None:
-        raise ValidationError(_("未知的操作：%(move)s。") % {"move": move_name}, code="unknown_move")
-    if suggestion.status not in move.sources:
-        raise ValidationError(
-            _("建议当前状态为「%(status)s」，不能执行「%(move)s」。")
-            % {"status": suggestion.get_status_display(), "move": move.label},
-            code="invalid_move",
-        )
-    if not (actor_kinds(actor, suggestion) & move.actors):
-        raise PermissionDenied(
-            _("「%(move)s」只能由%(actors)s办理。")
-            % {"move": move.label, "actors": "、".join(str(ACTOR_LABELS[a]) for a in sorted(move.actors))}
-        )
-    return move
+    return LIFECYCLE.check(suggestion, move_name, actor)
 
 
 def lock(suggestion):
     """The suggestion row, locked until the end of the transaction."""
-    return Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    return LIFECYCLE.lock(suggestion)
 
 
 def transition(*, suggestion, move, actor, note="", unit=None, expected_status=None, fields=None, apply=None):
     """Make ``move`` on ``suggestion`` as ``actor``; returns the SuggestionEvent.
 
-    Runs inside the caller's transaction (it opens one if there is none). The
-    row is locked first. ``expected_status`` is the status the caller saw when it
-    decided to act: if someone else changed it meanwhile so that the move is
-    no longer possible, it is refused with a ValidationError whose code is
-    ``"conflict"`` (HTTP 409) rather than "invalid_move".
-
-    ``apply(locked)`` may set further fields on the locked row (listed in
-    ``fields``) and run the move's own writes; it runs after the checks and
-    before the status is saved. The caller's ``suggestion`` object is refreshed
-    with the new status and fields."""
-    with transaction.atomic():
-        locked = lock(suggestion)
-        spec = MOVES.get(move)
-        if (
-            spec is not None
-            and expected_status is not None
-            and locked.status != expected_status
-            and locked.status not in spec.sources
-        ):
-            # Someone moved it on between the caller's read and this lock.
-            raise ValidationError(
-                _("该建议刚被他人处理，当前状态为「%(status)s」，请刷新后再试。") % {"status": locked.get_status_display()},
-                code="conflict",
-            )
-        spec = check_move(locked, move, actor)
-        old = locked.status
-        if apply is not None:
-            apply(locked)
-        locked.status = spec.target_from(old)
-        update_fields = ["status", "updated_at", *(fields or [])]
-        locked.save(update_fields=update_fields)
-        event = record_event(
-            suggestion=locked, move=move, from_status=old, to_status=locked.status, actor=actor, note=note, unit=unit
-        )
-    for name in update_fields:
-        setattr(suggestion, name, getattr(locked, name))
-    return event
+    See ``congress_portal.transitions.Lifecycle.transition``: the row is locked
+    first; a move made impossible by someone else since ``expected_status`` was
+    read is refused with code ``"conflict"`` (HTTP 409); ``apply(locked)`` sets
+    the fields listed in ``fields`` and runs the move's own writes."""
+    return LIFECYCLE.transition(
+        suggestion, move, actor=actor, note=note, expected_status=expected_status, fields=fields, apply=apply,
+        event={"unit": unit},
+    )
 
 
 def record_event(*, suggestion, move, from_status, to_status, actor, note="", unit=None):
-    """Write the event row and queue the notification hook for after commit.
-    Used by ``transition`` and, for the first event, by ``submit_suggestion``."""
-    spec = MOVES[move]
-    event = SuggestionEvent.objects.create(
-        suggestion=suggestion,
-        move=move,
-        from_status=from_status,
-        to_status=to_status,
-        actor=actor if getattr(actor, "pk", None) else None,
-        unit=unit,
-        at=timezone.now(),
-        note=note,
-        is_public=spec.public,
-        visible_to_deputy=spec.to_deputy,
+    """Write the event row and tell the notice registry after commit. Used by
+    ``transition`` and, for the first event, by ``submit_suggestion``."""
+    return LIFECYCLE.record_event(
+        obj=suggestion, move_name=move, old=from_status, new=to_status, actor=actor, note=note, unit=unit
     )
-    transaction.on_commit(lambda: _notify(event.pk))
-    return event
 
 
-def _notify(event_id):
-    from congress_portal.notifications import hooks
-
-    hooks.suggestion_event_recorded(event_id)
+__all__ = [
+    "ACTOR_LABELS", "CO_SIGNER", "LEAD_DEPUTY", "LIFECYCLE", "MOVES", "Move", "STAFF", "UNIT", "actor_kinds",
+    "allowed_moves", "check_move", "lock", "record_event", "transition",
+]

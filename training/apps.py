@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class TrainingConfig(AppConfig):
     name = "training"
     verbose_name = _("学习培训与履职档案")
+
+    def ready(self):
+        from congress_portal.notifications import registry
+
+        from .notices import NOTICES
+
+        registry.register(NOTICES)

@@ -407,21 +407,9 @@ class ScoringItem(models.Model):
         ordering = ["rule_set_id", "position", "pk"]
 
     def __str__(self):
-        return self.display_label
-
-    @property
-    def display_label(self):
-        if self.label:
-            return self.label
-        from .duty.sources import metric_labels
-
-        return str(metric_labels().get(self.metric, self.metric))
-
-    def clean(self):
-        from .duty.sources import metric_labels
-
-        if self.metric and self.metric not in metric_labels():
-            raise ValidationError({"metric": _("未知的计分项目。")})
+        # The metric's own label is the duty sources' (training.duty.sources);
+        # the admin form and the API serializer check the metric against them.
+        return self.label or self.metric
 
 
 class DutyRecord(models.Model):

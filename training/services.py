@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congress_portal.accounts import roles
+from congress_portal.notifications import registry
 
 from . import models as m
 from . import permissions, selectors
@@ -25,16 +26,19 @@ def _require_staff(actor):
         raise PermissionDenied(_("只有代表工作委员会工作人员可以进行此操作。"))
 
 
-def _notify_enrolled(session_id, deputy_ids):
-    """Tell the notifications part after commit, when it offers the hook."""
-    if not deputy_ids:
-        return
-    from congress_portal.notifications import hooks
+def notify_enrolled(session_id, deputy_ids):
+    """Tell the notice registry that these deputies were enrolled in the
+    session (run after commit; the enrolment rows are their own events)."""
+    enrolment_ids = m.Enrolment.objects.filter(session_id=session_id, deputy_id__in=list(deputy_ids)).values_list(
+        "pk", flat=True
+    )
+    registry.events_recorded(m.Enrolment._meta.label, enrolment_ids)
 
-    hook = getattr(hooks, "training_enrolment_created", None)
-    if hook is not None:
+
+def _notify_enrolled(session_id, deputy_ids):
+    if deputy_ids:
         ids = list(deputy_ids)
-        transaction.on_commit(lambda: hook(session_id, ids))
+        transaction.on_commit(lambda: notify_enrolled(session_id, ids))
 
 
 def _enrol_ids(*, session, deputy_ids, source, rule=None):

@@ -40,12 +40,16 @@ class Notices:
     """What one app says: ``due(today, policy)`` the reminders due on a day;
     ``events`` maps an event model's label ("app_label.Model") to
     ``messages(event_ids)``; ``catch_up(since)`` re-says recent events whose
-    after-commit hook may never have run (said once all the same)."""
+    after-commit hook may never have run (said once all the same);
+    ``periodic`` maps a notice's name ("monthly", "results") to
+    ``messages(*, today, force)``, sent by the app's own scheduled task and by
+    ``manage.py scan_reminders --NAME``."""
 
     name: str
     due: Callable | None = None
     events: dict = field(default_factory=dict)
     catch_up: Callable | None = None
+    periodic: dict = field(default_factory=dict)
 
 
 _notices = {}
@@ -85,13 +89,23 @@ def messages_for_events(source, event_ids):
 
 
 def event_recorded(source, event_id):
-    """Called after commit by the transition service. A failure must not break
-    the request that already committed: it is logged, and the scan's catch-up
-    over recent events says what was missed (each event once per recipient)."""
+    """Called after commit by the transition service for one event row."""
+    events_recorded(source, [event_id])
+
+
+def events_recorded(source, event_ids):
+    """Called after commit with the ids of rows of ``source`` that happened
+    (event rows, or rows like enrolments that are their own event). A failure
+    must not break the request that already committed: it is logged, and the
+    scan's catch-up over recent events says what was missed (each once per
+    recipient)."""
+    event_ids = list(event_ids)
+    if not event_ids:
+        return
     try:
-        record_messages(messages=messages_for_events(source, [event_id]))
+        record_messages(messages=messages_for_events(source, event_ids))
     except Exception:  # noqa: BLE001 - the scan's catch-up retries it
-        logger.exception("notifying %s event %s failed", source, event_id)
+        logger.exception("notifying %s events %s failed", source, event_ids[:10])
 
 
 def due_messages(*, today, policy):
@@ -109,6 +123,21 @@ def catch_up_messages(*, now):
     for notices in registered():
         if notices.catch_up is not None:
             messages += notices.catch_up(now - EVENT_CATCH_UP)
+    return messages
+
+
+def periodic_names():
+    return sorted({name for notices in registered() for name in notices.periodic})
+
+
+def periodic_messages(name, *, today=None, force=False):
+    """The messages of every app's periodic notice called ``name`` on ``today``."""
+    today = today or timezone.localdate()
+    messages = []
+    for notices in registered():
+        builder = notices.periodic.get(name)
+        if builder is not None:
+            messages += builder(today=today, force=force)
     return messages
 
 

@@ -14,11 +14,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from celery import current_app
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .models import Channel, Delivery, DeliveryStatus, Notification, NotificationPolicy
+from .models import Channel, ChannelPreference, Delivery, DeliveryStatus, Notification, NotificationPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -191,9 +192,8 @@ def _insert_pg(messages, addresses, *, now):
 _RECIPIENT_COLUMN = {"unit": "u", "deputy": "d", "user": "us"}
 
 
-def _preference(user):
-    from .models import ChannelPreference
-
+def preference_of(user):
+    """The user's channel choice, or None (every channel) when there is none."""
     if user is None:
         return None
     try:
@@ -202,40 +202,8 @@ def _preference(user):
         return None
 
 
-def _wants(preference, channel):
+def wants(preference, channel):
     return True if preference is None else getattr(preference, channel)
-
-
-def _unit_addresses(unit_ids):
-    from deputies.models import UnitContact
-
-    addresses = {}
-    contacts = UnitContact.objects.filter(unit_id__in=unit_ids, receives_notices=True).select_related(
-        "user__channel_preference"
-    )
-    for contact in contacts:
-        preference = _preference(contact.user)
-        found = addresses.setdefault(contact.unit_id, set())
-        email = contact.email or (contact.user.email if contact.user else "")
-        if email and _wants(preference, "email"):
-            found.add((Channel.EMAIL, email))
-        if contact.phone and _wants(preference, "sms"):
-            found.add((Channel.SMS, contact.phone))
-    return addresses
-
-
-def _deputy_addresses(deputy_ids):
-    from deputies.models import Deputy
-
-    addresses = {}
-    for deputy in Deputy.objects.filter(id__in=deputy_ids).select_related("user__channel_preference"):
-        preference = _preference(deputy.user)
-        found = addresses.setdefault(deputy.pk, set())
-        if deputy.user and deputy.user.email and _wants(preference, "email"):
-            found.add((Channel.EMAIL, deputy.user.email))
-        if deputy.phone and _wants(preference, "sms"):
-            found.add((Channel.SMS, deputy.phone))
-    return addresses
 
 
 def _user_addresses(user_ids):
@@ -243,13 +211,24 @@ def _user_addresses(user_ids):
 
     addresses = {}
     for user in User.objects.filter(id__in=user_ids, is_active=True).select_related("channel_preference"):
-        preference = _preference(user)
+        preference = preference_of(user)
         found = addresses.setdefault(user.pk, set())
-        if user.email and _wants(preference, "email"):
+        if user.email and wants(preference, "email"):
             found.add((Channel.EMAIL, user.email))
-        if user.phone and _wants(preference, "sms"):
+        if user.phone and wants(preference, "sms"):
             found.add((Channel.SMS, user.phone))
     return addresses
+
+
+# recipient type -> ids -> {id: {(channel, address)}}; "user" is ours, the apps
+# that own other recipients (deputies: "unit" and "deputy") register theirs.
+_address_lookups = {"user": _user_addresses}
+
+
+def register_addresses(recipient_type, lookup):
+    """Register how the addresses of one recipient type are found (from an
+    app's AppConfig.ready()): ``lookup(ids) -> {id: {(channel, address)}}``."""
+    _address_lookups[recipient_type] = lookup
 
 
 def _addresses_by_recipient(recipients):
@@ -257,21 +236,24 @@ def _addresses_by_recipient(recipients):
     ids = defaultdict(set)
     for recipient in recipients:
         ids[recipient.type].add(recipient.id)
-    lookups = {"unit": _unit_addresses, "deputy": _deputy_addresses, "user": _user_addresses}
     found = {}
     for type_, type_ids in ids.items():
-        for pk, addresses in lookups[type_](type_ids).items():
+        for pk, addresses in _address_lookups[type_](type_ids).items():
             found[f"{type_}:{pk}"] = sorted(addresses)
     return found
 
 
+# The task is looked up by name in the Celery app's registry, not imported:
+# tasks.py calls these services, and the dependency points one way.
+SEND_TASK = "congress_portal.notifications.tasks.send_deliveries"
+
+
 def dispatch(delivery_ids):
     """Queue the sends, a chunk of deliveries per task (called after commit)."""
-    from .tasks import send_deliveries
-
+    send = current_app.tasks[SEND_TASK]
     ids = list(delivery_ids)
     for start in range(0, len(ids), DISPATCH_CHUNK):
-        send_deliveries.delay(ids[start : start + DISPATCH_CHUNK])
+        send.delay(ids[start : start + DISPATCH_CHUNK])
 
 
 def send_delivery(*, delivery_id, now=None):

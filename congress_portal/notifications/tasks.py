@@ -1,9 +1,11 @@
 """Celery tasks of the notifications part: ids in, a service call, safe to run
 twice (acks_late with reject-on-worker-lost is set for all tasks in settings)."""
+import datetime
+
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from . import services
+from . import registry, services
 
 # An unreachable database is retried by Celery with a short back-off; a
 # failing channel is recorded on the Delivery and retried by the sweeper.
@@ -25,8 +27,21 @@ def send_deliveries(delivery_ids):
     return results
 
 
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=INFRASTRUCTURE_ERRORS,
+    retry_backoff=5,
+    retry_backoff_max=120,
+    max_retries=5,
+)
+def scan_reminders(today=None):
+    """The daily scan over every app's registered notices (scheduled by
+    django-celery-beat; ``today`` an ISO date for running a day by hand)."""
+    result = registry.scan(today=datetime.date.fromisoformat(today) if today else None)
+    return {"found": len(result.messages), "recorded": result.recorded}
+
+
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def dispatch_due_deliveries(pending_grace_seconds=120):
-    from datetime import timedelta
-
-    return services.dispatch_due_deliveries(pending_grace=timedelta(seconds=pending_grace_seconds))
+    return services.dispatch_due_deliveries(pending_grace=datetime.timedelta(seconds=pending_grace_seconds))

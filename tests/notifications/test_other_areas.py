@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from congress_portal.notifications import hooks
-from congress_portal.notifications.models import Channel, Delivery, Kind, Notification
-from suggestions import reminders
+from congress_portal.notifications import registry
+from congress_portal.notifications.models import Channel, Delivery, Kind, Notification, NotificationPolicy
+from congress_portal.notifications.text import cn_date
 from tests.deputies import factories as df
 from tests.training.factories import TrainingSessionFactory
 from tests.voting.factories import ProjectFactory
@@ -50,27 +50,27 @@ def test_progress_report_due_is_reminded_to_the_responsible_unit_once_per_due_da
     ProjectFactory(status=ProjectStatus.CHOSEN, responsible_unit=None)  # no unit, never reported: nobody to tell
     ProjectFactory(responsible_unit=unit)  # a candidate, not chosen: reports nothing
 
-    reminders.scan(today=today)
-    reminders.scan(today=today)  # the next beat
+    registry.scan(today=today)
+    registry.scan(today=today)  # the next beat
     due_on = today + datetime.timedelta(days=3)
     notification = project_reminders().get()
     assert (notification.recipient_unit, notification.item_type, notification.item_id, notification.stage) == (
         unit, "project", project.pk, due_on.isoformat()
     )
     assert "城区老旧小区加装电梯" in notification.subject
-    assert reminders.cn_date(due_on) in notification.body and "还有3天" in notification.body
+    assert cn_date(due_on) in notification.body and "还有3天" in notification.body
     assert notification.link.endswith(f"/{project.pk}/")
     assert Delivery.objects.filter(notification=notification).count() == 2  # the contact's email and SMS
 
     # Overdue, the same due date: said already, not again.
-    reminders.scan(today=due_on + datetime.timedelta(days=2))
+    registry.scan(today=due_on + datetime.timedelta(days=2))
     assert project_reminders().filter(item_id=project.pk).count() == 1
     # A report filed moves the due date on; the next one is reminded anew.
     report(project, staff, due_on + datetime.timedelta(days=2))
     next_due = due_on + datetime.timedelta(days=32)
-    reminders.scan(today=next_due - datetime.timedelta(days=6))
+    registry.scan(today=next_due - datetime.timedelta(days=6))
     assert project_reminders().filter(item_id=project.pk).count() == 1
-    reminders.scan(today=next_due + datetime.timedelta(days=1))
+    registry.scan(today=next_due + datetime.timedelta(days=1))
     latest = project_reminders().get(item_id=project.pk, stage=next_due.isoformat())
     assert "已逾期1天" in latest.body
 
@@ -80,7 +80,7 @@ def test_progress_report_reminders_take_the_same_queries_for_more_projects():
 
     def count_queries():
         with CaptureQueriesContext(connection) as ctx:
-            messages = reminders.due_reminders(today=timezone.localdate())
+            messages = registry.due_messages(today=timezone.localdate(), policy=NotificationPolicy.current())
         return len(ctx), len([m for m in messages if m.kind == Kind.PROJECT_REPORT_DUE])
 
     chosen_project(df.HandlingUnitFactory(), reported_days_ago=28, reporter=staff)
@@ -121,7 +121,7 @@ def test_enrolled_deputies_get_an_inbox_message_once_per_session(
     notice = inbox[0]
     assert notice.subject == "培训通知：乡村振兴专题培训班"
     starts = timezone.localtime(session.starts_at)
-    assert f"{reminders.cn_date(starts.date())} 09:00" in notice.body
+    assert f"{cn_date(starts.date())} 09:00" in notice.body
     assert "计4.5学时" in notice.body and "地点：省委党校报告厅" in notice.body
     assert notice.body.startswith(f"{deputy.name}代表")
     # The deputy's chosen channels: email to the account, SMS to the deputy's phone.
@@ -133,7 +133,7 @@ def test_enrolled_deputies_get_an_inbox_message_once_per_session(
     newcomer = df.DeputyFactory()
     with django_capture_on_commit_callbacks(execute=True):
         training_services.enrol_deputies(session=session, deputies=[deputy, newcomer], actor=staff_user)
-    hooks.training_enrolment_created(session.pk, [deputy.pk, newcomer.pk])
+    training_services.notify_enrolled(session.pk, [deputy.pk, newcomer.pk])
     assert enrolment_notices().count() == 4
     assert enrolment_notices(recipient_deputy=newcomer).count() == 1
 
@@ -143,10 +143,10 @@ def test_no_message_for_a_withdrawn_enrolment_or_a_session_already_over(no_broke
     deputy = df.DeputyFactory()
     training_services.enrol_deputies(session=session, deputies=[deputy], actor=staff_user)
     training_services.withdraw_enrolment(enrolment=session.enrolments.get(deputy=deputy), actor=staff_user)
-    hooks.training_enrolment_created(session.pk, [deputy.pk])  # the hook runs after the withdrawal
+    training_services.notify_enrolled(session.pk, [deputy.pk])  # the hook runs after the withdrawal
     past = TrainingSessionFactory()  # 2025: attendance recorded afterwards
     training_services.enrol_deputies(session=past, deputies=[deputy], actor=staff_user)
-    hooks.training_enrolment_created(past.pk, [deputy.pk])
+    training_services.notify_enrolled(past.pk, [deputy.pk])
     assert not enrolment_notices().exists()
 
 
@@ -156,8 +156,8 @@ def test_the_scan_catches_up_an_enrolment_whose_hook_never_ran(no_broker, staff_
     # Callbacks are not run here: as if the process died between the commit and the hook.
     training_services.enrol_deputies(session=session, deputies=deputies, actor=staff_user)
     assert not enrolment_notices().exists()
-    reminders.scan()
-    reminders.scan()
+    registry.scan()
+    registry.scan()
     assert enrolment_notices().count() == 3
 
 
@@ -168,7 +168,7 @@ def test_enrolment_notices_take_the_same_queries_for_more_deputies(no_broker, st
         deputies = [df.DeputyFactory() for _ in range(count)]
         training_services.enrol_deputies(session=session, deputies=deputies, actor=staff_user)
         with CaptureQueriesContext(connection) as ctx:
-            hooks.training_enrolment_created(session.pk, [d.pk for d in deputies])
+            training_services.notify_enrolled(session.pk, [d.pk for d in deputies])
         assert enrolment_notices(item_id=session.pk).count() == count
         return len(ctx)
 

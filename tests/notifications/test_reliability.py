@@ -24,7 +24,7 @@ from django.db import connection
 from django.utils import timezone
 
 from congress_portal import celery_app
-from congress_portal.notifications import bulk
+from suggestions import bulk
 from congress_portal.notifications.models import Delivery, DeliveryStatus, Kind, Notification, NotificationPolicy
 from tests.deputies import factories as df
 
@@ -163,7 +163,7 @@ def tally(worker):
 
 
 def test_due_reminders_are_delivered(worker, broker):
-    from suggestions.tasks import scan_reminders
+    from congress_portal.notifications.tasks import scan_reminders
 
     bulk.build(suggestions=20, units=4, due_spread_days=(7, 7))
     worker.start()
@@ -184,7 +184,7 @@ def test_due_reminders_are_delivered(worker, broker):
 
 def test_worker_killed_mid_batch_of_1000_loses_and_duplicates_nothing(worker):
     from congress_portal.notifications.tasks import dispatch_due_deliveries
-    from suggestions.tasks import scan_reminders
+    from congress_portal.notifications.tasks import scan_reminders
 
     bulk.build(suggestions=1000, units=50, due_spread_days=(7, 7), contact_email=False)
     first = worker.start()
@@ -214,7 +214,8 @@ def test_worker_killed_mid_batch_of_1000_loses_and_duplicates_nothing(worker):
 
 
 def test_scan_and_monthly_notice_run_twice_at_once_say_everything_once(worker):
-    from suggestions.tasks import scan_reminders, send_monthly_notices
+    from congress_portal.notifications.tasks import scan_reminders
+    from suggestions.tasks import send_monthly_notices
 
     NotificationPolicy.objects.filter(pk=1).update(monthly_notice_day=1)
     df.staff_user(email="duban@npc.example.gov.cn")

@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from congress_portal.notifications.models import Delivery, Kind, Notification, NotificationPolicy
-from suggestions import reminders, services
+from congress_portal.notifications import registry, text
+from suggestions import notices, services
 from suggestions.models import AssignmentState, Status, UnitRole
 from tests.deputies import factories as df
 from tests.suggestions.factories import Actors, in_status
@@ -25,37 +26,37 @@ def kinds_and_stages(**filters):
 
 
 def test_stage_rules():
-    assert reminders.due_stage(45, [30, 7, 1], 7) is None
-    assert reminders.due_stage(30, [30, 7, 1], 7) == "d30"
-    assert reminders.due_stage(8, [30, 7, 1], 7) == "d30"
-    assert reminders.due_stage(7, [30, 7, 1], 7) == "d7"
-    assert reminders.due_stage(0, [30, 7, 1], 7) == "d1"
-    assert reminders.due_stage(-1, [30, 7, 1], 7) == "o1"
-    assert reminders.due_stage(-7, [30, 7, 1], 7) == "o1"
-    assert reminders.due_stage(-8, [30, 7, 1], 7) == "o2"
-    assert reminders.due_stage(-8, [30, 7, 1], 0) is None
-    assert reminders.waiting_stage(1, [2, 4]) is None
-    assert reminders.waiting_stage(3, [2, 4]) == "a2"
-    assert reminders.waiting_stage(9, [2, 4]) == "a4"
+    assert text.due_stage(45, [30, 7, 1], 7) is None
+    assert text.due_stage(30, [30, 7, 1], 7) == "d30"
+    assert text.due_stage(8, [30, 7, 1], 7) == "d30"
+    assert text.due_stage(7, [30, 7, 1], 7) == "d7"
+    assert text.due_stage(0, [30, 7, 1], 7) == "d1"
+    assert text.due_stage(-1, [30, 7, 1], 7) == "o1"
+    assert text.due_stage(-7, [30, 7, 1], 7) == "o1"
+    assert text.due_stage(-8, [30, 7, 1], 7) == "o2"
+    assert text.due_stage(-8, [30, 7, 1], 0) is None
+    assert text.waiting_stage(1, [2, 4]) is None
+    assert text.waiting_stage(3, [2, 4]) == "a2"
+    assert text.waiting_stage(9, [2, 4]) == "a4"
 
 
 def test_acknowledgement_reminders_once_per_stage(no_broker):
     suggestion, actors, units = in_status(Status.ASSIGNED)
     today = timezone.localdate()
-    reminders.scan(today=today + datetime.timedelta(days=1))
+    registry.scan(today=today + datetime.timedelta(days=1))
     assert not Notification.objects.filter(kind=Kind.ACKNOWLEDGEMENT_PENDING).exists()
-    reminders.scan(today=today + datetime.timedelta(days=2))
-    reminders.scan(today=today + datetime.timedelta(days=3))
+    registry.scan(today=today + datetime.timedelta(days=2))
+    registry.scan(today=today + datetime.timedelta(days=3))
     expected = [(f"unit:{u.pk}", Kind.ACKNOWLEDGEMENT_PENDING, "a2") for u in units]
     assert kinds_and_stages(kind=Kind.ACKNOWLEDGEMENT_PENDING) == sorted(expected)
-    reminders.scan(today=today + datetime.timedelta(days=4))
+    registry.scan(today=today + datetime.timedelta(days=4))
     assert Notification.objects.filter(kind=Kind.ACKNOWLEDGEMENT_PENDING, stage="a4").count() == 2
     # Once acknowledged, no more.
     for assignment in suggestion.assignments.all():
         services.acknowledge_assignment(assignment=assignment, actor=actors.unit_user(assignment.unit))
     before = Notification.objects.count()
     NotificationPolicy.objects.filter(pk=1).update(acknowledgement_after_days="2,4,6")
-    reminders.scan(today=today + datetime.timedelta(days=6))
+    registry.scan(today=today + datetime.timedelta(days=6))
     assert Notification.objects.filter(kind=Kind.ACKNOWLEDGEMENT_PENDING).count() == 4
     assert Notification.objects.count() == before
 
@@ -68,7 +69,7 @@ def test_reply_due_stages_then_weekly_while_overdue(no_broker):
     key = f"unit:{lead.unit_id}"
 
     def stages_on(days_from_due):
-        reminders.scan(today=due + datetime.timedelta(days=days_from_due))
+        registry.scan(today=due + datetime.timedelta(days=days_from_due))
         return [s for k, kind, s in kinds_and_stages(recipient_key=key, kind__in=[Kind.REPLY_DUE, Kind.REPLY_OVERDUE])]
 
     assert stages_on(-31) == []
@@ -89,9 +90,9 @@ def test_staff_change_the_stages_in_the_policy_row(no_broker):
     lead = suggestion.assignments.get(role=UnitRole.LEAD)
     due = timezone.localdate(lead.reply_due_at)
     NotificationPolicy.objects.filter(pk=1).update(reply_due_days="15,3")
-    reminders.scan(today=due - datetime.timedelta(days=20))
+    registry.scan(today=due - datetime.timedelta(days=20))
     assert not Notification.objects.filter(kind=Kind.REPLY_DUE).exists()
-    reminders.scan(today=due - datetime.timedelta(days=15))
+    registry.scan(today=due - datetime.timedelta(days=15))
     assert Notification.objects.get(kind=Kind.REPLY_DUE).stage == "d15"
 
 
@@ -99,24 +100,24 @@ def test_co_unit_opinion_due(no_broker):
     suggestion, actors, units = in_status(Status.ASSIGNED)
     co = suggestion.assignments.get(role=UnitRole.CO)
     due = timezone.localdate(co.opinion_due_at)
-    reminders.scan(today=due - datetime.timedelta(days=7))
+    registry.scan(today=due - datetime.timedelta(days=7))
     notification = Notification.objects.get(kind=Kind.CO_OPINION_DUE)
     assert (notification.recipient_unit_id, notification.stage) == (co.unit_id, "d7")
     services.submit_co_opinion(assignment=co, actor=actors.unit_user(co.unit), content="同意主办单位意见。")
-    reminders.scan(today=due - datetime.timedelta(days=1))
+    registry.scan(today=due - datetime.timedelta(days=1))
     assert Notification.objects.filter(kind=Kind.CO_OPINION_DUE).count() == 1
 
 
 def test_deputies_are_reminded_to_cosign_and_to_rate(no_broker):
     today = timezone.localdate()
     submitted, actors, _units = in_status(Status.SUBMITTED)
-    reminders.scan(today=today + datetime.timedelta(days=3))
+    registry.scan(today=today + datetime.timedelta(days=3))
     cosign = Notification.objects.get(kind=Kind.COSIGN_PENDING)
     assert cosign.recipient_deputy == actors.cosigner_user.deputy
     assert "邀请您附议建议《关于改善农村公路养护的建议》" in cosign.body
 
     replied, actors, _units = in_status(Status.REPLIED)
-    reminders.scan(today=today + datetime.timedelta(days=7))
+    registry.scan(today=today + datetime.timedelta(days=7))
     rating = Notification.objects.get(kind=Kind.RATING_PENDING)
     assert rating.recipient_deputy == actors.deputy and rating.stage == "a7"
     assert rating.subject == f"答复待测评：{replied.number_label}《{replied.title}》"
@@ -145,12 +146,12 @@ def test_rehandling_and_second_reply_due(no_broker):
     lead = rehandled.assignments.get(role=UnitRole.LEAD)
     assert lead.state == AssignmentState.REHANDLING
     due = timezone.localdate(lead.reply_due_at)
-    reminders.scan(today=due - datetime.timedelta(days=7))
+    registry.scan(today=due - datetime.timedelta(days=7))
     notification = Notification.objects.get(kind=Kind.REHANDLING_DUE)
     assert notification.stage == "r1-d7" and notification.recipient_unit_id == lead.unit_id
 
     followup, actors, units = in_status(Status.FOLLOWUP)
-    reminders.scan(today=today + datetime.timedelta(days=23))
+    registry.scan(today=today + datetime.timedelta(days=23))
     second = Notification.objects.get(kind=Kind.SECOND_REPLY_DUE)
     assert second.stage == "d7" and second.item_type == "followup_item"
 
@@ -165,7 +166,7 @@ def test_station_issue_feedback_due(no_broker):
     unit = df.HandlingUnitFactory(name="县住建局")
     today = timezone.localdate()
     station_services.forward_issue(issue=issue, unit=unit, actor=keeper, due_on=today + datetime.timedelta(days=10))
-    reminders.scan(today=today + datetime.timedelta(days=7))
+    registry.scan(today=today + datetime.timedelta(days=7))
     notification = Notification.objects.get(kind=Kind.STATION_FEEDBACK_DUE)
     assert notification.recipient_unit == unit and notification.stage == "d3"
     assert station.name in notification.body
@@ -180,7 +181,7 @@ def test_the_scan_says_nothing_twice_and_its_query_count_does_not_grow(no_broker
 
     def scan_queries():
         with CaptureQueriesContext(connection) as ctx:
-            reminders.scan(today=timezone.localdate() + datetime.timedelta(days=90))
+            registry.scan(today=timezone.localdate() + datetime.timedelta(days=90))
         return len(ctx)
 
     build(5)
@@ -218,10 +219,10 @@ def test_events_reach_the_right_people_once_even_if_the_hook_was_lost(no_broker,
                                  result_category=__import__("tests.suggestions.factories", fromlist=["result"]).result("A"),
                                  signed_off_by="李厅长")
     before = Notification.objects.count()
-    reminders.scan()
+    registry.scan()
     reply_events = Notification.objects.filter(recipient_deputy=actors.deputy, context__event_label="答复")
     assert reply_events.count() == 1
-    reminders.scan()
+    registry.scan()
     assert Notification.objects.count() == before + 1
 
 
@@ -237,12 +238,12 @@ def test_monthly_notice_on_the_policy_day_once(no_broker):
     unit, staff, suggestion = _monthly_setup()
     NotificationPolicy.objects.filter(pk=1).update(monthly_notice_day=5)
     today = timezone.localdate()
-    assert reminders.send_monthly_notices(today=today.replace(day=4)) == 0
+    assert notices.send_monthly_notices(today=today.replace(day=4)) == 0
     on_day = today.replace(day=5)
-    created = reminders.send_monthly_notices(today=on_day)
+    created = notices.send_monthly_notices(today=on_day)
     assert created == 4  # two units with open items, two staff members (ours and the lifecycle's)
-    assert reminders.send_monthly_notices(today=on_day) == 0
-    assert reminders.send_monthly_notices(today=today.replace(day=20)) == 0  # same period
+    assert notices.send_monthly_notices(today=on_day) == 0
+    assert notices.send_monthly_notices(today=today.replace(day=20)) == 0  # same period
     notice = Notification.objects.get(kind=Kind.PROGRESS_NOTICE, recipient_unit=unit)
     figures = dict(notice.context["figures"])
     assert figures["交办件数"] == 1 and figures["已签收"] == 0 and figures["未办结"] == 1
@@ -263,8 +264,8 @@ def test_results_notice_after_the_handling_period(no_broker):
     unit = df.HandlingUnitFactory(name="省卫生健康委")
     suggestion, actors, units = in_status(Status.CLOSED, actors, units=[unit])
     type(suggestion).objects.filter(pk=suggestion.pk).update(session=session, year=session.year)
-    assert reminders.send_results_notices(today=today) == 2
-    assert reminders.send_results_notices(today=today) == 0
+    assert notices.send_results_notices(today=today) == 2
+    assert notices.send_results_notices(today=today) == 0
     notice = Notification.objects.get(kind=Kind.RESULTS_NOTICE)
     assert notice.recipient_unit == unit
     assert notice.context["rows"][0][2] == "B" and notice.context["rows"][0][5] == "满意"
@@ -273,7 +274,7 @@ def test_results_notice_after_the_handling_period(no_broker):
     session.handling_period_end = today - datetime.timedelta(days=400)
     session.save()
     Notification.objects.all().delete()
-    assert reminders.send_results_notices(today=today) == 0
+    assert notices.send_results_notices(today=today) == 0
 
 
 def test_dry_run_prints_and_writes_nothing(no_broker):
@@ -299,7 +300,7 @@ def test_setup_schedules_is_idempotent():
     call_command("setup_schedules", stdout=io.StringIO())
     call_command("setup_schedules", stdout=io.StringIO())
     tasks = dict(PeriodicTask.objects.values_list("name", "task"))
-    assert tasks["提醒扫描"] == "suggestions.tasks.scan_reminders"
+    assert tasks["提醒扫描"] == "congress_portal.notifications.tasks.scan_reminders"
     assert tasks["月度进度通报"] == "suggestions.tasks.send_monthly_notices"
     assert tasks["消息重试与补发"] == "congress_portal.notifications.tasks.dispatch_due_deliveries"
     assert PeriodicTask.objects.count() == 4

@@ -24,13 +24,14 @@ def test_two_staff_assign_at_once_exactly_one_wins(monkeypatch):
     other_staff = df.staff_user()
     unit_a, unit_b = df.HandlingUnitFactory(name="省教育厅"), df.HandlingUnitFactory(name="省人社厅")
 
-    real_check = workflow.check_move
+    real_check = workflow.LIFECYCLE.check
 
     def slow_check(suggestion, move, actor):
         time.sleep(0.6)
         return real_check(suggestion, move, actor)
 
-    monkeypatch.setattr(workflow, "check_move", slow_check)
+    # The transition service's check, made after the row is locked and read.
+    monkeypatch.setattr(workflow.LIFECYCLE, "check", slow_check)
     outcomes = {}
 
     def assign(name, user, unit, delay):

@@ -114,7 +114,7 @@ def test_update_draft_changes_fields_co_signers_and_attachments(django_capture_o
 
 def test_submit_draft_checks_completeness_then_invites_the_co_signers(django_capture_on_commit_callbacks, monkeypatch):
     seen = []
-    monkeypatch.setattr("congress_portal.notifications.hooks.suggestion_event_recorded", seen.append)
+    monkeypatch.setattr("congress_portal.notifications.registry.event_recorded", lambda source, pk: seen.append(pk))
     actors = Actors()
     d = draft(actors, category=None, content="", co_signers=[actors.cosigner_user.deputy], attachments=[pdf()])
     saved_at = d.submitted_at

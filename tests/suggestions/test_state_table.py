@@ -112,7 +112,7 @@ def test_only_the_lead_deputy_rates():
 
 def test_every_event_goes_to_the_notification_hook_after_commit(django_capture_on_commit_callbacks, monkeypatch):
     seen = []
-    monkeypatch.setattr("congress_portal.notifications.hooks.suggestion_event_recorded", seen.append)
+    monkeypatch.setattr("congress_portal.notifications.registry.event_recorded", lambda source, pk: seen.append(pk))
     actors = Actors()
     with django_capture_on_commit_callbacks(execute=True):
         s = services.submit_suggestion(

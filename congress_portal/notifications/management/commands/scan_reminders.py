@@ -6,7 +6,9 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from congress_portal.notifications.models import Notification
+from congress_portal.notifications import registry
+from congress_portal.notifications.models import Notification, NotificationPolicy
+from congress_portal.notifications.services import record_messages
 
 
 class Command(BaseCommand):
@@ -20,22 +22,18 @@ class Command(BaseCommand):
         parser.add_argument("--limit", type=int, default=200, help="lines to print in a dry run (default 200)")
 
     def handle(self, *args, dry_run=False, date=None, monthly=False, results=False, limit=200, **options):
-        from suggestions import reminders
-
         try:
             today = datetime.date.fromisoformat(date) if date else timezone.localdate()
         except ValueError as exc:
             raise CommandError(f"--date: {exc}") from exc
-        messages = reminders.due_reminders(today=today)
+        messages = registry.due_messages(today=today, policy=NotificationPolicy.current())
         if monthly:
-            messages += reminders.monthly_notices(today=today)
+            messages += registry.periodic_messages("monthly", today=today)
         if results:
-            messages += reminders.results_notices(today=today)
+            messages += registry.periodic_messages("results", today=today)
         if dry_run:
             self._print(messages, today, limit)
             return
-        from congress_portal.notifications.services import record_messages
-
         recorded = record_messages(messages=messages) if messages else []
         self.stdout.write(f"{today}: found {len(messages)}, recorded and queued {len(recorded)} (the rest were already sent)")
 

@@ -17,12 +17,11 @@ class Command(BaseCommand):
         deputy = User.objects.filter(username="deputy").first()
         if deputy is not None:
             ChannelPreference.objects.get_or_create(user=deputy, defaults={"email": False, "sms": True})
-        try:
-            from suggestions import reminders
-        except ImportError:  # pragma: no cover - the suggestions app is always installed
-            return
-        result = reminders.scan()
-        notices = reminders.send_monthly_notices(force=True)
+        from congress_portal.notifications import registry
+        from congress_portal.notifications.services import record_messages
+
+        result = registry.scan()
+        notices = len(record_messages(messages=registry.periodic_messages("monthly", force=True)))
         self.stdout.write(
             f"notifications: scan found {len(result.messages)} (recorded {result.recorded}), "
             f"monthly notices recorded {notices}"

@@ -14,7 +14,7 @@ TIME_ZONE = "Asia/Shanghai"
 
 # name, task, schedule (("crontab", minute, hour) or ("every", seconds)), description
 SCHEDULES = [
-    ("提醒扫描", "suggestions.tasks.scan_reminders", ("crontab", "0", "8"),
+    ("提醒扫描", "congress_portal.notifications.tasks.scan_reminders", ("crontab", "0", "8"),
      "每天上午8时扫描到期事项，向承办单位和代表发送提醒（每项每阶段只发一次）。"),
     ("月度进度通报", "suggestions.tasks.send_monthly_notices", ("crontab", "30", "8"),
      "每天检查；到“提醒与通报设置”中的通报日时，向各承办单位发送月度进度通报并向工作人员发送汇总。"),

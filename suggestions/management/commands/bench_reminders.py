@@ -2,7 +2,7 @@
 monthly notice at volume, in PostgreSQL. Prints the figures.
 
 Builds N open (assigned) suggestions over the units with
-congress_portal.notifications.bulk (deadlines spread from 60 days overdue to
+suggestions.bulk (deadlines spread from 60 days overdue to
 100 days ahead) unless the bench database already holds them (the data is
 kept between runs; only the notifications are cleared, so every run measures
 a first scan). Then: a first scan with only a tenth of the items active and a
@@ -44,10 +44,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, suggestions, units, **options):
         from congress_portal.accounts.models import Role, User
-        from congress_portal.notifications import bulk, services
+        from congress_portal.notifications import services
         from congress_portal.notifications.excel import workbook_for
         from congress_portal.notifications.models import Delivery, Kind, Notification
-        from suggestions import reminders
+        from django.utils import timezone
+
+        from congress_portal.notifications import registry
+        from congress_portal.notifications.models import NotificationPolicy
+        from suggestions.notices import monthly_notices
 
         queued = []
         services.dispatch = lambda ids: queued.append(len(ids))  # count, do not publish
@@ -67,26 +71,26 @@ class Command(BaseCommand):
         _clear_notifications()
         with _only_every_tenth_active():
             with Timer() as scan_small:
-                result_small = reminders.scan()
+                result_small = registry.scan()
         out(f"  first scan at N={small:,} (a tenth active): {scan_small.seconds:.2f} s, {scan_small.count} queries, "
             f"{len(result_small.messages):,} due, {result_small.recorded:,} recorded")
 
         _clear_notifications()
         with Timer() as scan_big:
-            result_big = reminders.scan()
+            result_big = registry.scan()
         out(f"  first scan at N={suggestions:,}: {scan_big.seconds:.2f} s, {scan_big.count} queries, "
             f"{len(result_big.messages):,} due, {result_big.recorded:,} recorded")
         with Timer() as scan_again:
-            result_again = reminders.scan()
+            result_again = registry.scan()
         out(f"  same scan again (steady state): {scan_again.seconds:.2f} s, {scan_again.count} queries, "
             f"{result_again.recorded} recorded")
         out(f"  query count independent of N: {scan_small.count} == {scan_big.count}: {scan_small.count == scan_big.count}")
         with Timer() as dry:
-            due = reminders.due_reminders()
+            due = registry.due_messages(today=timezone.localdate(), policy=NotificationPolicy.current())
         out(f"  dry run (find only): {dry.seconds:.2f} s, {dry.count} queries, {len(due):,} due")
 
         with Timer() as build_notices:
-            messages = reminders.monthly_notices(force=True)
+            messages = monthly_notices(force=True)
         with Timer() as record_notices:
             created = services.record_messages(messages=messages)
         notices = list(Notification.objects.filter(pk__in=created))
@@ -114,7 +118,7 @@ def _ensure_data(suggestions, units):
     from deputies.models import HandlingUnit
     from suggestions.models import Assignment, Status
 
-    from congress_portal.notifications import bulk
+    from suggestions import bulk
 
     have = Assignment.objects.filter(is_active=True, suggestion__status=Status.ASSIGNED).count()
     unit_ids = list(HandlingUnit.objects.filter(contacts__isnull=False).order_by("pk")
@@ -172,7 +176,7 @@ def _build_more(count, unit_ids, seed):
     from suggestions.models import Assignment, AssignmentState, HandlingMode, Status, Suggestion, SuggestionCategory
     from suggestions.models import UnitRole
 
-    from congress_portal.notifications.bulk import TITLES
+    from suggestions.bulk import TITLES
 
     rng = random.Random(seed)
     now = timezone.now()

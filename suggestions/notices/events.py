@@ -1,0 +1,130 @@
+"""Who is told of a SuggestionEvent: the after-commit path of the transition
+service and the scan's catch-up of recent events both come here."""
+from collections import defaultdict
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from congress_portal.accounts.models import Role, User
+from congress_portal.notifications.models import Kind
+from congress_portal.notifications.services import Message, Recipient
+from congress_portal.notifications.text import link_to, reverse_or_blank
+
+from ..models import Assignment, CoSignature, CoSignState, SuggestionEvent, UnitRole
+from ..workflow import MOVES
+
+# ---------------------------------------------------------------- events
+
+UNITS, REPLYING_UNITS, LEAD_UNIT, EVENT_UNIT, LEAD_DEPUTY, INVITED, STAFF = (
+    "units", "replying_units", "lead_unit", "event_unit", "lead_deputy", "invited", "staff"
+)
+# Who is told of each move (moves not listed tell no one beyond the timeline).
+EVENT_RECIPIENTS = {
+    "submit": (INVITED,),
+    # A submitted draft invites the co-signers it named, as a direct submission does.
+    "submit_draft": (INVITED,),
+    "register": (LEAD_DEPUTY,),
+    "reject": (LEAD_DEPUTY,),
+    "assign": (UNITS, LEAD_DEPUTY),
+    "mark_key": (UNITS,),
+    "request_reassignment": (STAFF,),
+    "decide_reassignment": (EVENT_UNIT, UNITS),
+    "extend_deadline": (REPLYING_UNITS, LEAD_DEPUTY),
+    "co_opinion": (LEAD_UNIT,),
+    "reply_part": (LEAD_DEPUTY,),
+    "reply": (LEAD_DEPUTY,),
+    "rate_part": (EVENT_UNIT,),
+    "rate": (REPLYING_UNITS,),
+    "rate_not_satisfied": (REPLYING_UNITS, STAFF),
+    "close": (LEAD_DEPUTY,),
+    "open_followup": (REPLYING_UNITS, LEAD_DEPUTY),
+    "second_reply": (LEAD_DEPUTY,),
+    "rate_second_reply": (REPLYING_UNITS,),
+    "decide_disclosure": (LEAD_DEPUTY,),
+    "respond_cosign": (LEAD_DEPUTY,),
+}
+
+
+def event_messages(event_ids):
+    """The messages telling the right people of these SuggestionEvents (a fixed
+    number of queries however many events)."""
+    event_ids = list(event_ids)
+    if not event_ids:
+        return []
+    events = list(
+        SuggestionEvent.objects.filter(pk__in=event_ids, move__in=list(EVENT_RECIPIENTS))
+        .select_related("suggestion__lead_deputy", "unit")
+        .order_by("pk")
+    )
+    if not events:
+        return []
+    suggestion_ids = {event.suggestion_id for event in events}
+    assignments = defaultdict(list)
+    for assignment in Assignment.objects.filter(suggestion_id__in=suggestion_ids, is_active=True).select_related("unit"):
+        assignments[assignment.suggestion_id].append(assignment)
+    invited = defaultdict(list)
+    if any(INVITED in EVENT_RECIPIENTS[event.move] for event in events):
+        for cosignature in CoSignature.objects.filter(
+            suggestion_id__in=suggestion_ids, state=CoSignState.INVITED
+        ).select_related("deputy"):
+            invited[cosignature.suggestion_id].append(cosignature.deputy)
+    staff = []
+    if any(STAFF in EVENT_RECIPIENTS[event.move] for event in events):
+        staff = list(User.objects.filter(is_active=True).filter(Q(role=Role.STAFF) | Q(is_superuser=True)))
+
+    unit_link = link_to("suggestions:unit_detail")
+    deputy_link = link_to("suggestions:my_detail")
+    staff_link = link_to("suggestions:staff_detail")
+    messages = []
+    for event in events:
+        suggestion = event.suggestion
+        move = MOVES.get(event.move)
+        base = {
+            "event_label": str(move.label) if move else event.move,
+            "number": suggestion.number_label,
+            "title": suggestion.title,
+            "note": event.note,
+        }
+        recipients = []  # (Recipient, name, link)
+        for who in EVENT_RECIPIENTS[event.move]:
+            active = assignments[suggestion.pk]
+            if who == UNITS:
+                units = [a.unit for a in active]
+            elif who == REPLYING_UNITS:
+                units = [a.unit for a in active if a.owes_reply]
+            elif who == LEAD_UNIT:
+                units = [a.unit for a in active if a.role == UnitRole.LEAD]
+            elif who == EVENT_UNIT:
+                units = [event.unit] if event.unit else []
+            else:
+                units = []
+            for unit in units:
+                recipients.append((Recipient.unit(unit.pk), unit.name, unit_link(suggestion.pk)))
+            if who == LEAD_DEPUTY:
+                deputy = suggestion.lead_deputy
+                recipients.append((Recipient.deputy(deputy.pk), _("%(name)s代表") % {"name": deputy.name},
+                                   deputy_link(suggestion.pk)))
+            elif who == INVITED:
+                for deputy in invited[suggestion.pk]:
+                    recipients.append((Recipient.deputy(deputy.pk), _("%(name)s代表") % {"name": deputy.name},
+                                       reverse_or_blank("suggestions:invitations")))
+            elif who == STAFF:
+                for user in staff:
+                    recipients.append((Recipient.user(user.pk), str(user), staff_link(suggestion.pk)))
+        seen = set()
+        for recipient, name, link in recipients:
+            if recipient in seen:
+                continue
+            seen.add(recipient)
+            messages.append(Message(
+                recipient=recipient, kind=Kind.SUGGESTION_EVENT, item_type="suggestion", item_id=suggestion.pk,
+                stage=f"e{event.pk}", context={**base, "recipient_name": name}, link=link,
+            ))
+    return messages
+
+
+
+
+def recent_event_messages(since):
+    """The catch-up: events since ``since`` whose after-commit hook may never have run."""
+    return event_messages(SuggestionEvent.objects.filter(at__gte=since).values_list("pk", flat=True))
