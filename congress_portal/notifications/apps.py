@@ -6,3 +6,8 @@ class NotificationsConfig(AppConfig):
     name = "congress_portal.notifications"
     label = "notifications"
     verbose_name = _("消息通知")
+
+    def ready(self):
+        # Register the Celery tasks in every process (the web process queues
+        # send_deliveries by name; autodiscovery runs only in a worker).
+        from . import tasks  # noqa: F401
