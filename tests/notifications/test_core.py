@@ -249,3 +249,23 @@ def test_the_excel_attachment_reads_back_with_bold_headers_numbers_and_text_kept
     assert cells["B7"].value == " 前后有空格 "
     assert cells["B8"].value == "含控制字符的标题"
     assert sheet.column_dimensions["B"].width >= 8
+
+
+def test_a_fresh_web_process_knows_the_send_task():
+    """The web process queues sends by task name; Celery's autodiscovery runs
+    only in a worker, so the app registers its tasks at start-up. A fresh
+    interpreter, as gunicorn starts one, must find the task."""
+    import os
+    import subprocess
+    import sys
+
+    from congress_portal.notifications.services import SEND_TASK
+
+    code = (
+        "import django; django.setup()\n"
+        "from celery import current_app\n"
+        f"assert {SEND_TASK!r} in current_app.tasks\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "congress_portal.settings.test"}
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
