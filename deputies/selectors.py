@@ -1,7 +1,11 @@
 """Reads of the deputies app, with their joins chosen here."""
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
+from congress_portal.keyset import keyset_page
+from congress_portal.search import keyword_filter
+
 from .models import (
+    LEVEL_RANK,
     AdministrativeArea,
     Congress,
     Delegation,
@@ -85,6 +89,53 @@ def directory_mandates_prefetch():
         .order_by("level", "pk"),
         to_attr="serving_mandates",
     )
+
+
+PUBLIC_DEPUTY_FIELDS = (
+    "deputy__name", "deputy__gender", "deputy__ethnicity", "deputy__party", "deputy__occupation",
+    "deputy__work_unit", "deputy__title",
+)
+DIRECTORY_KEYS = ("level_rank", "congress_id", "id")  # the mandate_directory_order index
+# At most this many congresses, delegations or electoral units are matched by a place.
+PLACE_MATCH_LIMIT = 500
+
+
+def place_matches(place):
+    """(congress ids, delegation ids, electoral unit ids) whose name contains
+    ``place``: small tables, and an n-gram index for the electoral units."""
+    congresses = list(Congress.objects.filter(name__icontains=place).values_list("pk", flat=True)[:PLACE_MATCH_LIMIT])
+    delegations = list(Delegation.objects.filter(name__icontains=place).values_list("pk", flat=True)[:PLACE_MATCH_LIMIT])
+    units = list(
+        ElectoralUnit.objects.filter(keyword_filter(["name"], place)).values_list("pk", flat=True)[:PLACE_MATCH_LIMIT]
+    )
+    return congresses, delegations, units
+
+
+def directory_page(*, q=None, level=None, place=None, after="", before=""):
+    """One page of the public directory: serving mandates in level, congress
+    and entry order, each with its deputy's public fields. The name search is
+    served by the n-gram index on deputies (congress_portal/search.py), the
+    page by the keyset index: the work does not grow with the table."""
+    mandates = (
+        _serving_mandates()
+        .select_related("congress", "term", "delegation", "electoral_unit", "deputy")
+        .only(
+            "level", "level_rank", "status", "congress_id", "congress__name", "term__number", "delegation__name",
+            "electoral_unit__name", "deputy_id", *PUBLIC_DEPUTY_FIELDS,
+        )
+    )
+    if q:
+        match = keyword_filter(["name", "work_unit"], q)
+        if match is not None:
+            mandates = mandates.filter(deputy_id__in=Deputy.objects.filter(match).values("pk"))
+    if level:
+        mandates = mandates.filter(level_rank=LEVEL_RANK[level])
+    if place and place.strip():
+        congresses, delegations, units = place_matches(place.strip())
+        mandates = mandates.filter(
+            Q(congress_id__in=congresses) | Q(delegation_id__in=delegations) | Q(electoral_unit_id__in=units)
+        )
+    return keyset_page(mandates, keys=DIRECTORY_KEYS, after=after, before=before)
 
 
 def deputy_directory(*, level=None, area=None, delegation=None, group=None, search=None):

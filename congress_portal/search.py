@@ -1,0 +1,96 @@
+"""Chinese keyword search served by an index, with no database extension.
+
+Chinese has no spaces between words, so a word index (PostgreSQL's parsers,
+or jieba) either misses two-character words or depends on a dictionary. The
+portal indexes text as overlapping character n-grams instead: every single
+character and every pair of neighbours ("王建国" -> 王, 建, 国, 王建, 建国), in a
+``tsvector`` built by the SQL function ``portal_ngrams`` and kept in a GIN
+expression index. A query word of one character looks for that character; a
+longer word for all its pairs (AND); each word is then re-checked with
+``icontains`` on the few rows the index found, so a match means the word
+appears as typed, as with the ``icontains`` search it replaces.
+
+On SQLite (the demo) the same filter is a plain ``icontains``.
+
+Use ``keyword_filter(fields, text)`` in a ``.filter()``; create the index with
+``NgramIndex`` SQL in a migration (see deputies/migrations/0004_*)."""
+from functools import reduce
+from operator import and_, or_
+
+from django.db import connection
+from django.db.models import BooleanField, Func, Q
+
+# LANGUAGE sql IMMUTABLE so that an expression index may use it. Lateral
+# function calls in FROM see the items before them (the word, the gram size).
+CREATE_FUNCTION_SQL = r"""
+CREATE OR REPLACE FUNCTION portal_ngrams(VARIADIC parts text[]) RETURNS tsvector
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT coalesce(array_to_tsvector(array_agg(DISTINCT g)), ''::tsvector) FROM (
+    SELECT substr(w, i, n) AS g
+    FROM unnest(parts) AS p(part),
+         regexp_split_to_table(lower(coalesce(part, '')), '\s+') AS w,
+         generate_series(1, 2) AS n,
+         generate_series(1, greatest(char_length(w) - n + 1, 0)) AS i
+  ) grams WHERE g <> ''
+$$;
+"""
+DROP_FUNCTION_SQL = "DROP FUNCTION IF EXISTS portal_ngrams(VARIADIC text[]);"
+
+
+def create_index_sql(*, table, columns, name):
+    cols = ", ".join(f'"{column}"' for column in columns)
+    return f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" USING gin (portal_ngrams({cols}));'
+
+
+def drop_index_sql(name):
+    return f'DROP INDEX IF EXISTS "{name}";'
+
+
+def words(text):
+    """The words of a query: split on white space, lower case, at most 8."""
+    return [word for word in (text or "").lower().split() if word][:8]
+
+
+def grams(word):
+    """The index terms that must all be present for ``word`` to appear."""
+    if len(word) == 1:
+        return [word]
+    return sorted({word[i : i + 2] for i in range(len(word) - 1)})
+
+
+def tsquery(text):
+    """The tsquery text for ``text`` ("" when it has no words): quoted lexemes
+    joined by &, cast directly (no parser, so no locale decides what a word is)."""
+    terms = sorted({gram for word in words(text) for gram in grams(word)})
+    return " & ".join("'" + term.replace("\\", "\\\\").replace("'", "''") + "'" for term in terms)
+
+
+class NgramMatch(Func):
+    """portal_ngrams(field, ...) @@ 'query'::tsquery, the indexed condition."""
+
+    output_field = BooleanField()
+
+    def __init__(self, *fields, query):
+        super().__init__(*fields)
+        self.query = query
+
+    def as_sql(self, compiler, connection, **extra_context):
+        parts, params = [], []
+        for expression in self.source_expressions:
+            sql, expression_params = compiler.compile(expression)
+            parts.append(sql)
+            params.extend(expression_params)
+        return f"portal_ngrams({', '.join(parts)}) @@ %s::tsquery", [*params, self.query]
+
+
+def keyword_filter(fields, text):
+    """A Q matching rows where every word of ``text`` appears in one of
+    ``fields`` (on PostgreSQL served by the n-gram index on exactly those
+    fields, in that order). None when ``text`` has no words."""
+    query_words = words(text)
+    if not query_words:
+        return None
+    exact = reduce(and_, [reduce(or_, [Q(**{f"{field}__icontains": word}) for field in fields]) for word in query_words])
+    if connection.vendor != "postgresql":
+        return exact
+    return Q(NgramMatch(*fields, query=tsquery(text))) & exact
