@@ -20,18 +20,32 @@ from operator import and_, or_
 from django.db import connection
 from django.db.models import BooleanField, Func, Q
 
-# LANGUAGE sql IMMUTABLE so that an expression index may use it. Lateral
-# function calls in FROM see the items before them (the word, the gram size).
+# IMMUTABLE so that an expression index may use it. PL/pgSQL, not SQL: a SQL
+# body of set-returning functions is planned with 1,000-row guesses per call,
+# which sets off JIT compilation (about 0.7 s a call); this loop takes about
+# 0.1 ms for a name and a work unit, and appends to the array in place.
 CREATE_FUNCTION_SQL = r"""
 CREATE OR REPLACE FUNCTION portal_ngrams(VARIADIC parts text[]) RETURNS tsvector
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT coalesce(array_to_tsvector(array_agg(DISTINCT g)), ''::tsvector) FROM (
-    SELECT substr(w, i, n) AS g
-    FROM unnest(parts) AS p(part),
-         regexp_split_to_table(lower(coalesce(part, '')), '\s+') AS w,
-         generate_series(1, 2) AS n,
-         generate_series(1, greatest(char_length(w) - n + 1, 0)) AS i
-  ) grams WHERE g <> ''
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+DECLARE
+  grams text[] := '{}';
+  part text;
+  word text;
+  i int;
+BEGIN
+  FOREACH part IN ARRAY parts LOOP
+    CONTINUE WHEN part IS NULL;
+    FOREACH word IN ARRAY regexp_split_to_array(lower(part), '\s+') LOOP
+      FOR i IN 1 .. char_length(word) LOOP
+        grams := grams || substr(word, i, 1);
+        IF i < char_length(word) THEN
+          grams := grams || substr(word, i, 2);
+        END IF;
+      END LOOP;
+    END LOOP;
+  END LOOP;
+  RETURN array_to_tsvector(grams);
+END
 $$;
 """
 DROP_FUNCTION_SQL = "DROP FUNCTION IF EXISTS portal_ngrams(VARIADIC text[]);"
