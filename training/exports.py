@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from congress_portal.spreadsheets import escape_formula
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -23,6 +25,12 @@ def _quote(name):
     return quote(name)
 
 
+def _append(sheet, values):
+    """Every row goes through here: a name or title such as ``=HYPERLINK(...)``
+    stays text instead of becoming a live formula."""
+    sheet.append([escape_formula(value) for value in values])
+
+
 def _share(value):
     return "" if value is None else round(value * 100, 1)
 
@@ -31,9 +39,9 @@ def coverage_workbook(report, not_covered):
     """Sheet 1 the shares by level and new/returning; sheet 2 the names not covered."""
     wb = Workbook(write_only=True)
     summary = wb.create_sheet(_("覆盖情况"))
-    summary.append([_("层级"), _("类别"), _("代表人数"), _("完成初任学习"), _("初任学习覆盖率(%)"), _("完成履职学习"), _("履职学习覆盖率(%)")])
+    _append(summary, [_("层级"), _("类别"), _("代表人数"), _("完成初任学习"), _("初任学习覆盖率(%)"), _("完成履职学习"), _("履职学习覆盖率(%)")])
     for row in report.rows:
-        summary.append([
+        _append(summary, [
             str(row.level_label),
             _("新任代表") if row.first_term else _("连任代表"),
             row.deputies,
@@ -42,11 +50,11 @@ def coverage_workbook(report, not_covered):
             row.duty_done,
             _share(row.duty_share),
         ])
-    summary.append([_("合计"), "", report.total, report.induction_done, _share(report.induction_share), report.duty_done, _share(report.duty_share)])
+    _append(summary, [_("合计"), "", report.total, report.induction_done, _share(report.induction_share), report.duty_done, _share(report.duty_share)])
     names = wb.create_sheet(_("未覆盖代表名单"))
-    names.append([_("姓名"), _("层级"), _("届"), _("代表团"), _("新任"), _("缺初任学习"), _("缺履职学习")])
+    _append(names, [_("姓名"), _("层级"), _("届"), _("代表团"), _("新任"), _("缺初任学习"), _("缺履职学习")])
     for mandate in not_covered.iterator(chunk_size=2000):
-        names.append([
+        _append(names, [
             mandate.deputy.name,
             mandate.get_level_display(),
             str(mandate.term),
@@ -62,24 +70,24 @@ def duty_record_workbook(record):
     """One deputy's yearly record: figures by part, the score's breakdown, the details."""
     wb = Workbook(write_only=True)
     sheet = wb.create_sheet(_("履职档案"))
-    sheet.append([_("%(year)s年度代表履职档案") % {"year": record.year}])
-    sheet.append([_("姓名"), record.deputy.name])
-    sheet.append([_("生成时间"), timezone.localtime().strftime("%Y-%m-%d %H:%M")])
-    sheet.append([])
-    sheet.append([_("履职情况"), _("项目"), _("数量")])
+    _append(sheet, [_("%(year)s年度代表履职档案") % {"year": record.year}])
+    _append(sheet, [_("姓名"), record.deputy.name])
+    _append(sheet, [_("生成时间"), timezone.localtime().strftime("%Y-%m-%d %H:%M")])
+    _append(sheet, [])
+    _append(sheet, [_("履职情况"), _("项目"), _("数量")])
     for section in record.sections:
         for label, value in section.figures:
-            sheet.append([str(section.label), str(label), value])
-    sheet.append([])
-    sheet.append([_("评分项目"), _("数量"), _("每项分值"), _("最高分"), _("得分")])
+            _append(sheet, [str(section.label), str(label), value])
+    _append(sheet, [])
+    _append(sheet, [_("评分项目"), _("数量"), _("每项分值"), _("最高分"), _("得分")])
     for line in record.score.lines:
-        sheet.append([line.label, line.value, float(line.points_per_unit), "" if line.max_points is None else float(line.max_points), float(line.points)])
-    sheet.append([_("履职得分"), "", "", "", float(record.score.total)])
+        _append(sheet, [line.label, line.value, float(line.points_per_unit), "" if line.max_points is None else float(line.max_points), float(line.points)])
+    _append(sheet, [_("履职得分"), "", "", "", float(record.score.total)])
     details = wb.create_sheet(_("履职明细"))
-    details.append([_("类别"), _("日期"), _("内容")])
+    _append(details, [_("类别"), _("日期"), _("内容")])
     for section in record.sections:
         for date, text in section.details:
-            details.append([str(section.label), date.isoformat() if date else "", str(text)])
+            _append(details, [str(section.label), date.isoformat() if date else "", str(text)])
     return wb
 
 
@@ -88,7 +96,7 @@ def duty_records_workbook(records, metric_labels, year):
     wb = Workbook(write_only=True)
     sheet = wb.create_sheet(_("%(year)s年度履职档案") % {"year": year})
     keys = list(metric_labels)
-    sheet.append([_("代表"), _("履职得分"), *[str(metric_labels[k]) for k in keys]])
+    _append(sheet, [_("代表"), _("履职得分"), *[str(metric_labels[k]) for k in keys]])
     for record in records.iterator(chunk_size=2000):
-        sheet.append([record.deputy.name, float(record.score), *[record.metrics.get(k, 0) for k in keys]])
+        _append(sheet, [record.deputy.name, float(record.score), *[record.metrics.get(k, 0) for k in keys]])
     return wb

@@ -1,6 +1,32 @@
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import Q
+
+
+def find_account(identifier):
+    """The account a sign-in identifier names: its username or its mobile number.
+    Lowest id first, so the backend and the lock-out always agree on the account."""
+    if not identifier:
+        return None
+    User = get_user_model()
+    return User._default_manager.filter(Q(username=identifier) | Q(phone=identifier)).order_by("pk").first()
+
+
+def lockout_username(request, credentials=None):
+    """AXES_USERNAME_CALLABLE: django-axes counts failures per the string this returns.
+
+    Without it axes counts per typed identifier, so five failures by username and
+    five more by mobile number were ten tries at one password. An identifier naming
+    an account counts against that account's username; anything else is counted as
+    typed, so guessing unknown names still locks out."""
+    field = getattr(settings, "AXES_USERNAME_FORM_FIELD", get_user_model().USERNAME_FIELD)
+    if credentials:
+        identifier = credentials.get(field)
+    else:
+        identifier = getattr(request, "data", request.POST).get(field)
+    account = find_account(identifier)
+    return account.get_username() if account is not None else identifier
 
 
 class UsernameOrPhoneBackend(ModelBackend):
@@ -11,10 +37,9 @@ class UsernameOrPhoneBackend(ModelBackend):
             username = kwargs.get(get_user_model().USERNAME_FIELD)
         if not username or password is None:
             return None
-        User = get_user_model()
-        user = User._default_manager.filter(Q(username=username) | Q(phone=username)).order_by("pk").first()
+        user = find_account(username)
         if user is None:
-            User().set_password(password)  # same work as a real check: no timing oracle
+            get_user_model()().set_password(password)  # same work as a real check: no timing oracle
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
             return user

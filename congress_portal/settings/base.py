@@ -126,6 +126,9 @@ LOGOUT_REDIRECT_URL = "home"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# One count per account whether the username or the mobile number was typed
+# (sign-in form and API Basic auth alike).
+AXES_USERNAME_CALLABLE = "congress_portal.accounts.backends.lockout_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # The sign-in page again, with a clear Chinese message and HTTP 429.
@@ -224,12 +227,16 @@ SMS_GATEWAY_TOKEN = env("SMS_GATEWAY_TOKEN", default="")
 
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
+# Every handler masks ID and mobile numbers, in messages and tracebacks
+# (congress_portal.logging; the Celery worker's handlers through its signals).
+LOGGING_CONFIG = "congress_portal.logging.configure"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"mask_personal": {"()": "congress_portal.logging.MaskPersonalDataFilter"}},
+    "formatters": {"masked": {"()": "congress_portal.logging.MaskingFormatter"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["mask_personal"]},
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_personal"], "formatter": "masked"},
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
