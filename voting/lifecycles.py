@@ -89,7 +89,7 @@ B = BallotStatus
 BALLOT_MOVES = {
     # record_event only: the row is created in this state
     "create": move(_("拟定票决"), [], B.DRAFT, [STAFF]),
-    "create_runoff": move(_("安排再次投票"), [], B.READY, [STAFF]),
+    "create_runoff": move(_("已创建再次投票"), [], B.READY, [STAFF]),
     "set_candidates": move(_("调整候选项目"), [B.DRAFT], None, [STAFF]),
     "submit_for_review": move(_("提交审议"), [B.DRAFT], B.REVIEW, [STAFF]),
     "approve_stage": move(_("审议通过"), [B.REVIEW], None, [STAFF]),
@@ -99,7 +99,7 @@ BALLOT_MOVES = {
     "record_attendance": move(_("登记出席"), [B.OPEN], None, [STAFF]),
     "close": move(_("结束投票"), [B.OPEN], B.CLOSED, [STAFF], public=True),
     "tally": move(_("计票"), [B.CLOSED], B.TALLIED, [STAFF]),
-    "declare_invalid": move(_("宣布无效"), [B.CLOSED], B.INVALID, [STAFF], public=True),
+    "declare_invalid": move(_("无效（未达法定人数）"), [B.CLOSED], B.INVALID, [STAFF], public=True),
     "publish": move(_("公布结果"), [B.TALLIED], B.PUBLISHED, [STAFF], public=True),
     "start_runoff": move(_("对票数相同的项目安排再次投票"), [B.TALLIED, B.PUBLISHED], None, [STAFF]),
 }
@@ -134,7 +134,7 @@ PROJECT_MOVES = {
     "create": move(_("采纳为项目"), [], P.CANDIDATE, [STAFF]),  # record_event only
     "adopt_proposals": move(_("并入建议项目"), BEFORE_BALLOT, None, [STAFF]),
     "merge_in": move(_("并入重复项目"), BEFORE_BALLOT, None, [STAFF]),
-    "merge": move(_("合并至其他项目"), BEFORE_BALLOT, P.MERGED, [STAFF]),
+    "merge": move(_("已合并"), BEFORE_BALLOT, P.MERGED, [STAFF]),
     "to_reserve": move(_("转入储备库"), [P.CANDIDATE], P.RESERVE, [STAFF]),
     "from_reserve": move(_("重新列入候选"), [P.RESERVE, P.NOT_CHOSEN], P.CANDIDATE, [STAFF]),
     "shortlist": move(_("列入票决"), [P.CANDIDATE], P.SHORTLISTED, [STAFF]),
@@ -191,7 +191,7 @@ class ProposalLifecycle(VotingLifecycle):
     event_model = ProposalEvent
     subject_field = "proposal"
     moves = PROPOSAL_MOVES
-    noun = _("建议项目")
+    noun = _("征集建议项目")
     refusals = {
         "adopt": (_("所选建议项目中有已处理的项目。"), CONFLICT),
         "reject": (_("该建议项目已处理。"), CONFLICT),
