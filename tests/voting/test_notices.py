@@ -76,3 +76,13 @@ def test_the_reminders_take_the_same_queries_for_more_projects():
     for _ in range(4):
         chosen_project(df.HandlingUnitFactory(), reported_days_ago=40, reporter=staff)
     assert count_queries() == (one, 5)
+
+
+def test_every_voting_event_source_is_registered_and_tells_no_one(caplog):
+    sources = ["voting.BallotEvent", "voting.ProjectEvent", "voting.ProposalEvent", "voting.RatingEvent"]
+    assert set(sources) <= set(registry.event_sources())
+    with caplog.at_level("ERROR"):
+        for source in sources:
+            assert registry.messages_for_events(source, [1]) == []
+            registry.event_recorded(source, 1)
+    assert not caplog.records
