@@ -8,10 +8,15 @@ Secrecy of the ballot is a property of the schema, not only of the code:
   key is a random UUID, it has no creation time, and the receipt code is kept
   only as a hash on the content row (the deputy holds the code).
 * Both rows are written in one transaction, so while voting is open a database
-  superuser could still correlate physical row order or transaction ids; when
-  voting closes ``services.close_voting`` rewrites every content row of the
-  ballot in a random order in one transaction, which erases both.
-* Neither table has simple_history: a history row carries a timestamp.
+  superuser could still correlate physical row order, transaction ids or the
+  participation's sequential id; when voting closes ``services.close_voting``
+  rewrites every content and participation row of the ballot in a random order
+  in one transaction, which erases all three.
+* No portal user sees either in an order that links them: the admin lists
+  contents only once the ballot is tallied and participations by deputy name,
+  without ids or detail pages (``voting/admin.py``).
+* Neither table has simple_history: a history row carries a timestamp; and
+  casting a ballot writes no event (``voting.lifecycles``).
 """
 import uuid
 from decimal import Decimal

@@ -16,7 +16,6 @@ from ..models import (
     BallotCandidate,
     BallotContent,
     BallotParticipation,
-    BallotStatus,
     Elector,
     Project,
     ReviewDecision,
