@@ -12,7 +12,6 @@ not allow from the current state is refused with the move's own reason (by
 default "票决当前状态为……不能进行此操作"), code "conflict" (HTTP 409) unless the
 reason says otherwise."""
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from congress_portal.accounts import roles
@@ -67,12 +66,9 @@ class VotingLifecycle(Lifecycle):
 
     def transition(self, obj, move_name, **kwargs):
         """``Lifecycle.transition``, judged by default against the row as it is
-        once locked, so a refusal gives the move's own reason (callers that
-        locked the row already pass ``expected_status``)."""
-        if kwargs.get("expected_status") is None:
-            with transaction.atomic():
-                kwargs["expected_status"] = getattr(self.lock(obj), self.status_field)
-                return super().transition(obj, move_name, **kwargs)
+        once locked, so a refusal always gives the move's own reason (the
+        voting pages never told "moved by someone else" apart)."""
+        kwargs.setdefault("expected_status", None)
         return super().transition(obj, move_name, **kwargs)
 
     def label(self, move_name):
