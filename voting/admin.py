@@ -1,17 +1,26 @@
 """Admin for the ballot cycle. Status fields are read-only and change only through
-actions that call the services. The ballot's participation and content tables
-are read-only and shown apart: neither page can be sorted or filtered into the other."""
+actions that call the services; each move's event is shown read-only.
+
+Secrecy against staff and superusers alike: the ballot's participation and
+content tables are read-only and shown apart, and neither can be put next to
+the other by order, time or id. Contents are not listed at all until the ballot
+is tallied (by then ``close_voting`` has rewritten them under new random keys);
+participations are listed by deputy, without ids, links or a detail page (their
+ids are re-drawn in random order at close)."""
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
+from .lifecycles import BALLOTS, PROJECTS, PROPOSALS, RATINGS
 from .models import (
     Ballot,
     BallotCandidate,
     BallotContent,
+    BallotEvent,
     BallotParticipation,
+    BallotStatus,
     CandidateResult,
     Elector,
     Inspection,
@@ -21,8 +30,11 @@ from .models import (
     ProgressReport,
     Project,
     ProjectCall,
+    ProjectEvent,
     ProjectRating,
     Proposal,
+    ProposalEvent,
+    RatingEvent,
     ReviewDecision,
     ReviewStage,
     TallySummary,
@@ -106,6 +118,24 @@ class ProposalAdmin(admin.ModelAdmin):
             self.message_user(request, _("已采纳为项目：%(title)s") % {"title": project.title}, messages.SUCCESS)
 
 
+class EventInline(admin.TabularInline):
+    extra = 0
+    fields = ["at", "move", "from_status", "to_status", "actor", "note"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class BallotEventInline(EventInline):
+    model = BallotEvent
+
+
+class ProjectEventInline(EventInline):
+    model = ProjectEvent
+
+
 class MilestoneInline(admin.TabularInline):
     model = Milestone
     extra = 0
@@ -118,7 +148,7 @@ class ProjectAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "description", "area", "congress__name"]
     readonly_fields = ["status", "merged_into", "percent_done"]
     raw_id_fields = ["call", "responsible_unit", "congress"]
-    inlines = [MilestoneInline]
+    inlines = [MilestoneInline, ProjectEventInline]
     actions = ["to_reserve"]
 
     @admin.action(description=_("转入储备库"))
@@ -171,7 +201,7 @@ class BallotAdmin(SimpleHistoryAdmin):
         "status", "runoff_of", "electorate_size", "quorum_share", "majority_share", "opened_at", "closed_at", "tallied_at", "published_at",
     ]
     raw_id_fields = ["call", "session", "congress"]
-    inlines = [CandidateInline, ReviewDecisionInline, ResultInline]
+    inlines = [CandidateInline, ReviewDecisionInline, ResultInline, BallotEventInline]
     actions = ["submit_for_review", "open_voting", "close_voting", "tally", "publish", "runoff"]
 
     def get_readonly_fields(self, request, obj=None):
@@ -228,23 +258,42 @@ class PaperBatchAdmin(ReadOnlyAdmin):
 
 @admin.register(BallotParticipation)
 class BallotParticipationAdmin(ReadOnlyAdmin):
-    """Who has voted. Never how."""
+    """Who has voted. Never how, nor in what order: listed by deputy name, with
+    no id, no link and no detail page (the id would follow the voting order
+    while voting is open)."""
 
     list_display = ["deputy", "ballot", "channel"]
+    list_display_links = None
     list_filter = ["channel", "ballot__status"]
     search_fields = ["deputy__name", "ballot__title"]
-    sortable_by = ["deputy"]
+    ordering = ["deputy__name", "deputy", "ballot"]
+    sortable_by = []
+    actions = None
+    show_full_result_count = False
+
+    def has_view_permission(self, request, obj=None):
+        return obj is None and super().has_view_permission(request)
+
+
+COUNTED = [BallotStatus.TALLIED, BallotStatus.PUBLISHED]
 
 
 @admin.register(BallotContent)
 class BallotContentAdmin(ReadOnlyAdmin):
-    """What the ballots said. Never who. Ordered by the random key."""
+    """What the ballots said. Never who. Only once the ballot is tallied (its
+    contents were rewritten in a random order, under new random keys, when voting
+    closed): while voting is open, a list before and after a deputy votes would
+    show that deputy's ballot. Ordered by the random key."""
 
     list_display = ["id", "ballot", "is_valid", "marks"]
-    list_filter = ["is_valid", "ballot__status"]
+    list_filter = ["is_valid"]
     search_fields = ["ballot__title"]
     sortable_by = []
+    actions = None
     exclude = ["receipt_hash"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(ballot__status__in=COUNTED)
 
 
 @admin.register(TallySummary)
@@ -299,3 +348,49 @@ class ProjectRatingAdmin(ReadOnlyAdmin):
     list_display = ["project", "rating", "rated_at"]
     list_filter = ["rating", "project__call__year"]
     search_fields = ["project__title"]
+
+
+# --------------------------------------------------------------------------- events
+class EventAdmin(ReadOnlyAdmin):
+    """One row per move, read-only. No event names a voter: casting a ballot is
+    not a move (``voting.lifecycles``)."""
+
+    lifecycle = None
+    list_filter = ["move", "to_status"]
+    sortable_by = ["at"]
+    actions = None
+
+    def get_list_display(self, request):
+        return ["at", self.lifecycle.subject_field, "move_label", "from_status", "to_status", "actor", "note"]
+
+    @admin.display(description=_("操作"))
+    def move_label(self, event):
+        return self.lifecycle.label(event.move)
+
+
+@admin.register(BallotEvent)
+class BallotEventAdmin(EventAdmin):
+    lifecycle = BALLOTS
+    search_fields = ["ballot__title"]
+    list_select_related = ["ballot", "actor"]
+
+
+@admin.register(ProjectEvent)
+class ProjectEventAdmin(EventAdmin):
+    lifecycle = PROJECTS
+    search_fields = ["project__title"]
+    list_select_related = ["project", "actor"]
+
+
+@admin.register(ProposalEvent)
+class ProposalEventAdmin(EventAdmin):
+    lifecycle = PROPOSALS
+    search_fields = ["proposal__title"]
+    list_select_related = ["proposal", "actor"]
+
+
+@admin.register(RatingEvent)
+class RatingEventAdmin(EventAdmin):
+    lifecycle = RATINGS
+    search_fields = ["call__title"]
+    list_select_related = ["call", "actor"]

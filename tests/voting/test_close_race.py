@@ -7,8 +7,8 @@ the close, answered 201) or refused with the closed-vote message (409, nothing
 stored); none is stored after the close and none that got a 201 is lost.
 
 What guards this is the ballot's advisory lock: a writer holds it shared
-(``services._hold_open_ballot``), ``close_voting`` exclusive
-(``services._exclude_voters``). Checked, three runs each: with the shared lock
+(``services.casting._hold_open_ballot``), ``close_voting`` exclusive
+(``services.common._exclude_voters``). Checked, three runs each: with the shared lock
 removed, or with the exclusive one removed from close_voting, this test fails
 ("ballots were stored after the close": ballots that read the ballot as open
 were stored outside the set the close shuffled, and answered 201). With the
@@ -26,6 +26,7 @@ from tests.voting import factories as vf
 from tests.voting.conftest import marks_for, open_ballot
 from tests.voting.test_concurrency import _deputy_users
 from voting import selectors, services
+from voting.services import ballots as ballot_services
 from voting.models import Ballot, BallotContent, BallotParticipation, BallotStatus, TallySummary
 
 ELECTRONIC = 240  # deputies voting on their phones
@@ -47,7 +48,7 @@ def test_closing_while_ballots_are_written_counts_or_refuses_each_one(staff_user
 
     # What the close saw inside its own transaction: the rows it shuffled.
     at_close = {}
-    shuffle = services.shuffle_contents
+    shuffle = ballot_services.shuffle_contents
 
     def shuffle_and_remember(closing):
         at_close["hashes"] = set(BallotContent.objects.filter(ballot=closing).values_list("receipt_hash", flat=True))
@@ -55,7 +56,7 @@ def test_closing_while_ballots_are_written_counts_or_refuses_each_one(staff_user
         at_close["deputies"] = set(BallotParticipation.objects.filter(ballot=closing).values_list("deputy_id", flat=True))
         shuffle(closing)
 
-    monkeypatch.setattr(services, "shuffle_contents", shuffle_and_remember)
+    monkeypatch.setattr(ballot_services, "shuffle_contents", shuffle_and_remember)
 
     marks = {i: marks_for(ballot, {1 + i % 5, 1 + (i + 1) % 5}, against={1 + (i + 2) % 5}) for i in range(ELECTRONIC)}
     paper_marks = marks_for(ballot, {1, 3})

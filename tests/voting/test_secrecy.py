@@ -2,11 +2,14 @@
 output (API, pages, admin, export), staff's included, links a ballot's content
 to a deputy."""
 import io
+import re
 import uuid
 
 import openpyxl
 import pytest
 from django.apps import apps
+from django.contrib import admin
+from django.contrib.auth.models import Permission
 from django.db import connection, models
 from django.urls import reverse
 
@@ -107,3 +110,95 @@ def test_no_output_puts_a_deputy_next_to_a_ballots_content(county, staff_user, a
         assert not (shows_deputy and shows_content), name
     for name in ("result page", "api results", "xlsx export", "admin contents", "admin content"):
         assert not any(n in outputs[name] for n in names), name
+
+
+# --------------------------------------------------------------------------- the admin (issue 13, finding 1)
+ADMIN_LINK = re.compile(r'href="(/admin/voting/[a-z]+/[^/"]+/change/)"')
+CHOICE_WORDS = ("赞成", "反对", "弃权", "&#x27;for&#x27;", "&#x27;against&#x27;", "&#x27;abstain&#x27;")
+
+
+def _admin_user(kind):
+    if kind == "superuser":
+        return df.UserFactory(role="staff", is_staff=True, is_superuser=True)
+    user = df.staff_user(is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label="voting", codename__startswith="view_"))
+    return user
+
+
+def _crawl(client):
+    """Every voting admin list, and every detail page a list links to: {url: html}."""
+    pages = {}
+    for model in admin.site._registry:
+        if model._meta.app_label != "voting":
+            continue
+        url = reverse(f"admin:voting_{model._meta.model_name}_changelist")
+        response = client.get(url)
+        assert response.status_code == 200, url
+        pages[url] = response.content.decode()
+        for link in ADMIN_LINK.findall(pages[url]):
+            detail = client.get(link)
+            if detail.status_code == 200:
+                pages[link] = detail.content.decode()
+    return pages
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["staff", "superuser"])
+def test_no_admin_page_shows_which_contents_belong_to_the_deputy_who_just_voted(kind, county, staff_user, client):
+    deputies = vf.serving_deputies(county, 8)
+    users = [df.deputy_user(deputy=d) for d in deputies]
+    ballot = open_ballot(staff=staff_user, term=county, deputies=deputies, candidates=3, seats=1)
+    for i, user in enumerate(users[:4]):
+        services.cast_ballot(ballot=ballot, actor=user, marks=marks_for(ballot, {1 + i % 3}))
+    client.force_login(_admin_user(kind))
+    before = _crawl(client)
+
+    voter = deputies[6]
+    services.cast_ballot(ballot=ballot, actor=users[6], marks=marks_for(ballot, {2}, against={3}))
+    after = _crawl(client)
+
+    # While voting is open no content is listed or linked at all, old or new.
+    content_ids = [str(pk) for pk in BallotContent.objects.filter(ballot=ballot).values_list("pk", flat=True)]
+    assert len(content_ids) == 5
+    for url, html in after.items():
+        assert not any(c in html for c in content_ids), url
+    # What changed when the deputy voted says that they voted, never how.
+    for url, html in after.items():
+        added = set(html.splitlines()) - set(before.get(url, "").splitlines())
+        assert not [line for line in added if any(word in line for word in CHOICE_WORDS)], url
+    # Participations: listed by deputy name, without ids, links, checkboxes or a detail page.
+    listing = after[reverse("admin:voting_ballotparticipation_changelist")]
+    assert voter.name in listing
+    shown = [d.name for d in sorted(deputies[:4] + [voter], key=lambda d: d.name)]
+    assert sorted(shown, key=listing.index) == shown
+    participation = BallotParticipation.objects.get(ballot=ballot, deputy=voter)
+    assert f"/ballotparticipation/{participation.pk}/" not in listing and "_selected_action" not in listing
+    for view in ("change", "history"):
+        url = reverse(f"admin:voting_ballotparticipation_{view}", args=[participation.pk])
+        assert client.get(url).status_code == 403, url
+
+
+@pytest.mark.django_db
+def test_after_closing_participation_ids_no_longer_follow_the_voting_order(county, staff_user, admin_client):
+    deputies = vf.serving_deputies(county, 12)
+    users = [df.deputy_user(deputy=d) for d in deputies]
+    ballot = open_ballot(staff=staff_user, term=county, deputies=deputies, candidates=3, seats=1)
+    voting_order = [d.pk for d in deputies[::-1]]  # against the deputies' own id order too
+    for deputy_id in voting_order:
+        user = users[[d.pk for d in deputies].index(deputy_id)]
+        services.cast_ballot(ballot=ballot, actor=user, marks=marks_for(ballot, {1}))
+
+    def by_id():
+        return list(BallotParticipation.objects.filter(ballot=ballot).order_by("pk").values_list("deputy_id", flat=True))
+
+    assert by_id() == voting_order  # the threat: while open, ids follow the voters
+    services.close_voting(ballot=ballot, actor=staff_user)
+    after = by_id()
+    assert sorted(after) == sorted(voting_order)  # nobody lost or added
+    assert after != voting_order and after != sorted(voting_order)
+    # Contents are listed only once the ballot is tallied.
+    contents = reverse("admin:voting_ballotcontent_changelist")
+    some = str(BallotContent.objects.filter(ballot=ballot).values_list("pk", flat=True).first())
+    assert some not in admin_client.get(contents).content.decode()
+    services.tally_ballot(ballot=ballot, actor=staff_user)
+    assert some in admin_client.get(contents).content.decode()
