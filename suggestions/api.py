@@ -180,10 +180,9 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @extend_schema(responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY})
     @action(detail=False, methods=["get"], url_path="export", permission_classes=[IsStaffMember])
     def export(self, request):
-        """The filtered list (same filters as the list) as Excel."""
+        """The filtered list (same filters as the list) as Excel: the staff page's export."""
         qs = self.filter_queryset(self.get_queryset())
-        content = excel.export_suggestions(qs)
-        response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(excel.export_suggestions(qs), content_type=excel.XLSX)
         response["Content-Disposition"] = f'attachment; filename="suggestions-{timezone.localdate():%Y%m%d}.xlsx"'
         return response
 

@@ -1,4 +1,5 @@
-"""Excel in and out: the export of any filtered list (staff), and the import
+"""Excel in and out: the one export of a filtered suggestion list (the staff
+page and the API both call ``export_suggestions``), and the import
 of paper suggestions collected during a plenary. The import is all or nothing:
 one bad row refuses the whole file, and every bad row is named."""
 import io
@@ -7,45 +8,69 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 
 from congress_portal.accounts import roles
+from congress_portal.spreadsheets import escape_formula
 from deputies.models import Mandate
 
 from . import services
 from .models import SuggestionCategory
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXPORT_MAX_ROWS = 20000
+
+
+def _day(value):
+    return timezone.localtime(value).strftime("%Y-%m-%d") if value else ""
+
+
+# The columns of the export: a title and what each row shows. No personal data.
 EXPORT_COLUMNS = [
-    (_("编号"), lambda s: s.number_label),
-    (_("标题"), lambda s: s.title),
-    (_("领衔代表"), lambda s: s.lead_deputy.name),
-    (_("类别"), lambda s: s.category.name),
-    (_("年度"), lambda s: s.year),
-    (_("会议"), lambda s: str(s.session) if s.session_id else ""),
-    (_("提出时间"), lambda s: timezone.localtime(s.submitted_at).strftime("%Y-%m-%d")),
-    (_("状态"), lambda s: s.get_status_display()),
-    (_("承办单位"), lambda s: "、".join(f"{a.unit}（{a.get_role_display()}）" for a in getattr(s, "active_assignments", []))),
-    (_("答复期限"), lambda s: timezone.localtime(s.reply_due_at).strftime("%Y-%m-%d") if s.reply_due_at else ""),
-    (_("是否逾期"), lambda s: _("是") if s.is_overdue else ""),
-    (_("重点督办"), lambda s: _("是") if hasattr(s, "key_supervision") else ""),
-    (_("公开方式"), lambda s: s.get_disclosure_display()),
+    (gettext_lazy("编号"), lambda s: s.number_label),
+    (gettext_lazy("标题"), lambda s: s.title),
+    (gettext_lazy("领衔代表"), lambda s: s.lead_deputy.name),
+    (gettext_lazy("类别"), lambda s: s.category.name),
+    (gettext_lazy("年度"), lambda s: s.year),
+    (gettext_lazy("会议"), lambda s: str(s.session) if s.session_id else ""),
+    (gettext_lazy("提出时间"), lambda s: _day(s.submitted_at)),
+    (gettext_lazy("状态"), lambda s: s.get_status_display()),
+    (gettext_lazy("承办单位"), lambda s: "、".join(f"{a.unit}（{a.get_role_display()}）" for a in getattr(s, "active_assignments", []))),
+    (gettext_lazy("交办时间"), lambda s: _day(s.assigned_at)),
+    (gettext_lazy("答复期限"), lambda s: _day(s.reply_due_at)),
+    (gettext_lazy("答复时间"), lambda s: _day(s.replied_at)),
+    (gettext_lazy("是否逾期"), lambda s: _("是") if s.is_overdue else ""),
+    (gettext_lazy("重点督办"), lambda s: _("是") if hasattr(s, "key_supervision") else ""),
+    (gettext_lazy("公开方式"), lambda s: s.get_disclosure_display()),
 ]
 
-IMPORT_HEADERS = ["领衔代表", "代表证号", "标题", "内容", "类别", "附议代表", "同意公开"]
-REQUIRED = ["领衔代表", "标题", "内容", "类别"]
+
+def _cell(value):
+    # Text that starts like a formula is written as text, so Excel never runs it.
+    if value is None:
+        return ""
+    return value if isinstance(value, int) else escape_formula(str(value))
 
 
 def export_suggestions(queryset):
-    """An .xlsx (bytes) of the given list; call with a selector's queryset so
-    that the rows have their joins. No personal data is written."""
+    """The one Excel export of a suggestion list (the staff page's and the
+    API's): an .xlsx (bytes) of the first EXPORT_MAX_ROWS rows of
+    ``queryset``, written row by row into a write-only workbook. Call it with a
+    selector's queryset (``with_list_joins().with_units()``) so that the rows
+    have their joins; every text cell goes through ``escape_formula``."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("代表建议"))
     ws.append([str(title) for title, _fn in EXPORT_COLUMNS])
-    for s in queryset.iterator(chunk_size=2000) if not queryset._prefetch_related_lookups else queryset:
-        ws.append([fn(s) for _title, fn in EXPORT_COLUMNS])
+    for s in queryset[:EXPORT_MAX_ROWS].iterator(chunk_size=2000):  # prefetches run per chunk
+        ws.append([_cell(fn(s)) for _title, fn in EXPORT_COLUMNS])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+IMPORT_HEADERS = ["领衔代表", "代表证号", "标题", "内容", "类别", "附议代表", "同意公开"]
+REQUIRED = ["领衔代表", "标题", "内容", "类别"]
 
 
 def _truthy(value):

@@ -1,9 +1,11 @@
 """Reads for every screen, with their joins chosen here. Usable from DRF, the
 pages and the admin alike: each takes the user (scoping is always
 ``visible_to(user)``) and optional filter parameters (a QueryDict or dict)."""
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from congress_portal.accounts import roles
 from deputies.models import HandlingUnit
@@ -15,7 +17,9 @@ from .models import (
     Assignment,
     AssignmentState,
     CoOpinion,
+    ContactLog,
     CoSignature,
+    CoSignState,
     Decision,
     Disclosure,
     FollowUpItem,
@@ -24,6 +28,7 @@ from .models import (
     ReassignmentRequest,
     Reply,
     REPLIED_STATUSES,
+    ResultCategory,
     Satisfaction,
     Status,
     Suggestion,
@@ -90,6 +95,15 @@ def draft_detail(*, user, pk):
         raise Http404 from None
 
 
+def cosign_invitations(*, user):
+    """附议邀请 waiting for the deputy's answer, the newest first."""
+    return (
+        CoSignature.objects.filter(deputy=roles.deputy_of(user), state=CoSignState.INVITED)
+        .select_related("suggestion__lead_deputy", "suggestion__category")
+        .order_by("-invited_at", "-pk")
+    )
+
+
 def unit_inbox(*, user, params=None):
     """The unit's active assignments, soonest due first, each with its suggestion."""
     unit_id = roles.unit_id_of(user)
@@ -101,6 +115,48 @@ def unit_inbox(*, user, params=None):
         .order_by("reply_due_at", "pk")
     )
     return _filtered(AssignmentFilter, params, qs)
+
+
+_DONE_FIRST_LAST = Case(
+    When(state__in=[AssignmentState.REPLIED, AssignmentState.OPINION_SUBMITTED], then=1), default=0, output_field=IntegerField()
+)
+
+
+def unit_inbox_open_first(*, user, params=None):
+    """The unit's inbox page: open items first, the nearest deadline (a reply,
+    or a co-handling unit's opinion) first."""
+    return (
+        unit_inbox(user=user, params=params)
+        .annotate(done=_DONE_FIRST_LAST, due=Coalesce("reply_due_at", "opinion_due_at"))
+        .order_by("done", F("due").asc(nulls_last=True), "pk")
+    )
+
+
+def unit_assignment(*, user, pk):
+    """One active assignment of the user's unit, with its suggestion; 404 for any other."""
+    try:
+        return (
+            Assignment.objects.filter(unit_id=roles.unit_id_of(user), is_active=True)
+            .select_related("suggestion__lead_deputy", "suggestion__category", "suggestion__key_supervision", "unit")
+            .get(pk=pk)
+        )
+    except Assignment.DoesNotExist:
+        raise Http404 from None
+
+
+def open_followup_item(*, assignment):
+    """The follow-up item the assignment's unit still owes a second reply on, if any."""
+    return (
+        FollowUpItem.objects.filter(assignment=assignment, replied_at__isnull=True, suggestion__status=Status.FOLLOWUP)
+        .select_related("round")
+        .order_by("-round_id")
+        .first()
+    )
+
+
+def contacts(*, assignment):
+    """The unit's contacts with the deputy on one assignment, in order."""
+    return ContactLog.objects.filter(assignment=assignment).order_by("contacted_at", "pk")
 
 
 def public_published_list(*, params=None, with_units=False):
@@ -191,6 +247,28 @@ def disclosure_queue(*, user):
     )
 
 
+def pending_reassignment_requests(*, suggestion):
+    """The re-assignment requests on one suggestion waiting for staff."""
+    return ReassignmentRequest.objects.filter(assignment__suggestion=suggestion, decision=Decision.PENDING).select_related(
+        "assignment__unit", "suggested_unit"
+    )
+
+
+def reassignment_request(*, suggestion, pk):
+    """A re-assignment request on ``suggestion`` (None when there is no such one)."""
+    return ReassignmentRequest.objects.filter(pk=pk, assignment__suggestion=suggestion).first()
+
+
+def closed_years():
+    """The years that have 办结 suggestions, the latest first (a follow-up round's choice)."""
+    return Suggestion.objects.filter(status=Status.CLOSED).order_by("-year").values_list("year", flat=True).distinct()
+
+
+def promising_result_categories():
+    """The result categories whose replies promise action: a follow-up round's usual subject."""
+    return ResultCategory.objects.filter(is_active=True, promises_action=True)
+
+
 def followup_candidates(*, user, year=None, result_codes=("A", "B")):
     """Closed items whose current reply is in ``result_codes`` (the promises to
     check in a follow-up review), optionally of one year. Rows carry their
@@ -242,6 +320,15 @@ def followup_items(*, user):
     if unit_id is None:
         return qs.none()
     return qs.filter(assignment__unit_id=unit_id, assignment__is_active=True)
+
+
+def suggestion_followup_items(*, suggestion):
+    """A suggestion's follow-up items over every round, in order."""
+    return (
+        FollowUpItem.objects.filter(suggestion=suggestion)
+        .select_related("assignment__unit", "round", "result_category")
+        .order_by("round_id", "pk")
+    )
 
 
 def suggestion_detail(*, user, pk):
@@ -329,6 +416,56 @@ def dashboard_figures(*, user, year=None, session=None):
         "satisfied_replies": totals["satisfied"],
         "satisfaction_rate": round(totals["satisfied"] / totals["rated"], 4) if totals["rated"] else None,
     }
+
+
+# Statuses that count as registered / assigned on the dashboard (every later one too).
+REGISTERED_ON = (Status.REGISTERED, Status.ASSIGNED, *REPLIED_STATUSES)
+ASSIGNED_ON = (Status.ASSIGNED, *REPLIED_STATUSES)
+
+
+def staff_dashboard(*, user, year=None):
+    """The staff dashboard (from dashboard_figures): ``figures`` (the headline
+    counts and the satisfaction rate in percent), ``charts`` (by lead or split
+    unit, the 15 with most items; by category; by result category; each with
+    ``labels``, ``values`` and their ``rows``), ``charts_data`` (labels and
+    values only, for the page's chart script) and ``years`` to choose from."""
+    data = dashboard_figures(user=user, year=year)
+    count = {row["status"]: row["count"] for row in data["by_status"]}
+    rate = data["satisfaction_rate"]
+    figures = {
+        "submitted": data["total"] - count.get(Status.WITHDRAWN, 0),
+        "awaiting_review": count.get(Status.SUBMITTED, 0),
+        "registered": sum(count.get(s, 0) for s in REGISTERED_ON),
+        "assigned": sum(count.get(s, 0) for s in ASSIGNED_ON),
+        "replied": sum(count.get(s, 0) for s in REPLIED_STATUSES),
+        "overdue": data["overdue"],
+        "key": data["key_supervision"],
+        "rated": data["rated_replies"],
+        "satisfaction_rate": round(rate * 100, 1) if rate is not None else None,
+    }
+    by_unit = sorted(data["by_unit"], key=lambda r: (-r["assigned"], r["unit__name"]))[:15]
+    charts = {
+        "by_unit": {"title": _("各承办单位交办件数（前15）"), "labels": [r["unit__name"] for r in by_unit], "values": [r["assigned"] for r in by_unit]},
+        "by_category": {"title": _("按类别"), "labels": [r["category"] for r in data["by_category"]], "values": [r["count"] for r in data["by_category"]]},
+        "by_result": {
+            "title": _("按办理结果"),
+            "labels": [f"{r['code']} {r['name']}" for r in data["by_result_category"]],
+            "values": [r["count"] for r in data["by_result_category"]],
+        },
+    }
+    for chart in charts.values():
+        chart["rows"] = list(zip(chart["labels"], chart["values"]))
+    return {
+        "figures": figures,
+        "charts": charts,
+        "charts_data": {k: {"labels": c["labels"], "values": c["values"]} for k, c in charts.items()},
+        "years": list(Suggestion.objects.submitted().order_by("-year").values_list("year", flat=True).distinct()),
+    }
+
+
+def published_years():
+    """The years that have published suggestions, the latest first (the public list's choice)."""
+    return list(Suggestion.objects.published().order_by("-year").values_list("year", flat=True).distinct())
 
 
 # ---------------------------------------------------------------- figures of units

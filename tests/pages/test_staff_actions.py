@@ -118,3 +118,11 @@ def test_bulk_extension_from_the_overdue_list(client, actors):
     assert s.reply_due_at.date() == new_due and s.extension_reason == "涉及多部门，情况复杂"
     assert "已延长答复期限：1 件" in response.content.decode()
     assert client.post(bulk, {"action": "extend", "next": "/"}, follow=True).redirect_chain  # nothing ticked: back with a message
+
+
+def test_single_and_bulk_staff_moves_share_one_map():
+    """The bulk page offers moves of the single-item page's map (same form, same service call)."""
+    from suggestions.forms import BULK_ACTIONS
+    from suggestions.views.staff import STAFF_ACTIONS
+
+    assert all(STAFF_ACTIONS[action].bulk_done for action, _label in BULK_ACTIONS)

@@ -13,7 +13,7 @@ from congress_portal.workdays import local_today
 from suggestions import services
 from suggestions.models import Disclosure, Status, Suggestion
 from tests.deputies import factories as df
-from tests.suggestions.factories import Actors, category, in_status, result
+from tests.suggestions.factories import Actors, category, in_status, result, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -185,6 +185,21 @@ def test_list_query_counts_do_not_grow_with_rows(who, url, django_assert_num_que
     assert r.status_code == 200 and r.json()["count"] >= 1
     # Pinned: a list page costs a fixed handful of queries.
     assert len(small) <= 6, [q["sql"] for q in small.captured_queries]
+
+
+def test_api_export_is_the_page_export_with_formulas_escaped(client):
+    """The API and the staff page write the same file (excel.export_suggestions):
+    the same columns, and formula-like text kept as text."""
+    actors = Actors()
+    title = '=HYPERLINK("http://x","y")'
+    submit(actors, title=title)
+    r = client_for(actors.staff).get("/api/suggestions/export/")
+    assert r.status_code == 200
+    api_rows = list(load_workbook(io.BytesIO(r.content)).active.values)
+    assert [row[1] for row in api_rows[1:]] == ["'" + title]
+    client.force_login(actors.staff)
+    page_rows = list(load_workbook(io.BytesIO(client.get(reverse("suggestions:staff_export")).content)).active.values)
+    assert page_rows == api_rows
 
 
 def test_excel_export_of_a_filtered_list_and_import_all_or_nothing():

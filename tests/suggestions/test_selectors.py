@@ -83,3 +83,17 @@ def test_league_table_ranks_by_on_time_then_satisfaction(actors, django_assert_n
         _unit_scenario(actors)
     with django_assert_num_queries(3):
         assert len(selectors.league_table()) == 6
+
+
+def test_staff_dashboard_figures_and_charts(actors):
+    units = [df.HandlingUnitFactory(name="省交通运输厅"), df.HandlingUnitFactory(name="省财政厅")]
+    in_status(Status.SUBMITTED, actors, units=units)
+    in_status(Status.ASSIGNED, actors, units=units)
+    in_status(Status.CLOSED, actors, units=units)
+    board = selectors.staff_dashboard(user=actors.staff)
+    figures = board["figures"]
+    assert (figures["submitted"], figures["awaiting_review"], figures["registered"], figures["assigned"], figures["replied"]) == (3, 1, 2, 2, 1)
+    by_unit = board["charts"]["by_unit"]
+    assert by_unit["rows"] == list(zip(by_unit["labels"], by_unit["values"])) and "省交通运输厅" in by_unit["labels"]
+    assert board["charts_data"]["by_category"]["values"] == board["charts"]["by_category"]["values"]
+    assert board["years"] == sorted({s.year for s in Suggestion.objects.all()}, reverse=True)

@@ -1,0 +1,94 @@
+"""Deputies' suggestions (代表建议、批评和意见) through their whole life.
+
+The status of a Suggestion is written by one function only,
+``suggestions.workflow.transition``, following the table in
+``suggestions.workflow.MOVES``. Everything else about a suggestion (its units,
+replies, ratings, follow-up rounds, disclosure) lives in the models below and is
+written by ``suggestions.services``.
+
+- ``choices``: the states and kinds (Status, AssignmentState, ...), no tables;
+- ``reference``: the deadline policy, categories, result categories, number counters;
+- ``suggestion``: Suggestion and what belongs to it alone (attachments,
+  co-signatures, key supervision, disclosure decisions, events, admin proxies);
+- ``assignment``: a unit's Assignment, re-assignment requests, co-opinions, contacts;
+- ``reply``: replies, their attachments, ratings;
+- ``followup``: follow-up rounds and their items.
+
+Every name is importable from ``suggestions.models``."""
+from .assignment import Assignment, AssignmentQuerySet, CoOpinion, ContactLog, ReassignmentRequest
+from .choices import (
+    AWAITING_REPLY,
+    LEAD_UNIT_FIRST,
+    OPEN_STATUSES,
+    REPLIED_STATUSES,
+    AssignmentState,
+    ContactMethod,
+    ContactStage,
+    CoSignState,
+    Decision,
+    Disclosure,
+    HandlingMode,
+    ReplyKind,
+    Satisfaction,
+    Status,
+    UnitRole,
+)
+from .followup import FollowUpItem, FollowUpRound
+from .reference import NumberCounter, ResultCategory, SuggestionCategory, SuggestionPolicy
+from .reply import Rating, Reply, ReplyAttachment
+from .suggestion import (
+    AssignmentQueue,
+    CoSignature,
+    DisclosureDecision,
+    KeySupervision,
+    OverdueSuggestion,
+    ReviewQueue,
+    Suggestion,
+    SuggestionAttachment,
+    SuggestionEvent,
+    SuggestionQuerySet,
+    attachment_path,
+)
+
+__all__ = [
+    "AWAITING_REPLY",
+    "LEAD_UNIT_FIRST",
+    "OPEN_STATUSES",
+    "REPLIED_STATUSES",
+    "Assignment",
+    "AssignmentQuerySet",
+    "AssignmentQueue",
+    "AssignmentState",
+    "CoOpinion",
+    "CoSignState",
+    "CoSignature",
+    "ContactLog",
+    "ContactMethod",
+    "ContactStage",
+    "Decision",
+    "Disclosure",
+    "DisclosureDecision",
+    "FollowUpItem",
+    "FollowUpRound",
+    "HandlingMode",
+    "KeySupervision",
+    "NumberCounter",
+    "OverdueSuggestion",
+    "Rating",
+    "ReassignmentRequest",
+    "Reply",
+    "ReplyAttachment",
+    "ReplyKind",
+    "ResultCategory",
+    "ReviewQueue",
+    "Satisfaction",
+    "Status",
+    "Suggestion",
+    "SuggestionAttachment",
+    "SuggestionCategory",
+    "SuggestionEvent",
+    "SuggestionPolicy",
+    "SuggestionQuerySet",
+    "UnitRole",
+    "attachment_path",
+]

@@ -1,0 +1,72 @@
+"""Every write that matters on suggestions: one keyword-only function per move.
+
+The API, the pages, the admin actions, the import and the tasks all call these
+(as ``services.<name>``, re-exported here from the module that does the work).
+They raise Django's ValidationError (code "conflict" for a concurrent change,
+"invalid_move" for a move the state table does not allow) or PermissionDenied.
+Status changes go through ``workflow.transition``; the row lock it takes also
+serialises every write to the suggestion's assignments, replies and ratings.
+
+- ``submission``: submit, drafts, co-signing, withdrawal;
+- ``review``: register or not;
+- ``assignment``: assign, key supervision, extensions, acknowledgement, re-assignment;
+- ``handling``: co-handling opinions, contacts, the reply;
+- ``rating``: the deputy's rating, closing;
+- ``followup``: follow-up rounds (回头看);
+- ``disclosure``: publication;
+- ``policy``: the deadline policy."""
+from .assignment import (
+    acknowledge_assignment,
+    assign_suggestion,
+    decide_reassignment,
+    extend_deadline,
+    mark_key_supervision,
+    request_reassignment,
+)
+from .common import OPEN_ASSIGNMENT_STATES
+from .disclosure import decide_disclosure
+from .followup import open_followup_round, rate_second_reply, submit_second_reply
+from .handling import log_contact, reply_to_suggestion, submit_co_opinion
+from .policy import update_policy
+from .rating import close_suggestion, rate_reply
+from .review import register_suggestion, reject_suggestion
+from .submission import (
+    DRAFT_FIELDS,
+    delete_draft,
+    respond_to_cosign,
+    save_draft,
+    submit_draft,
+    submit_suggestion,
+    update_draft,
+    withdraw_suggestion,
+)
+
+__all__ = [
+    "DRAFT_FIELDS",
+    "OPEN_ASSIGNMENT_STATES",
+    "acknowledge_assignment",
+    "assign_suggestion",
+    "close_suggestion",
+    "decide_disclosure",
+    "decide_reassignment",
+    "delete_draft",
+    "extend_deadline",
+    "log_contact",
+    "mark_key_supervision",
+    "open_followup_round",
+    "rate_reply",
+    "rate_second_reply",
+    "register_suggestion",
+    "reject_suggestion",
+    "reply_to_suggestion",
+    "request_reassignment",
+    "respond_to_cosign",
+    "save_draft",
+    "submit_co_opinion",
+    "submit_draft",
+    "submit_second_reply",
+    "submit_suggestion",
+    "update_draft",
+    "update_policy",
+    "withdraw_suggestion",
+]

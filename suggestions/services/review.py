@@ -1,0 +1,66 @@
+"""审核: staff register a submitted suggestion (it gets its number) or not."""
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import workflow
+from ..models import CoSignature, CoSignState, NumberCounter, Suggestion
+from .common import required
+
+
+def _next_number(suggestion):
+    scope = f"session:{suggestion.session_id}" if suggestion.session_id else f"year:{suggestion.year}"
+    try:
+        with transaction.atomic():
+            NumberCounter.objects.get_or_create(scope=scope)
+    except IntegrityError:  # created by a concurrent registration
+        pass
+    counter = NumberCounter.objects.select_for_update().get(scope=scope)
+    taken = Suggestion.objects.filter(number__isnull=False)
+    taken = taken.filter(session_id=suggestion.session_id) if suggestion.session_id else taken.filter(session__isnull=True, year=suggestion.year)
+    number = counter.last_number + 1
+    while taken.filter(number=number).exists():  # numbers given by hand (e.g. an import)
+        number += 1
+    counter.last_number = number
+    counter.save(update_fields=["last_number"])
+    return number
+
+
+def register_suggestion(*, suggestion, actor, note=""):
+    """立案: the suggestion gets the next number of its session (or year).
+    Invitations not answered by now lapse."""
+
+    def apply(locked):
+        locked.number = _next_number(locked)
+        locked.registered_at = timezone.now()
+        CoSignature.objects.filter(suggestion=locked, state=CoSignState.INVITED).update(state=CoSignState.LAPSED)
+
+    return workflow.transition(
+        suggestion=suggestion,
+        move="register",
+        actor=actor,
+        note=note,
+        expected_status=suggestion.status,
+        fields=["number", "registered_at"],
+        apply=apply,
+    )
+
+
+def reject_suggestion(*, suggestion, actor, reason, forward_as_letter=False):
+    """不予立案, with the reason; optionally 转为来信 forwarded as a letter."""
+    required(reason, "reason", _("请填写不予立案的理由。"))
+
+    def apply(locked):
+        locked.not_registered_reason = reason.strip()
+        locked.forwarded_as_letter = bool(forward_as_letter)
+
+    note = reason.strip() + ("（" + _("转为来信处理") + "）" if forward_as_letter else "")
+    return workflow.transition(
+        suggestion=suggestion,
+        move="reject",
+        actor=actor,
+        note=note,
+        expected_status=suggestion.status,
+        fields=["not_registered_reason", "forwarded_as_letter"],
+        apply=apply,
+    )

@@ -1,0 +1,45 @@
+"""The public disclosure pages: published suggestions and their replies, and
+the units' league table."""
+from django.contrib.auth.models import AnonymousUser
+from django.shortcuts import render
+
+from .. import selectors
+from ..forms import PublicFilterForm
+from ..models import CoSignState, Disclosure
+from .common import detail_context, mark_deadlines, page_of
+
+
+def public_params(data):
+    """The public form's cleaned data as PublicSuggestionFilter parameters."""
+    params = {
+        "keyword": data.get("q") or "",
+        "year": data.get("year") or "",
+        "category": data["category"].pk if data.get("category") else "",
+        "unit": data["unit"].pk if data.get("unit") else "",
+        "result_category": data["result_category"].pk if data.get("result_category") else "",
+    }
+    return {k: v for k, v in params.items() if v}
+
+
+def public_list(request):
+    """建议公开: search and browse published suggestions and their replies."""
+    form = PublicFilterForm(request.GET or None, years=selectors.published_years())
+    data = form.cleaned_data if form.is_valid() else {}
+    page = page_of(request, selectors.public_published_list(params=public_params(data), with_units=True))
+    mark_deadlines(page.object_list, open_=lambda s: False)
+    return render(request, "public/list.html", {"form": form, "page_obj": page, "q": data.get("q", "")})
+
+
+def public_detail(request, pk):
+    suggestion = selectors.suggestion_detail(user=AnonymousUser(), pk=pk)
+    context = detail_context(suggestion)
+    context["cosignatures"] = [c for c in context["cosignatures"] if c.state == CoSignState.CONFIRMED]
+    context["attachments"] = []
+    context["events"] = selectors.timeline(user=AnonymousUser(), suggestion=suggestion)
+    context["full"] = suggestion.disclosure == Disclosure.FULL
+    return render(request, "public/detail.html", context)
+
+
+def public_units(request):
+    """承办单位排行: reply on time and satisfaction, by unit."""
+    return render(request, "public/units.html", {"rows": selectors.league_table()})
