@@ -89,7 +89,7 @@ class Command(BaseCommand):
                                || substr(%(given)s, 1 + (i * 13) %% char_length(%(given)s), 1)
                                || CASE WHEN i %% 3 = 0 THEN '' ELSE substr(%(given)s, 1 + (i * 29) %% char_length(%(given)s), 1) END,
                                CASE WHEN i %% 3 = 0 THEN 'female' ELSE 'male' END, '汉族', 'none', 'other',
-                               (%(units)s)[1 + (i / 7) %% %(n_units)s], '',
+                               (%(units)s::text[])[1 + (i / 7) %% %(n_units)s], '',
                                'B' || lpad(i::text, 17, '0'), '', '', now(), now()
                         FROM generate_series(%(start)s, %(stop)s - 1) AS i
                         RETURNING id
