@@ -7,7 +7,7 @@ from django.db.models import Case, Value, When
 import deputies.models
 from congress_portal import search
 
-NGRAM_INDEXES = [
+SEARCH_COLUMNS = [
     ("deputies_deputy", ["name", "work_unit"], "deputy_name_unit_ngrams"),
     ("deputies_electoralunit", ["name"], "electoralunit_name_ngrams"),
 ]
@@ -23,15 +23,17 @@ def create_search_indexes(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     schema_editor.execute(search.CREATE_FUNCTION_SQL)
-    for table, columns, name in NGRAM_INDEXES:
-        schema_editor.execute(search.create_index_sql(table=table, columns=columns, name=name))
+    for table, columns, index in SEARCH_COLUMNS:
+        for statement in search.create_search_column_sql(table=table, columns=columns, index=index):
+            schema_editor.execute(statement)
 
 
 def drop_search_indexes(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    for _table, _columns, name in NGRAM_INDEXES:
-        schema_editor.execute(search.drop_index_sql(name))
+    for table, _columns, index in SEARCH_COLUMNS:
+        for statement in search.drop_search_column_sql(table=table, index=index):
+            schema_editor.execute(statement)
 
 
 class Migration(migrations.Migration):
