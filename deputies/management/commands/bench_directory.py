@@ -126,7 +126,7 @@ class Command(BaseCommand):
             "ORDER BY m.level_rank, m.congress_id, m.id LIMIT 31"
         )
         search_sql = page_sql.format(
-            where="AND m.deputy_id IN (SELECT id FROM deputies_deputy WHERE portal_ngrams(name, work_unit) @@ %s::tsquery "
+            where="AND m.deputy_id IN (SELECT id FROM deputies_deputy WHERE search_ngrams @@ %s::tsquery "
                   "AND (name ILIKE %s OR work_unit ILIKE %s))"
         )
         cases = [
