@@ -258,7 +258,6 @@ def take_up_as_suggestion(*, issue, deputy, actor, title, category, content=None
         raise ValidationError({"deputy": _("须由本站进站代表领衔提出建议。")})
     if not permissions.can_take_up_as_suggestion(actor, issue.station):
         raise PermissionDenied(_("您无权将该问题转为代表建议。"))
-    taken_up = {}
 
     def submit(locked):
         # Inside the row lock, so that two deputies cannot both turn the same issue into a suggestion.
@@ -266,10 +265,8 @@ def take_up_as_suggestion(*, issue, deputy, actor, title, category, content=None
             lead_deputy=deputy, title=title, content=(content or "").strip() or issue.content, category=category,
             actor=actor,
         )
-        taken_up.update(taken_up_by=deputy, suggestion=suggestion, resolved_at=timezone.now(),
-                        outcome=_("已转为代表建议:%(title)s") % {"title": suggestion.title})
-        for name, value in taken_up.items():
-            setattr(locked, name, value)
+        locked.taken_up_by, locked.suggestion, locked.resolved_at = deputy, suggestion, timezone.now()
+        locked.outcome = _("已转为代表建议:%(title)s") % {"title": suggestion.title}
 
     # Only an open issue is taken up: whatever else the deputy finds, someone moved it first.
     ISSUE_LIFECYCLE.transition(
