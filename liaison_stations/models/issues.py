@@ -197,8 +197,8 @@ class IssueEvent(models.Model):
 
     @property
     def move_label(self):
-        spec = ISSUE_MOVES.get(self.move)
-        return spec.label if spec is not None else self.get_new_status_display()
+        # Rows written before the move column and never backfilled name their new state.
+        return transitions.move_label(self, self.move) if self.move else self.get_new_status_display()
 
 
 # The moves of an issue, who may make each and where it leads; ISSUE_LIFECYCLE
