@@ -128,7 +128,7 @@ class IssueEventInline(admin.TabularInline):
     model = IssueEvent
     extra = 0
     can_delete = False
-    fields = ["at", "old_status", "new_status", "actor", "note"]
+    fields = ["at", "move_label", "old_status", "new_status", "actor", "note"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):

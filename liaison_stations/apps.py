@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class LiaisonStationsConfig(AppConfig):
     name = "liaison_stations"
     verbose_name = _("代表联络站")
+
+    def ready(self):
+        from congress_portal.notifications import registry
+
+        from . import notices
+
+        registry.register(notices.NOTICES)

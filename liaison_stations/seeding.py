@@ -231,6 +231,7 @@ def opening_events():
     """An "open" event for issues that have none (bulk rows), so every timeline starts."""
     missing = Issue.objects.filter(events__isnull=True).values_list("pk", "created_at")
     IssueEvent.objects.bulk_create(
-        [IssueEvent(issue_id=pk, new_status=IssueStatus.OPEN, at=at, note="来访登记") for pk, at in missing.iterator()],
+        [IssueEvent(issue_id=pk, move="register_at_visit", new_status=IssueStatus.OPEN, at=at, note="来访登记")
+         for pk, at in missing.iterator()],
         batch_size=5000,
     )

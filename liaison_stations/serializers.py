@@ -86,6 +86,8 @@ class StationDetailSerializer(StationListSerializer):
 
 class IssueEventSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
+    move = serializers.CharField()
+    move_label = serializers.CharField()
     old_status = serializers.CharField()
     new_status = serializers.CharField()
     note = serializers.CharField()

@@ -14,10 +14,9 @@ from django.utils.translation import gettext as _
 
 from . import permissions
 from .models import (
-    ISSUE_TRANSITIONS,
+    ISSUE_LIFECYCLE,
     Activity,
     Issue,
-    IssueEvent,
     IssueSource,
     IssueStatus,
     ModelStation,
@@ -77,7 +76,8 @@ def record_visit(*, station, received_on, actor, people_count=None, deputies=(),
                 raised_by_contact=(data.get("raised_by_contact") or "").strip(),
                 consents_to_contact=bool(data.get("consents_to_contact")), created_by=actor, created_at=now,
             )
-            IssueEvent.objects.create(issue=issue, new_status=IssueStatus.OPEN, actor=actor, note=_("来访登记"), at=now)
+            ISSUE_LIFECYCLE.record_event(obj=issue, move_name="register_at_visit", old="", new=IssueStatus.OPEN,
+                                         actor=actor, note=_("来访登记"), at=now)
     return visit
 
 
@@ -176,54 +176,24 @@ def submit_public_message(*, station, content, client_ip, deputy=None, name="", 
             raised_by_name=(name or "").strip()[:64], raised_by_contact=contact[:64],
             consents_to_contact=bool(consents_to_contact),
         )
-        event = IssueEvent.objects.create(issue=issue, new_status=IssueStatus.OPEN, note=_("扫码留言"))
-        transaction.on_commit(lambda: _notify(event.pk))
+        ISSUE_LIFECYCLE.record_event(obj=issue, move_name="leave_message", old="", new=IssueStatus.OPEN, actor=None,
+                                     note=_("扫码留言"))
     return issue
 
 
-# ---------------------------------------------------------------- the issue state machine
+# ---------------------------------------------------------------- the issue lifecycle
 
-def _allowed(rule, actor, issue):
-    if rule == "station":
-        return permissions.can_handle_issues_at(actor, issue.station)
-    if rule == "deputy":
-        return permissions.can_take_up_as_suggestion(actor, issue.station)
-    if rule == "unit":
-        return permissions.can_give_feedback(actor, issue)
-    return False
-
-
-def _transition(*, issue, to, actor, note="", **changes):
-    """The only writer of Issue.status: lock the row, check the move and the
-    actor, write, log an event, notify after commit."""
-    with transaction.atomic():
-        locked = Issue.objects.select_for_update().select_related("station").get(pk=issue.pk)
-        rule = ISSUE_TRANSITIONS.get((locked.status, to))
-        if rule is None:
-            if locked.status != issue.status:
-                raise ValidationError(_("该问题已被他人处理,请刷新后再试。"), code="conflict")
-            raise ValidationError(
-                _("“%(old)s”状态的问题不能改为“%(new)s”。")
-                % {"old": IssueStatus(locked.status).label, "new": IssueStatus(to).label}
-            )
-        if not _allowed(rule, actor, locked):
-            raise PermissionDenied(_("您无权处理该问题。"))
-        old = locked.status
-        locked.status = to
+def _move(issue, move_name, *, actor, note="", **changes):
+    """Make ``move_name`` through ISSUE_LIFECYCLE (the row lock, the table, the
+    actor, the event row, the notices after commit) with ``changes`` as the
+    move's own fields; returns ``issue`` with the new state and fields."""
+    def apply(locked):
         for name, value in changes.items():
             setattr(locked, name, value)
-        locked.save(update_fields=["status", *changes])
-        event = IssueEvent.objects.create(issue=locked, old_status=old, new_status=to, actor=actor, note=note)
-        transaction.on_commit(lambda: _notify(event.pk))
-    return locked
 
-
-def _notify(event_id):
-    from congress_portal.notifications import hooks
-
-    hook = getattr(hooks, "station_issue_event_recorded", None)
-    if hook is not None:
-        hook(event_id)
+    ISSUE_LIFECYCLE.transition(issue, move_name, actor=actor, note=note, apply=apply, fields=list(changes),
+                               related=("station",))
+    return issue
 
 
 def answer_issue(*, issue, answer, actor):
@@ -232,8 +202,7 @@ def answer_issue(*, issue, answer, actor):
     if not answer:
         raise ValidationError({"answer": _("请填写答复意见。")})
     now = timezone.now()
-    return _transition(issue=issue, to=IssueStatus.ANSWERED, actor=actor, note=answer, answer=answer, outcome=answer,
-                       resolved_at=now)
+    return _move(issue, "answer", actor=actor, note=answer, answer=answer, outcome=answer, resolved_at=now)
 
 
 def default_feedback_due_on(today=None, policy=None):
@@ -249,8 +218,10 @@ def forward_issue(*, issue, unit, actor, due_on=None, note=""):
     due_on = due_on or default_feedback_due_on(today)
     if due_on < today:
         raise ValidationError({"due_on": _("反馈期限不能早于今天。")})
-    return _transition(
-        issue=issue, to=IssueStatus.FORWARDED, actor=actor, note=note or str(unit), forwarded_unit=unit,
+    # Forwarding again after the unit's feedback is its own move on the timeline.
+    move_name = "re_forward" if issue.status == IssueStatus.FEEDBACK else "forward"
+    return _move(
+        issue, move_name, actor=actor, note=note or str(unit), forwarded_unit=unit,
         forwarded_at=timezone.now(), feedback_due_on=due_on, feedback="", feedback_at=None, feedback_by=None,
     )
 
@@ -261,8 +232,8 @@ def give_feedback(*, issue, feedback, actor):
     if not feedback:
         raise ValidationError({"feedback": _("请填写反馈意见。")})
     now = timezone.now()
-    return _transition(issue=issue, to=IssueStatus.FEEDBACK, actor=actor, note=feedback, feedback=feedback,
-                       feedback_at=now, feedback_by=actor, outcome=feedback, resolved_at=now)
+    return _move(issue, "feed_back", actor=actor, note=feedback, feedback=feedback, feedback_at=now, feedback_by=actor,
+                 outcome=feedback, resolved_at=now)
 
 
 def close_issue(*, issue, actor, outcome=""):
@@ -273,7 +244,7 @@ def close_issue(*, issue, actor, outcome=""):
         changes["outcome"] = outcome
     elif not issue.outcome:
         raise ValidationError({"outcome": _("请填写办理结果。")})
-    return _transition(issue=issue, to=IssueStatus.CLOSED, actor=actor, note=outcome, **changes)
+    return _move(issue, "close", actor=actor, note=outcome, **changes)
 
 
 def take_up_as_suggestion(*, issue, deputy, actor, title, category, content=None):
@@ -287,20 +258,22 @@ def take_up_as_suggestion(*, issue, deputy, actor, title, category, content=None
         raise ValidationError({"deputy": _("须由本站进站代表领衔提出建议。")})
     if not permissions.can_take_up_as_suggestion(actor, issue.station):
         raise PermissionDenied(_("您无权将该问题转为代表建议。"))
-    with transaction.atomic():
-        # Lock first so that two deputies cannot both turn the same issue into a suggestion.
-        locked = Issue.objects.select_for_update().get(pk=issue.pk)
-        if locked.status != IssueStatus.OPEN:
-            raise ValidationError(_("该问题已被他人处理,请刷新后再试。"), code="conflict")
+
+    def submit(locked):
+        # Inside the row lock, so that two deputies cannot both turn the same issue into a suggestion.
         suggestion = suggestion_services.submit_suggestion(
             lead_deputy=deputy, title=title, content=(content or "").strip() or issue.content, category=category,
             actor=actor,
         )
-        return _transition(
-            issue=locked, to=IssueStatus.SUGGESTION, actor=actor, note=suggestion.title, taken_up_by=deputy,
-            suggestion=suggestion, outcome=_("已转为代表建议:%(title)s") % {"title": suggestion.title},
-            resolved_at=timezone.now(),
-        )
+        locked.taken_up_by, locked.suggestion, locked.resolved_at = deputy, suggestion, timezone.now()
+        locked.outcome = _("已转为代表建议:%(title)s") % {"title": suggestion.title}
+
+    # Only an open issue is taken up: whatever else the deputy finds, someone moved it first.
+    ISSUE_LIFECYCLE.transition(
+        issue, "take_up_as_suggestion", actor=actor, note=(title or "").strip(), expected_status=IssueStatus.OPEN,
+        apply=submit, fields=["taken_up_by", "suggestion", "resolved_at", "outcome"], related=("station",),
+    )
+    return issue
 
 
 # ---------------------------------------------------------------- model stations

@@ -13,19 +13,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from congress_portal.accounts import roles
+from congress_portal.client_address import client_address
 from deputies.models import Deputy
 
 from . import forms, ledgers, permissions, qr, selectors, services
-from .models import Issue, IssueStatus, Station, StationPolicy
+from .models import ISSUE_LIFECYCLE, Issue, Station, StationPolicy
 
 DIRECTORY_PAGE_SIZE = 30
 QUEUE_PAGE_SIZE = 30
 QR_FORMATS = ("png", "svg")
-
-
-def _client_ip(request):
-    # Behind the reverse proxy REMOTE_ADDR is set by the proxy (see the deployment notes).
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _apply_errors(form, error):
@@ -59,7 +55,7 @@ def _message_response(request, *, station, deputy, form_kwargs, template, contex
                 services.submit_public_message(
                     station=target_station, deputy=deputy, content=form.cleaned_data["content"],
                     name=form.cleaned_data["name"], contact=form.cleaned_data["contact"],
-                    consents_to_contact=form.cleaned_data["consents_to_contact"], client_ip=_client_ip(request),
+                    consents_to_contact=form.cleaned_data["consents_to_contact"], client_ip=client_address(request),
                 )
             except services.RateLimited as error:
                 form.add_error(None, error)
@@ -201,16 +197,17 @@ def issue_detail(request, pk):
     user = request.user
     station = issue.station
     can_handle = permissions.can_handle_issues_at(user, station)
+    # The forms offered are the moves the lifecycle's table allows from here.
+    moves = set(ISSUE_LIFECYCLE.allowed_moves(issue.status)) if can_handle else set()
     action_forms = {}
-    if can_handle and issue.status == IssueStatus.OPEN:
+    if "answer" in moves:
         action_forms["answer"] = forms.AnswerForm(prefix="answer")
+    if moves & {"forward", "re_forward"}:
         action_forms["forward"] = forms.ForwardForm(prefix="forward")
-        if permissions.can_take_up_as_suggestion(user, station) and roles.deputy_of(user) is not None:
-            action_forms["suggest"] = forms.SuggestionForm(prefix="suggest")
-    if can_handle and issue.status == IssueStatus.FEEDBACK:
-        action_forms["forward"] = forms.ForwardForm(prefix="forward")
-    if can_handle and issue.status in (IssueStatus.OPEN, IssueStatus.ANSWERED, IssueStatus.FEEDBACK,
-                                       IssueStatus.SUGGESTION):
+    if ("take_up_as_suggestion" in moves and permissions.can_take_up_as_suggestion(user, station)
+            and roles.deputy_of(user) is not None):
+        action_forms["suggest"] = forms.SuggestionForm(prefix="suggest")
+    if "close" in moves:
         action_forms["close"] = forms.CloseForm(prefix="close")
 
     if request.method == "POST":
@@ -362,7 +359,7 @@ def unit_issue(request, pk):
     except Issue.DoesNotExist:
         raise Http404 from None
     form = None
-    if issue.status == IssueStatus.FORWARDED and permissions.can_give_feedback(request.user, issue):
+    if "feed_back" in ISSUE_LIFECYCLE.allowed_moves(issue.status) and permissions.can_give_feedback(request.user, issue):
         form = forms.FeedbackForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:

@@ -134,6 +134,11 @@ AXES_VERBOSE = False
 # The sign-in page again, with a clear Chinese message and HTTP 429.
 AXES_LOCKOUT_CALLABLE = "congress_portal.views.locked_out"
 
+# How many reverse proxies in front of the portal append to X-Forwarded-For:
+# 0 (directly reached) takes the client address from REMOTE_ADDR only; n takes
+# the n-th X-Forwarded-For entry from the right (congress_portal.client_address).
+PORTAL_TRUSTED_PROXY_COUNT = env.int("PORTAL_TRUSTED_PROXY_COUNT", default=0)
+
 # Simplified Chinese first, English second; times in Asia/Shanghai.
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
