@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from congress_portal.accounts import roles
 from deputies.models import HandlingUnit
 
+from . import figures
 from .filters import AssignmentFilter, PublicSuggestionFilter, SuggestionFilter
 from .models import (
     AWAITING_REPLY,
@@ -32,6 +33,7 @@ from .models import (
     Satisfaction,
     Status,
     Suggestion,
+    SuggestionPolicy,
     SuggestionEvent,
     UnitRole,
 )
@@ -397,11 +399,10 @@ def dashboard_figures(*, user, year=None, session=None):
         )
         .order_by("unit__name")
     )
-    current = Reply.objects.filter(suggestion__in=base.values("pk"), is_current=True)
+    current = figures.current_replies(Reply.objects.filter(suggestion__in=base.values("pk")))
     by_result = list(current.values("result_category__code", "result_category__name").annotate(n=Count("pk")).order_by("result_category__code"))
-    rated = current.filter(rating__isnull=False)
-    unhappy = Q(rating__process_rating=Satisfaction.NOT_SATISFIED) | Q(rating__result_rating=Satisfaction.NOT_SATISFIED)
-    totals = rated.aggregate(rated=Count("pk"), satisfied=Count("pk", filter=~unhappy))
+    totals = current.aggregate(**figures.reply_aggregates())
+    on_time = figures.owing_replies(assignments).aggregate(**{k: figures.assignment_aggregates(now)[k] for k in ("first_due", "on_time")})
     return {
         "total": sum(by_status.values()),
         "by_status": [
@@ -415,6 +416,9 @@ def dashboard_figures(*, user, year=None, session=None):
         "rated_replies": totals["rated"],
         "satisfied_replies": totals["satisfied"],
         "satisfaction_rate": round(totals["satisfied"] / totals["rated"], 4) if totals["rated"] else None,
+        "first_replies_due": on_time["first_due"],
+        "first_replies_on_time": on_time["on_time"],
+        "on_time_rate": round(on_time["on_time"] / on_time["first_due"], 4) if on_time["first_due"] else None,
     }
 
 
@@ -431,8 +435,8 @@ def staff_dashboard(*, user, year=None):
     values only, for the page's chart script) and ``years`` to choose from."""
     data = dashboard_figures(user=user, year=year)
     count = {row["status"]: row["count"] for row in data["by_status"]}
-    rate = data["satisfaction_rate"]
-    figures = {
+    rate, on_time = data["satisfaction_rate"], data["on_time_rate"]
+    headline = {
         "submitted": data["total"] - count.get(Status.WITHDRAWN, 0),
         "awaiting_review": count.get(Status.SUBMITTED, 0),
         "registered": sum(count.get(s, 0) for s in REGISTERED_ON),
@@ -442,6 +446,7 @@ def staff_dashboard(*, user, year=None):
         "key": data["key_supervision"],
         "rated": data["rated_replies"],
         "satisfaction_rate": round(rate * 100, 1) if rate is not None else None,
+        "on_time_rate": round(on_time * 100, 1) if on_time is not None else None,
     }
     by_unit = sorted(data["by_unit"], key=lambda r: (-r["assigned"], r["unit__name"]))[:15]
     charts = {
@@ -456,10 +461,11 @@ def staff_dashboard(*, user, year=None):
     for chart in charts.values():
         chart["rows"] = list(zip(chart["labels"], chart["values"]))
     return {
-        "figures": figures,
+        "figures": headline,
         "charts": charts,
         "charts_data": {k: {"labels": c["labels"], "values": c["values"]} for k, c in charts.items()},
         "years": list(Suggestion.objects.submitted().order_by("-year").values_list("year", flat=True).distinct()),
+        "definitions": [figures.DEFINITIONS["satisfaction_rate"], figures.DEFINITIONS["on_time_rate"]],
     }
 
 
@@ -469,92 +475,78 @@ def published_years():
 
 
 # ---------------------------------------------------------------- figures of units
-
-
-def _rate(part, whole):
-    """A percentage with one decimal, or None when there is nothing to divide."""
-    return round(100 * part / whole, 1) if whole else None
-
-
-_REPLYING = Q(role__in=[UnitRole.LEAD, UnitRole.SPLIT])
-_OPEN_UNIT_STATES = [
-    AssignmentState.PENDING, AssignmentState.ACKNOWLEDGED, AssignmentState.REASSIGNMENT_REQUESTED, AssignmentState.REHANDLING,
-]  # fmt: skip
+# Every rate comes from suggestions.figures: one definition per figure.
 
 
 def unit_figures(*, unit_id, now=None):
-    """One unit's figures (three queries, whatever the number of items):
+    """One unit's figures (four queries, whatever the number of items):
     ``figures`` (assigned, pending, handling, replied, overdue, co-opinions
-    given, on-time rate over the replies due or given, ratings and the
-    satisfaction rate of the result ratings) and ``by_result`` (its current
-    replies by result category)."""
+    given, and the rates of ``suggestions.figures`` with their counts, plus
+    satisfied/mostly among the replies rated satisfied), ``by_result`` (its
+    current replies by result category) and ``definitions``."""
     now = now or timezone.now()
-    figures = Assignment.objects.filter(unit_id=unit_id, is_active=True).aggregate(
-        assigned=Count("pk"),
+    active = Assignment.objects.filter(unit_id=unit_id, is_active=True)
+    data = active.aggregate(
         pending=Count("pk", filter=Q(state=AssignmentState.PENDING)),
         handling=Count("pk", filter=Q(state__in=[AssignmentState.ACKNOWLEDGED, AssignmentState.REHANDLING, AssignmentState.REASSIGNMENT_REQUESTED])),
-        replied=Count("pk", filter=_REPLYING & Q(replied_at__isnull=False)),
-        due=Count("pk", filter=_REPLYING & (Q(replied_at__isnull=False) | Q(reply_due_at__lt=now))),
-        on_time=Count("pk", filter=_REPLYING & Q(replied_at__isnull=False, replied_at__lte=F("reply_due_at"))),
-        overdue=Count("pk", filter=_REPLYING & Q(state__in=_OPEN_UNIT_STATES, reply_due_at__lt=now)),
         co_opinions=Count("pk", filter=Q(role=UnitRole.CO, state=AssignmentState.OPINION_SUBMITTED)),
+        **figures.assignment_aggregates(now),
     )
-    ratings = Rating.objects.filter(reply__assignment__unit_id=unit_id).aggregate(
-        rated=Count("pk"),
-        satisfied=Count("pk", filter=Q(result_rating=Satisfaction.SATISFIED)),
-        mostly=Count("pk", filter=Q(result_rating=Satisfaction.MOSTLY)),
+    # Kept as "due" for the API and the page: the base of the on-time rate.
+    data["due"] = data["first_due"]
+    data.update(
+        figures.current_replies(Reply.objects.filter(assignment__unit_id=unit_id)).aggregate(
+            **figures.reply_aggregates(),
+            mostly=Count("pk", filter=figures.RATED & figures.SATISFIED & Q(rating__result_rating=Satisfaction.MOSTLY)),
+        )
     )
-    figures.update(ratings)
-    figures["on_time_rate"] = _rate(figures["on_time"], figures["due"])
-    figures["satisfaction_rate"] = _rate(ratings["satisfied"] + ratings["mostly"], ratings["rated"])
+    figures.with_rates(data)
     by_result = list(
-        Reply.objects.filter(assignment__unit_id=unit_id, is_current=True)
+        figures.current_replies(Reply.objects.filter(assignment__unit_id=unit_id))
         .values("result_category__code", "result_category__name")
         .annotate(n=Count("pk"))
         .order_by("result_category__code")
     )
-    return {"figures": figures, "by_result": by_result}
+    return {"figures": data, "by_result": by_result, "definitions": _definitions()}
+
+
+def _definitions(min_rated=None):
+    texts = [figures.DEFINITIONS["on_time_rate"], figures.DEFINITIONS["satisfaction_rate"]]
+    if min_rated is not None:
+        texts.append(figures.DEFINITIONS["ranking"] % {"n": min_rated})
+    return texts
 
 
 def league_table(*, now=None):
-    """承办单位排行: per unit with items to reply to, how many it has, replied,
-    replied on time (over those due or replied) and the satisfaction rate of
-    its rated replies; ranked by on-time rate, then satisfaction, then name.
-    Three queries, whatever the number of units and items."""
+    """承办单位排行 (four queries, whatever the number of units and items): per
+    unit with items to reply to, its figures from ``figures.by_unit``;
+    ``ranked`` (units with at least the policy's ``min_rated_for_ranking``
+    rated replies, by on-time rate, then satisfaction, then name) and
+    ``apart`` (the others, by name, not ranked), with ``definitions``."""
     now = now or timezone.now()
-    counts = {
-        row["unit_id"]: row
-        for row in Assignment.objects.filter(is_active=True)
-        .filter(_REPLYING)
-        .values("unit_id")
-        .annotate(
-            assigned=Count("pk"),
-            due=Count("pk", filter=Q(replied_at__isnull=False) | Q(reply_due_at__lt=now)),
-            replied=Count("pk", filter=Q(replied_at__isnull=False)),
-            on_time=Count("pk", filter=Q(replied_at__isnull=False, replied_at__lte=F("reply_due_at"))),
-        )
-        .order_by()
-    }
-    ratings = {
-        row["reply__assignment__unit_id"]: row
-        for row in Rating.objects.values("reply__assignment__unit_id")
-        .annotate(rated=Count("pk"), ok=Count("pk", filter=Q(result_rating__in=[Satisfaction.SATISFIED, Satisfaction.MOSTLY])))
-        .order_by()
-    }
+    min_rated = SuggestionPolicy.current().min_rated_for_ranking
+    per_unit = figures.by_unit(assignments=figures.owing_replies(), now=now)
     rows = []
-    for unit in HandlingUnit.objects.filter(pk__in=list(counts)).only("name", "short_name"):
-        c, r = counts[unit.pk], ratings.get(unit.pk, {"rated": 0, "ok": 0})
-        rows.append(
-            {
-                "unit": unit,
-                "assigned": c["assigned"],
-                "replied": c["replied"],
-                "on_time_rate": _rate(c["on_time"], c["due"]),
-                "rated": r["rated"],
-                "satisfaction_rate": _rate(r["ok"], r["rated"]),
-            }
-        )
-    rows.sort(key=lambda row: (-(row["on_time_rate"] or 0), -(row["satisfaction_rate"] or 0), row["unit"].name))
-    for rank, row in enumerate(rows, 1):
-        row["rank"] = rank
-    return rows
+    for unit in HandlingUnit.objects.filter(pk__in=list(per_unit)).only("name", "short_name"):
+        rows.append({"unit": unit, **per_unit[unit.pk]})
+    ranked, apart = figures.rank(
+        rows, min_rated=min_rated,
+        key=lambda row: (-(row["on_time_rate"] or 0), -(row["satisfaction_rate"] or 0), row["unit"].name),
+    )
+    apart.sort(key=lambda row: row["unit"].name)
+    return {"ranked": ranked, "apart": apart, "min_rated": min_rated, "definitions": _definitions(min_rated)}
+
+
+def closed_unsatisfied(*, user):
+    """Items closed with a 不满意 rating after the re-handling limit was used up
+    (candidates for key supervision or a follow-up review), the latest first.
+    Two queries whatever the number of rows (the rows with their joins, their units)."""
+    if not roles.is_staff_member(user):
+        return Suggestion.objects.none()
+    closing = SuggestionEvent.objects.filter(suggestion=OuterRef("pk"), move="close_not_satisfied")
+    return (
+        Suggestion.objects.filter(Exists(closing))
+        .with_list_joins()
+        .with_units()
+        .order_by("-closed_at", "-pk")
+    )

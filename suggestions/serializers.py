@@ -487,3 +487,6 @@ class SuggestionDashboardSerializer(serializers.Serializer):
     rated_replies = serializers.IntegerField()
     satisfied_replies = serializers.IntegerField()
     satisfaction_rate = serializers.FloatField(allow_null=True)
+    first_replies_due = serializers.IntegerField()
+    first_replies_on_time = serializers.IntegerField()
+    on_time_rate = serializers.FloatField(allow_null=True)

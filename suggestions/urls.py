@@ -29,6 +29,7 @@ urlpatterns = [
     path("staff/disclosure/", staff.staff_disclosure, name="staff_disclosure"),
     path("staff/bulk/", staff.staff_bulk, name="staff_bulk"),
     path("staff/followup/", staff.staff_followup, name="staff_followup"),
+    path("staff/closed-unsatisfied/", staff.staff_closed_unsatisfied, name="staff_closed_unsatisfied"),
     path("staff/<int:pk>/", staff.staff_detail, name="staff_detail"),
     # attachments, for those who may see the suggestion
     path("attachments/<int:pk>/", attachments.attachment, name="attachment"),

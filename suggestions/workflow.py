@@ -62,6 +62,9 @@ MOVES = {
     "rate_part": _m(gettext_lazy("测评分办答复"), [S.REPLIED], None, [LEAD_DEPUTY]),
     "rate": _m(gettext_lazy("测评"), [S.REPLIED], S.CLOSED, [LEAD_DEPUTY], public=True),
     "rate_not_satisfied": _m(gettext_lazy("测评不满意，重新办理"), [S.REPLIED], S.REHANDLING, [LEAD_DEPUTY], public=True),
+    # 不满意 once the re-handling limit is used up: the item is closed all the same,
+    # the deputy is told why and staff find it in the list of items closed unsatisfied.
+    "close_not_satisfied": _m(gettext_lazy("测评不满意，重新办理次数已用完，办结"), [S.REPLIED], S.CLOSED, [LEAD_DEPUTY], public=True),
     "close": _m(gettext_lazy("办结"), [S.REPLIED, S.FOLLOWUP_REPLIED], S.CLOSED, [STAFF], public=True),
     # 回头看
     "open_followup": _m(gettext_lazy("列入回头看"), [S.CLOSED], S.FOLLOWUP, [STAFF], public=True),

@@ -42,6 +42,10 @@ class Assignment(models.Model):
     opinion_due_at = models.DateTimeField(_("协办意见期限"), null=True, blank=True)
     reply_due_at = models.DateTimeField(_("答复期限"), null=True, blank=True)
     replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    # The first reply's due date and time, kept when re-handling sets a new
+    # due date and clears replied_at: the on-time rate counts first replies.
+    first_reply_due_at = models.DateTimeField(_("首次答复期限"), null=True, blank=True)
+    first_replied_at = models.DateTimeField(_("首次答复时间"), null=True, blank=True)
     history = HistoricalRecords()
 
     objects = AssignmentQuerySet.as_manager()
@@ -64,6 +68,13 @@ class Assignment(models.Model):
     @property
     def owes_reply(self):
         return self.role in (UnitRole.LEAD, UnitRole.SPLIT)
+
+    @property
+    def first_reply_late(self):
+        """Whether the first reply came after its due date (None before it is given)."""
+        if self.first_replied_at is None:
+            return None
+        return bool(self.first_reply_due_at and self.first_replied_at > self.first_reply_due_at)
 
 
 class ReassignmentRequest(models.Model):

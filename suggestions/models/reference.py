@@ -16,6 +16,8 @@ class SuggestionPolicy(models.Model):
     max_reply_months = models.PositiveSmallIntegerField(_("延期后最长答复期限（月）"), default=6)
     rehandling_months = models.PositiveSmallIntegerField(_("重新办理期限（月）"), default=1)
     max_rehandlings = models.PositiveSmallIntegerField(_("最多重新办理次数"), default=1)
+    # Units with fewer rated replies are listed apart in the league table, not ranked.
+    min_rated_for_ranking = models.PositiveSmallIntegerField(_("参加排名的最少测评件数"), default=3)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     history = HistoricalRecords()
 

@@ -36,6 +36,7 @@ EVENT_RECIPIENTS = {
     "rate_part": (EVENT_UNIT,),
     "rate": (REPLYING_UNITS,),
     "rate_not_satisfied": (REPLYING_UNITS, STAFF),
+    "close_not_satisfied": (LEAD_DEPUTY, REPLYING_UNITS, STAFF),
     "close": (LEAD_DEPUTY,),
     "open_followup": (REPLYING_UNITS, LEAD_DEPUTY),
     "second_reply": (LEAD_DEPUTY,),

@@ -6,7 +6,7 @@ satisfaction) and the staff summary."""
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, F, Q
+from django.db.models import BooleanField, Case, Count, Q, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +16,8 @@ from congress_portal.notifications.models import Kind, NotificationPolicy
 from congress_portal.notifications.services import Message, Recipient, record_messages
 from congress_portal.notifications.text import cn_date, local_day, rate, reverse_or_blank
 
-from ..models import AWAITING_REPLY, Assignment, AssignmentState, Rating, Reply, Satisfaction, UnitRole
+from .. import figures as figures_of
+from ..models import AWAITING_REPLY, Assignment, AssignmentState, Reply, Satisfaction, UnitRole
 from .reminders import OPEN_UNIT_STATES, number_label
 
 # A results notice goes out only for sessions whose handling period ended
@@ -52,20 +53,10 @@ def monthly_notices(*, today=None, now=None, policy=None, force=False):
 
     open_condition = Q(suggestion__status__in=AWAITING_REPLY, state__in=OPEN_UNIT_STATES)
     scope = Assignment.objects.filter(is_active=True).filter(Q(suggestion__year=today.year) | open_condition)
-    replying = Q(role__in=[UnitRole.LEAD, UnitRole.SPLIT])
-    figures = {
-        row["unit_id"]: row
-        for row in scope.values("unit_id").annotate(
-            assigned=Count("pk"),
-            acknowledged=Count("pk", filter=Q(acknowledged_at__isnull=False)),
-            replied=Count("pk", filter=replying & Q(replied_at__isnull=False)),
-            on_time=Count("pk", filter=replying & Q(replied_at__isnull=False, replied_at__lte=F("reply_due_at"))),
-            owing=Count("pk", filter=replying),
-            overdue=Count("pk", filter=replying & open_condition & Q(reply_due_at__lt=now)),
-            open=Count("pk", filter=open_condition),
-        )
-    }
-    satisfaction = _satisfaction_by_unit(Reply.objects.filter(is_current=True, assignment__in=scope))
+    # Every count and rate from suggestions.figures, the one definition the pages use too.
+    figures = figures_of.by_unit(assignments=scope, now=now)
+    for unit_id, n in scope.filter(open_condition).values_list("unit_id").annotate(n=Count("pk")).order_by():
+        figures[unit_id]["open"] = n
 
     open_rows = defaultdict(list)
     # Labels translated once, dates made local by the database: per row, the
@@ -84,7 +75,7 @@ def monthly_notices(*, today=None, now=None, policy=None, force=False):
             assigned_on.isoformat() if assigned_on else "", due_on.isoformat() if due_on else "",
             (due_on - today).days if due_on else "",
         ])
-    units_with_open = [unit_id for unit_id, row in figures.items() if row["open"]]
+    units_with_open = [unit_id for unit_id, row in figures.items() if row.get("open")]
     if not units_with_open:
         return []
     names = dict(_unit_names(units_with_open))
@@ -92,8 +83,8 @@ def monthly_notices(*, today=None, now=None, policy=None, force=False):
         units_with_open,
         key=lambda u: (
             figures[u]["overdue"],
-            -(figures[u]["on_time"] / figures[u]["owing"] if figures[u]["owing"] else 1),
-            -satisfaction[u]["rate"],
+            -(figures[u]["on_time_rate"] if figures[u]["on_time_rate"] is not None else 100),
+            -(figures[u]["satisfaction_rate"] or 0),
             names.get(u, ""),
         ),
     )
@@ -103,15 +94,15 @@ def monthly_notices(*, today=None, now=None, policy=None, force=False):
     summary_rows = []
     for rank, unit_id in enumerate(ranked, start=1):
         row = figures[unit_id]
-        sat = satisfaction[unit_id]
         unit_figures = [
             [labels["assigned"], row["assigned"]],
             [labels["acknowledged"], row["acknowledged"]],
             [labels["replied"], row["replied"]],
             [labels["on_time"], row["on_time"]],
+            [labels["on_time_rate"], percent(row["on_time_rate"])],
             [labels["overdue"], row["overdue"]],
             [labels["open"], row["open"]],
-            [labels["satisfaction"], rate(sat["satisfied"], sat["rated"])],
+            [labels["satisfaction"], percent(row["satisfaction_rate"])],
         ]
         summary_rows.append([rank, names.get(unit_id, ""), *[value for _label, value in unit_figures]])
         messages.append(Message(
@@ -120,6 +111,7 @@ def monthly_notices(*, today=None, now=None, policy=None, force=False):
             context={
                 "period_label": period_label, "unit_name": names.get(unit_id, ""), "as_of": cn_date(today),
                 "figures": unit_figures, "rank": rank, "unit_count": len(ranked),
+                "definitions": [str(figures_of.DEFINITIONS["on_time_rate"]), str(figures_of.DEFINITIONS["satisfaction_rate"])],
                 "sheet": _("进度通报"), "filename": f"{names.get(unit_id, '')}{period_label}{_('建议办理进度通报')}.xlsx",
                 "columns": columns, "rows": open_rows[unit_id],
             },
@@ -131,6 +123,7 @@ def monthly_notices(*, today=None, now=None, policy=None, force=False):
     ]
     summary_context = {
         "period_label": period_label, "as_of": cn_date(today), "unit_count": len(ranked), "figures": totals,
+        "definitions": [str(figures_of.DEFINITIONS["on_time_rate"]), str(figures_of.DEFINITIONS["satisfaction_rate"])],
         "sheet": _("单位排名"), "filename": f"{period_label}{_('建议办理进度汇总')}.xlsx",
         "columns": [_("排名"), _("承办单位"), *[label for label, _value in unit_figures]],
         "rows": summary_rows,
@@ -154,38 +147,27 @@ def _figure_labels():
         "assigned": _("交办件数"),
         "acknowledged": _("已签收"),
         "replied": _("已答复"),
-        "on_time": _("按期答复"),
+        "on_time": _("按期首次答复"),
+        "on_time_rate": _("按期答复率"),
         "overdue": _("逾期未答复"),
         "open": _("未办结"),
-        "satisfaction": _("满意率（满意及基本满意）"),
+        "satisfaction": _("满意率"),
     }
 
 
-def _satisfaction_by_unit(replies):
-    """Per unit: rated replies and those rated satisfied or mostly satisfied on the result."""
-    counts = defaultdict(lambda: {"rated": 0, "satisfied": 0, "rate": 0.0})
-    rows = (
-        Rating.objects.filter(reply__in=replies)
-        .values("reply__assignment__unit_id")
-        .annotate(
-            rated=Count("pk"),
-            satisfied=Count("pk", filter=Q(result_rating__in=[Satisfaction.SATISFIED, Satisfaction.MOSTLY])),
-        )
-    )
-    for row in rows:
-        entry = counts[row["reply__assignment__unit_id"]]
-        entry["rated"], entry["satisfied"] = row["rated"], row["satisfied"]
-        entry["rate"] = row["satisfied"] / row["rated"] if row["rated"] else 0.0
-    return counts
+def percent(value):
+    """A rate of suggestions.figures as the pages show it: "87.5%", or "—"."""
+    return "—" if value is None else f"{value}%"
 
 
-def results_notices(*, today=None, window_days=RESULTS_NOTICE_WINDOW_DAYS):
+def results_notices(*, today=None, now=None, window_days=RESULTS_NOTICE_WINDOW_DAYS):
     """Results notices for sessions whose handling period has ended (within
     the window), as Messages: per unit the result categories, reply dates and
     satisfaction of each of its items; a summary ranking the units to staff."""
     from deputies.models import Session
 
     today = today or timezone.localdate()
+    now = now or timezone.now()
     sessions = list(
         Session.objects.filter(
             handling_period_end__lt=today, handling_period_end__gte=today - datetime.timedelta(days=window_days)
@@ -193,65 +175,60 @@ def results_notices(*, today=None, window_days=RESULTS_NOTICE_WINDOW_DAYS):
     )
     if not sessions:
         return []
+    session_assignments = figures_of.owing_replies().filter(suggestion__session__in=sessions)
     rows = (
-        Assignment.objects.filter(
-            is_active=True, role__in=[UnitRole.LEAD, UnitRole.SPLIT], suggestion__session__in=sessions
+        session_assignments.annotate(
+            replied_on=local_day("replied_at"),
+            first_on_time=Case(When(figures_of.FIRST_ON_TIME, then=True), default=False, output_field=BooleanField()),
         )
-        .annotate(due_on=local_day("reply_due_at"), replied_on=local_day("replied_at"))
         .order_by("suggestion__session_id", "unit_id", "suggestion__number", "pk")
         .values_list(
             "pk", "suggestion__session_id", "unit_id", "unit__name", "suggestion__number", "suggestion__title",
-            "due_on", "replied_on",
+            "replied_on", "first_on_time",
         )
     )
     rating_labels = {value: str(label) for value, label in Satisfaction.choices}
     current_replies = {
-        assignment_id: (code, result_rating)
-        for assignment_id, code, result_rating in Reply.objects.filter(
-            is_current=True, assignment__suggestion__session__in=sessions
-        ).values_list("assignment_id", "result_category__code", "rating__result_rating")
+        assignment_id: (code, process_rating, result_rating)
+        for assignment_id, code, process_rating, result_rating in figures_of.current_replies(
+            Reply.objects.filter(assignment__suggestion__session__in=sessions)
+        ).values_list("assignment_id", "result_category__code", "rating__process_rating", "rating__result_rating")
     }
     per_unit = defaultdict(lambda: defaultdict(list))
     names = {}
-    for assignment_id, session_id, unit_id, unit_name, number, title, due_on, replied_on in rows:
+    for assignment_id, session_id, unit_id, unit_name, number, title, replied_on, first_on_time in rows:
         names[unit_id] = unit_name
-        code, rating = current_replies.get(assignment_id, ("", None))
+        code, process, result = current_replies.get(assignment_id, ("", None, None))
         per_unit[session_id][unit_id].append({
             "number": number_label(number), "title": title, "category": code,
             "replied_on": replied_on.isoformat() if replied_on else "",
-            "on_time": bool(replied_on and due_on and replied_on <= due_on),
-            "rating": rating_labels.get(rating, "") if rating else "",
-            "satisfied": rating in (Satisfaction.SATISFIED, Satisfaction.MOSTLY),
-            "rated": bool(rating),
+            "on_time": first_on_time,
+            "rating": _("过程%(process)s，结果%(result)s") % {
+                "process": rating_labels.get(process, ""), "result": rating_labels.get(result, ""),
+            } if result else "",
         })
     staff = _staff_recipients()
     messages = []
     yes, no = _("是"), _("否")
-    columns = [_("编号"), _("标题"), _("办理结果类别"), _("答复日期"), _("按期答复"), _("代表测评")]
+    columns = [_("编号"), _("标题"), _("办理结果类别"), _("答复日期"), _("首次答复按期"), _("代表测评")]
+    definitions = [str(figures_of.DEFINITIONS["on_time_rate"]), str(figures_of.DEFINITIONS["satisfaction_rate"])]
     for session in sessions:
         units = per_unit.get(session.pk)
         if not units:
             continue
         session_label = str(session)
-        stats = {}
+        # The counts and rates of the session's items, by the one definition (suggestions.figures).
+        stats = figures_of.by_unit(assignments=session_assignments.filter(suggestion__session=session), now=now)
         for unit_id, items in units.items():
             by_category = defaultdict(int)
             for item in items:
                 by_category[item["category"] or _("未答复")] += 1
-            rated = sum(item["rated"] for item in items)
-            stats[unit_id] = {
-                "count": len(items),
-                "replied": sum(bool(item["replied_on"]) for item in items),
-                "on_time": sum(item["on_time"] for item in items),
-                "satisfied": sum(item["satisfied"] for item in items),
-                "rated": rated,
-                "by_category": dict(sorted(by_category.items())),
-            }
+            stats[unit_id]["by_category"] = dict(sorted(by_category.items()))
         ranked = sorted(
             units,
             key=lambda u: (
-                -(stats[u]["on_time"] / stats[u]["count"]),
-                -(stats[u]["satisfied"] / stats[u]["rated"] if stats[u]["rated"] else 0),
+                -(stats[u]["on_time_rate"] or 0),
+                -(stats[u]["satisfaction_rate"] or 0),
                 names[u],
             ),
         )
@@ -259,20 +236,22 @@ def results_notices(*, today=None, window_days=RESULTS_NOTICE_WINDOW_DAYS):
         for rank, unit_id in enumerate(ranked, start=1):
             s = stats[unit_id]
             unit_figures = [
-                [_("承办件数"), s["count"]],
+                [_("承办件数"), s["owing"]],
                 [_("已答复"), s["replied"]],
-                [_("按期答复"), s["on_time"]],
+                [_("按期首次答复"), s["on_time"]],
+                [_("按期答复率"), percent(s["on_time_rate"])],
                 *[[_("办理结果 %(code)s") % {"code": code}, n] for code, n in s["by_category"].items()],
-                [_("满意率（满意及基本满意）"), rate(s["satisfied"], s["rated"])],
+                [_("满意率"), percent(s["satisfaction_rate"])],
             ]
-            summary_rows.append([rank, names[unit_id], s["count"], s["replied"], s["on_time"],
-                                 rate(s["satisfied"], s["rated"])])
+            summary_rows.append([rank, names[unit_id], s["owing"], s["replied"], s["on_time"],
+                                 percent(s["on_time_rate"]), percent(s["satisfaction_rate"])])
             messages.append(Message(
                 recipient=Recipient.unit(unit_id), kind=Kind.RESULTS_NOTICE, item_type="session", item_id=session.pk,
                 stage="results",
                 context={
                     "session_label": session_label, "period_end": cn_date(session.handling_period_end),
                     "unit_name": names[unit_id], "figures": unit_figures, "rank": rank, "unit_count": len(ranked),
+                    "definitions": definitions,
                     "sheet": _("办理结果"), "filename": f"{names[unit_id]}{session_label}{_('建议办理结果通报')}.xlsx",
                     "columns": columns,
                     "rows": [[i["number"], i["title"], i["category"], i["replied_on"], yes if i["on_time"] else no,
@@ -283,10 +262,11 @@ def results_notices(*, today=None, window_days=RESULTS_NOTICE_WINDOW_DAYS):
         summary_context = {
             "session_label": session_label, "period_end": cn_date(session.handling_period_end),
             "unit_count": len(ranked),
-            "figures": [[_("承办件数"), sum(s["count"] for s in stats.values())],
-                        [_("按期答复"), sum(s["on_time"] for s in stats.values())]],
+            "figures": [[_("承办件数"), sum(s["owing"] for s in stats.values())],
+                        [_("按期首次答复"), sum(s["on_time"] for s in stats.values())]],
+            "definitions": definitions,
             "sheet": _("单位排名"), "filename": f"{session_label}{_('建议办理结果汇总')}.xlsx",
-            "columns": [_("排名"), _("承办单位"), _("承办件数"), _("已答复"), _("按期答复"), _("满意率")],
+            "columns": [_("排名"), _("承办单位"), _("承办件数"), _("已答复"), _("按期首次答复"), _("按期答复率"), _("满意率")],
             "rows": summary_rows,
         }
         for user_id in staff:
@@ -303,5 +283,5 @@ def send_monthly_notices(*, today=None, now=None, force=False):
 
 
 def send_results_notices(*, today=None, now=None):
-    messages = results_notices(today=today)
+    messages = results_notices(today=today, now=now)
     return len(record_messages(messages=messages, now=now)) if messages else 0

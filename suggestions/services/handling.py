@@ -118,7 +118,12 @@ def reply_to_suggestion(*, assignment, actor, letter, result_category, signed_of
             for f in attachments:
                 ReplyAttachment.objects.create(reply=reply, file=f, name=getattr(f, "name", "")[:255])
             a.state, a.replied_at = AssignmentState.REPLIED, reply.replied_at
-            a.save(update_fields=["state", "replied_at"])
+            update = ["state", "replied_at"]
+            if a.first_replied_at is None:
+                # Kept for good: re-handling sets a new due date but the first reply stays late or on time.
+                a.first_replied_at, a.first_reply_due_at = reply.replied_at, a.reply_due_at
+                update += ["first_replied_at", "first_reply_due_at"]
+            a.save(update_fields=update)
             locked.replied_at = reply.replied_at
             result["reply"] = reply
 

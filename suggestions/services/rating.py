@@ -14,9 +14,13 @@ from .common import required
 
 def rate_reply(*, reply, actor, process_rating, result_rating, comment=""):
     """测评 by the lead deputy, process and result separately. When every
-    current reply is rated: any 不满意 sends the unrated units back to 重新办理
-    (due ``rehandling_months`` later, at most ``max_rehandlings`` times);
-    otherwise the suggestion is 办结."""
+    current reply is rated: any 不满意 (process or result) sends the units rated
+    not satisfied back to 重新办理 (due ``rehandling_months`` later, at most
+    ``max_rehandlings`` times); once that limit is used up a 不满意 still closes
+    the item, as the move "close_not_satisfied" whose note tells the deputy
+    why (staff list these items: selectors.closed_unsatisfied). With no
+    不满意 the suggestion is 办结. Re-handling keeps each assignment's first
+    reply and its due date (first_replied_at, first_reply_due_at)."""
     for field, value in (("process_rating", process_rating), ("result_rating", result_rating)):
         if value not in Satisfaction.values:
             raise ValidationError({field: _("请选择满意、基本满意或不满意。")})
@@ -60,7 +64,7 @@ def rate_reply(*, reply, actor, process_rating, result_rating, comment=""):
                     locked.rehandling_count += 1
                     locked.reply_due_at = due_at
             else:
-                move, fields = "rate", ["closed_at"]
+                move, fields = ("close_not_satisfied" if unhappy else "rate"), ["closed_at"]
 
                 def apply(locked):
                     locked.closed_at = timezone.now()
@@ -70,13 +74,20 @@ def rate_reply(*, reply, actor, process_rating, result_rating, comment=""):
             move=move,
             actor=actor,
             unit=fresh.assignment.unit,
-            note=f"{fresh.assignment.unit}：{rating}" + (f"。{comment.strip()}" if comment.strip() else ""),
+            note=_rating_note(fresh.assignment.unit, rating, comment, exhausted=move == "close_not_satisfied", limit=policy.max_rehandlings),
             fields=fields,
             apply=apply,
         )
     for name in ("status", "rehandling_count", "reply_due_at", "closed_at"):
         setattr(suggestion, name, getattr(locked, name))
     return result["rating"]
+
+
+def _rating_note(unit, rating, comment, *, exhausted, limit):
+    note = f"{unit}：{rating}" + (f"。{comment.strip()}" if comment.strip() else "")
+    if exhausted:
+        note += "。" + _("重新办理次数已达上限（%(limit)d次），本件按规定办结；代表工作委员会将研究是否列入重点督办或回头看。") % {"limit": limit}
+    return note
 
 
 def close_suggestion(*, suggestion, actor, note=""):

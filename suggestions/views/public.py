@@ -42,4 +42,4 @@ def public_detail(request, pk):
 
 def public_units(request):
     """承办单位排行: reply on time and satisfaction, by unit."""
-    return render(request, "public/units.html", {"rows": selectors.league_table()})
+    return render(request, "public/units.html", selectors.league_table())

@@ -95,6 +95,13 @@ def staff_disclosure(request):
     return _staff_list(request, queryset, "dashboard/disclosure.html")
 
 
+@staff_required
+def staff_closed_unsatisfied(request):
+    """不满意办结: closed with 不满意 after the re-handling limit was used up."""
+    queryset = selectors.closed_unsatisfied(user=request.user)
+    return _staff_list(request, queryset, "dashboard/closed_unsatisfied.html")
+
+
 def staff_filtered(user, data):
     """The staff's list through the suggestions app's FilterSet (the export uses the same)."""
     params = {

@@ -58,9 +58,10 @@ def test_unit_figures(actors, django_assert_num_queries):
         data = selectors.unit_figures(unit_id=lead.pk)
     f = data["figures"]
     assert {k: f[k] for k in ("assigned", "pending", "handling", "replied", "due", "on_time", "overdue", "co_opinions")} == {
-        "assigned": 3, "pending": 1, "handling": 1, "replied": 1, "due": 2, "on_time": 1, "overdue": 1, "co_opinions": 0,
+        "assigned": 3, "pending": 1, "handling": 1, "replied": 1, "due": 3, "on_time": 2, "overdue": 1, "co_opinions": 0,
     }  # fmt: skip
-    assert (f["rated"], f["satisfied"], f["mostly"], f["on_time_rate"], f["satisfaction_rate"]) == (2, 1, 0, 50.0, 50.0)
+    # The item sent back for re-handling keeps its first reply, given on time.
+    assert (f["rated"], f["satisfied"], f["mostly"], f["on_time_rate"], f["satisfaction_rate"]) == (2, 1, 0, 66.7, 50.0)
     assert [(r["result_category__code"], r["n"]) for r in data["by_result"]] == [("B", 2)]
     co_figures = selectors.unit_figures(unit_id=co.pk)["figures"]
     assert co_figures["assigned"] == 4 and co_figures["replied"] == 0 and co_figures["on_time_rate"] is None
@@ -72,17 +73,32 @@ def test_unit_figures(actors, django_assert_num_queries):
 
 
 def test_league_table_ranks_by_on_time_then_satisfaction(actors, django_assert_num_queries):
+    from suggestions.models import SuggestionPolicy
+
+    SuggestionPolicy.objects.update_or_create(pk=SuggestionPolicy.current().pk, defaults={"min_rated_for_ranking": 1})
     lead, co, other = _unit_scenario(actors)
-    with django_assert_num_queries(3):
-        rows = selectors.league_table()
+    with django_assert_num_queries(4):
+        table = selectors.league_table()
+    rows = table["ranked"]
     assert [(r["rank"], r["unit"].pk) for r in rows] == [(1, other.pk), (2, lead.pk)]  # co-units owe no reply of their own
     first, second = rows
     assert (first["assigned"], first["replied"], first["on_time_rate"], first["rated"], first["satisfaction_rate"]) == (1, 1, 100.0, 1, 100.0)
-    assert (second["assigned"], second["replied"], second["on_time_rate"], second["rated"], second["satisfaction_rate"]) == (3, 1, 50.0, 2, 50.0)
+    assert (second["assigned"], second["replied"], second["on_time_rate"], second["rated"], second["satisfaction_rate"]) == (3, 1, 66.7, 2, 50.0)
     for _ in range(2):
         _unit_scenario(actors)
-    with django_assert_num_queries(3):
-        assert len(selectors.league_table()) == 6
+    with django_assert_num_queries(4):
+        assert len(selectors.league_table()["ranked"]) == 6
+
+
+def test_league_table_lists_units_with_few_ratings_apart(actors):
+    """A unit with 1 item at 100 % does not rank above one with many (default minimum: 3 rated)."""
+    lead, co, other = _unit_scenario(actors)
+    for _ in range(2):
+        in_status(Status.CLOSED, actors, units=[lead, co])  # lead: 4 rated now
+    table = selectors.league_table()
+    assert [r["unit"].pk for r in table["ranked"]] == [lead.pk] and table["ranked"][0]["rank"] == 1
+    assert [(r["unit"].pk, r["rank"]) for r in table["apart"]] == [(other.pk, None)]
+    assert table["min_rated"] == 3
 
 
 def test_staff_dashboard_figures_and_charts(actors):
