@@ -128,18 +128,48 @@ def record_review(*, ballot, stage, decided_on, decision, actor, note=""):
 
 
 # =========================================================================== voting
+def roll_day_and_term(ballot, today):
+    """The day whose valid mandates make the roll, and the term they belong to.
+
+    A ballot at a session: the voting day when it falls within the session,
+    otherwise its opening day; the session's term. A ballot without a session:
+    the voting day, and the congress's current term on it (the latest begun)."""
+    from deputies.models import Term
+
+    if ballot.session_id:
+        session = ballot.session
+        day = today if session.start_date <= today <= session.end_date else session.start_date
+        return day, session.term
+    term = Term.objects.filter(congress_id=ballot.congress_id, start_date__lte=today).order_by("-start_date").first()
+    return today, term
+
+
+def roll_mandates(*, congress_id, term, day):
+    """参加票决代表名单: the mandates of ``term`` valid on ``day`` (begun, not
+    ended, status serving), one per deputy."""
+    from django.db.models import Q
+
+    return Mandate.objects.filter(congress_id=congress_id, term=term, status=MandateStatus.SERVING, start_date__lte=day).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=day)
+    )
+
+
 @transaction.atomic
 def open_voting(*, ballot, actor, now=None):
-    """Freeze the electorate (deputies serving in the congress now) and the
-    thresholds, then open voting. Nothing on the roll or the shortlist changes after."""
+    """Freeze the electorate and the thresholds, then open voting. The roll is
+    the deputies whose mandate in the congress's current term is valid on the
+    voting day (``roll_day_and_term``); the opening event names that day and
+    term. Nothing on the roll or the shortlist changes after."""
     _require_staff(actor)
     ballot = _lock_ballot(ballot)
     BALLOTS.check(ballot, "open", actor)
     _require_more_candidates_than_seats(ballot)
-    mandates = Mandate.objects.filter(congress_id=ballot.congress_id, status=MandateStatus.SERVING)
-    if ballot.session_id:
-        mandates = mandates.filter(term_id=ballot.session.term_id)
+    opened_at = now or timezone.now()
+    day, term = roll_day_and_term(ballot, timezone.localdate(opened_at))
+    if term is None:
+        raise ValidationError(_("该人大在投票日没有已开始的届次，不能开始投票。"))
     roll = {}
+    mandates = roll_mandates(congress_id=ballot.congress_id, term=term, day=day)
     for mandate_id, deputy_id in mandates.order_by("deputy_id", "-start_date").values_list("pk", "deputy_id"):
         roll.setdefault(deputy_id, mandate_id)
     if not roll:
@@ -151,10 +181,13 @@ def open_voting(*, ballot, actor, now=None):
         locked.electorate_size = len(roll)
         locked.quorum_share = policy.quorum_share
         locked.majority_share = policy.majority_share
-        locked.opened_at = now or timezone.now()
+        locked.opened_at = opened_at
 
+    note = _("参加票决代表名单：%(term)s于%(day)s在任代表，共%(count)d名。") % {
+        "term": term.label, "day": f"{day.year}年{day.month}月{day.day}日", "count": len(roll),
+    }
     BALLOTS.transition(
-        ballot, "open", actor=actor, expected_status=ballot.status, apply=freeze,
+        ballot, "open", actor=actor, expected_status=ballot.status, apply=freeze, note=note,
         fields=["electorate_size", "quorum_share", "majority_share", "opened_at"],
     )
     return ballot
