@@ -69,6 +69,43 @@ def export_suggestions(queryset):
     return out.getvalue()
 
 
+def _percent(value):
+    return "" if value is None else f"{value}%"
+
+
+# The unit figures export: the league table's rows (suggestions.figures), ranked units then those listed apart.
+UNIT_COLUMNS = [
+    (gettext_lazy("名次"), lambda r: r["rank"] if r["rank"] is not None else _("不排名")),
+    (gettext_lazy("承办单位"), lambda r: r["unit"].name),
+    (gettext_lazy("承办件数"), lambda r: r["owing"]),
+    (gettext_lazy("已答复"), lambda r: r["replied"]),
+    (gettext_lazy("首次答复期限已到或已答复"), lambda r: r["first_due"]),
+    (gettext_lazy("按期首次答复"), lambda r: r["on_time"]),
+    (gettext_lazy("按期答复率"), lambda r: _percent(r["on_time_rate"])),
+    (gettext_lazy("已测评"), lambda r: r["rated"]),
+    (gettext_lazy("满意（含基本满意）"), lambda r: r["satisfied"]),
+    (gettext_lazy("满意率"), lambda r: _percent(r["satisfaction_rate"])),
+    (gettext_lazy("签收率"), lambda r: _percent(r["acknowledgement_rate"])),
+    (gettext_lazy("重新办理率"), lambda r: _percent(r["rehandling_rate"])),
+]
+
+
+def export_unit_figures(table):
+    """The league table (``selectors.league_table()``) as an .xlsx (bytes): one
+    sheet of units, ranked ones first, and one of the definitions."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_("承办单位办理情况"))
+    ws.append([str(title) for title, _fn in UNIT_COLUMNS])
+    for row in table["ranked"] + table["apart"]:
+        ws.append([_cell(fn(row)) for _title, fn in UNIT_COLUMNS])
+    notes = wb.create_sheet(_("指标口径"))
+    for text in table["definitions"]:
+        notes.append([str(text)])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
 IMPORT_HEADERS = ["领衔代表", "代表证号", "标题", "内容", "类别", "附议代表", "同意公开"]
 REQUIRED = ["领衔代表", "标题", "内容", "类别"]
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("staff/", staff.staff_dashboard, name="staff_dashboard"),
     path("staff/all/", staff.staff_list, name="staff_list"),
     path("staff/export.xlsx", staff.staff_export, name="staff_export"),
+    path("staff/units.xlsx", staff.staff_units_export, name="staff_units_export"),
     path("staff/review/", staff.staff_review, name="staff_review"),
     path("staff/assign/", staff.staff_assign_queue, name="staff_assign_queue"),
     path("staff/overdue/", staff.staff_overdue, name="staff_overdue"),

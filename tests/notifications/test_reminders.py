@@ -268,7 +268,7 @@ def test_results_notice_after_the_handling_period(no_broker):
     assert notices.send_results_notices(today=today) == 0
     notice = Notification.objects.get(kind=Kind.RESULTS_NOTICE)
     assert notice.recipient_unit == unit
-    assert notice.context["rows"][0][2] == "B" and notice.context["rows"][0][5] == "满意"
+    assert notice.context["rows"][0][2] == "B" and notice.context["rows"][0][5] == "过程满意，结果满意"
     assert Notification.objects.get(kind=Kind.RESULTS_SUMMARY).recipient_user == staff
     # Long-ended sessions are not notified when the portal starts.
     session.handling_period_end = today - datetime.timedelta(days=400)

@@ -16,9 +16,11 @@ The fixture (this year, one session whose handling period ended yesterday):
 Counting the result rating only, old ratings, or the latest reply against the
 latest due date (as the pages did) gives 100 % for 省交通运输厅."""
 import datetime
+import io
 import re
 
 import pytest
+from openpyxl import load_workbook
 from django.urls import reverse
 from django.utils import timezone
 
@@ -128,6 +130,16 @@ def test_every_page_notice_and_export_gives_a_unit_the_same_figures(rated_items,
     summary = next(m for m in results if m.kind == "results_summary")
     row = next(r for r in summary.context["rows"] if r[1] == "省交通运输厅")
     assert row[-2:] == ["75.0%", "75.0%"]
+
+    # The staff's export of the units' figures.
+    client.force_login(actors.staff)
+    response = client.get(reverse("suggestions:staff_units_export"))
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    header, *lines = [list(r) for r in sheet.iter_rows(values_only=True)]
+    for key, unit in units.items():
+        line = next(r for r in lines if r[header.index("承办单位")] == unit.name)
+        shown = (line[header.index("按期答复率")], line[header.index("满意率")])
+        assert shown == tuple(f"{v}%" for v in EXPECTED[key])
 
     # The staff dashboard: all units together, by the same definition (4 + 1 of 5 each).
     board = selectors.staff_dashboard(user=actors.staff)["figures"]
