@@ -8,6 +8,8 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils.translation import gettext_lazy as _
 
+from .uploads import ATTACHMENT_TYPES, check_upload
+
 
 class PortalFormRenderer(DjangoTemplates):
     """Django's form renderer, with the portal's own field and form templates
@@ -56,57 +58,10 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
     default_renderer = portal_renderer
 
 
-# Uploads: what a reply letter or a suggestion may carry. The first bytes are
-# checked too, so that a renamed executable is refused whatever its name says.
-ATTACHMENT_TYPES = {
-    "pdf": [b"%PDF"],
-    "jpg": [b"\xff\xd8\xff"],
-    "jpeg": [b"\xff\xd8\xff"],
-    "png": [b"\x89PNG\r\n\x1a\n"],
-    "docx": [b"PK\x03\x04"],
-    "xlsx": [b"PK\x03\x04"],
-    "ofd": [b"PK\x03\x04"],
-    "doc": [b"\xd0\xcf\x11\xe0"],
-    "xls": [b"\xd0\xcf\x11\xe0"],
-    "wps": [b"\xd0\xcf\x11\xe0"],
-    "txt": None,  # any bytes that decode as UTF-8 or GB18030
-}
-
-
 def validate_attachment(upload):
-    from django.core.exceptions import ValidationError
-    from django.template.defaultfilters import filesizeformat
-
-    limit = settings.PORTAL_MAX_ATTACHMENT_BYTES
-    if upload.size > limit:
-        raise ValidationError(
-            _("文件「%(name)s」大小为 %(size)s，超过 %(limit)s 的上限。"),
-            code="too_large",
-            params={"name": upload.name, "size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
-        )
-    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-    if extension not in ATTACHMENT_TYPES:
-        raise ValidationError(
-            _("文件「%(name)s」的类型不允许上传。可上传：%(types)s。"),
-            code="bad_type",
-            params={"name": upload.name, "types": "、".join(ATTACHMENT_TYPES)},
-        )
-    head = upload.read(2048)
-    upload.seek(0)
-    signatures = ATTACHMENT_TYPES[extension]
-    if signatures is None:
-        for encoding in ("utf-8", "gb18030"):
-            try:
-                head.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise ValidationError(_("文件「%(name)s」不是文本文件。"), code="bad_content", params={"name": upload.name})
-    elif not any(head.startswith(signature) for signature in signatures):
-        raise ValidationError(
-            _("文件「%(name)s」的内容与扩展名不符。"), code="bad_content", params={"name": upload.name}
-        )
+    """The upload check of congress_portal.uploads, for a form field (the
+    service that stores the file checks again)."""
+    check_upload(upload, types=ATTACHMENT_TYPES)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

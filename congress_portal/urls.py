@@ -2,7 +2,6 @@
 
 Apps add their own routes there; this file only mounts them."""
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
@@ -39,8 +38,10 @@ urlpatterns = [
     path("voting/", include("voting.urls")),
     path("notifications/", include("congress_portal.notifications.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files are never served as they are, in development or production:
+# each object's own view checks who may see it, and the admin's file links land
+# here, for staff only (congress_portal.views.stored_file).
+urlpatterns.append(path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", views.stored_file, name="stored_file"))
 
 admin.site.site_header = "代表工作门户 · 管理后台"
 admin.site.site_title = "代表工作门户"

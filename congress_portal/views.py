@@ -3,7 +3,10 @@ role, the health check."""
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.core.files.storage import default_storage
+from django.db.models import FileField
+from django.db.models.fields.files import FieldFile
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -11,6 +14,7 @@ from django.utils.translation import gettext as _
 from congress_portal.accounts import roles
 
 from .forms import PasswordChangeForm, SignInForm
+from .uploads import file_response
 
 
 def home(request):
@@ -72,3 +76,14 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
+
+
+def stored_file(request, name):
+    """``MEDIA_URL`` + a stored name, for committee staff only: the links the
+    Django admin draws beside file fields. Everyone else reaches a file through
+    the view of the object it belongs to, which checks who may see it. Either
+    way it is sent by ``uploads.file_response`` (a download, never run)."""
+    if not roles.is_staff_member(request.user):
+        raise Http404
+    field = FileField(storage=default_storage)
+    return file_response(FieldFile(None, field, name))

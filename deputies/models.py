@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from congress_portal.uploads import stored_name, validate_image_file
+
 from .validators import birth_date_from_id_number, validate_id_number, validate_mobile
 
 CHINESE_NUMERALS = "零一二三四五六七八九十"
@@ -213,6 +215,10 @@ class DeputyQuerySet(models.QuerySet):
         return self.filter(mandates__status=MandateStatus.SERVING).distinct()
 
 
+def deputy_photo_path(instance, filename):
+    return stored_name("deputies/photos", filename)
+
+
 class Deputy(models.Model):
     """A person, kept once however many mandates they hold."""
 
@@ -227,7 +233,7 @@ class Deputy(models.Model):
     # Personal data: staff only, never public, never filterable or sortable outside staff views.
     id_number = models.CharField(_("身份证号码"), max_length=18, unique=True, validators=[validate_id_number])
     phone = models.CharField(_("手机号码"), max_length=11, blank=True, validators=[validate_mobile])
-    photo = models.ImageField(_("照片"), upload_to="deputies/photos/", blank=True)
+    photo = models.ImageField(_("照片"), upload_to=deputy_photo_path, blank=True, validators=[validate_image_file])
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, verbose_name=_("账号"), on_delete=models.SET_NULL, null=True, blank=True, related_name="deputy"
     )

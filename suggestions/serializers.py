@@ -440,7 +440,10 @@ class SuggestionReplyInputSerializer(serializers.Serializer):
     result_category = serializers.PrimaryKeyRelatedField(queryset=ResultCategory.objects.filter(is_active=True))
     signed_off_by = serializers.CharField(max_length=64)
     replied_at = serializers.DateTimeField(required=False, allow_null=True)
-    attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+    attachments = serializers.ListField(
+        child=serializers.FileField(validators=[validate_attachment]), required=False, default=list, max_length=10,
+        help_text=_("新上传的附件（multipart/form-data）"),
+    )
 
 
 class SuggestionRateInputSerializer(serializers.Serializer):

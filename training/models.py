@@ -15,17 +15,21 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from congress_portal.uploads import stored_name, validate_material_file
 from deputies.models import Level, Occupation
 
-MATERIAL_EXTENSIONS = ["pdf", "doc", "docx", "ppt", "pptx", "xls", "xlsx", "txt", "jpg", "jpeg", "png", "mp4"]
+def material_path(instance, filename):
+    # A random stored name; the title is what readers see.
+    return stored_name("training/materials", filename)
 
 
 def validate_material_size(value):
+    # Kept for migration 0001; the file is now checked by congress_portal.uploads.
     limit = settings.PORTAL_MAX_ATTACHMENT_BYTES
     if value and value.size > limit:
         raise ValidationError(_("文件不能超过 %(mb)s MB。"), params={"mb": limit // (1024 * 1024)}, code="too_large")
@@ -141,8 +145,7 @@ class TrainingMaterial(models.Model):
     )
     title = models.CharField(_("资料名称"), max_length=128)
     file = models.FileField(
-        _("文件"), upload_to="training/materials/%Y/", blank=True,
-        validators=[FileExtensionValidator(MATERIAL_EXTENSIONS), validate_material_size],
+        _("文件"), upload_to=material_path, blank=True, validators=[validate_material_file],
     )
     url = models.URLField(_("链接"), blank=True)
     description = models.TextField(_("说明"), blank=True)

@@ -1,4 +1,5 @@
 """DRF serializers. Deputies appear as id and name only: no ID number or phone."""
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -51,6 +52,15 @@ class MaterialSerializer(serializers.ModelSerializer):
         model = m.TrainingMaterial
         fields = ["id", "session", "title", "file", "url", "description", "is_published", "created_at"]
         read_only_fields = ["created_at"]
+
+    def to_representation(self, instance):
+        # The file through the view that checks who may read it, never /media/.
+        data = super().to_representation(instance)
+        if instance.file:
+            url = reverse("training:material_file", args=[instance.pk])
+            request = self.context.get("request")
+            data["file"] = request.build_absolute_uri(url) if request else url
+        return data
 
     def validate(self, attrs):
         file = attrs.get("file", getattr(self.instance, "file", None))

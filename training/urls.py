@@ -10,6 +10,7 @@ urlpatterns = [
     path("enrolments/<int:pk>/leave/", views.request_leave, name="leave"),
     path("checkin/", views.check_in, name="check-in"),
     path("materials/", views.materials, name="materials"),
+    path("materials/<int:pk>/file/", views.material_file, name="material_file"),
     # a deputy's own record, or any record for staff
     path("records/<int:deputy_id>/<int:year>/", views.record, name="record"),
     path("records/<int:deputy_id>/<int:year>/xlsx/", views.record_xlsx, name="record_xlsx"),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from congress_portal.accounts import roles
+from congress_portal.uploads import extension_of, file_response
 from deputies.models import Deputy
 
 from . import exports, forms, selectors, services
@@ -99,6 +100,15 @@ def materials(request):
         raise Http404
     page = Paginator(selectors.materials_visible_to(request.user).order_by("-created_at", "pk"), 30).get_page(request.GET.get("page"))
     return render(request, "training/materials.html", {"page_obj": page})
+
+
+@login_required
+def material_file(request, pk):
+    """A material's file, for whoever may read the library (a download, never run)."""
+    if not perms.can_read_materials(request.user):
+        raise Http404
+    material = get_object_or_404(selectors.materials_visible_to(request.user), pk=pk)
+    return file_response(material.file, name=f"{material.title}.{extension_of(material.file.name)}")
 
 
 @login_required

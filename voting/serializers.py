@@ -1,5 +1,6 @@
 """DRF serializers. None of them puts a deputy next to a ballot's content: the
 roll serializer says who voted, the result serializers say what was counted."""
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -101,7 +102,8 @@ class ProgressReportSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at"]
 
     def get_photos(self, report) -> list[str]:
-        return [photo.image.url for photo in report.photos.all()]
+        # Through the view that checks who may see the project, never /media/.
+        return [reverse("voting:progress_photo", args=[photo.pk]) for photo in report.photos.all()]
 
 
 class RatingSerializer(serializers.Serializer):

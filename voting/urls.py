@@ -12,6 +12,7 @@ urlpatterns = [
     path("calls/<int:pk>/propose/", views.propose, name="propose"),
     path("calls/<int:pk>/rate/", views.rate, name="rate"),
     path("projects/<int:pk>/", views.project_detail, name="project"),
+    path("progress-photos/<int:pk>/", views.progress_photo, name="progress_photo"),
     path("projects/<int:pk>/report/", views.report_progress, name="report_progress"),
     path("unit/projects/", views.unit_projects, name="unit_projects"),
     path("unit/projects/<int:pk>/", views.unit_project, name="unit_project"),

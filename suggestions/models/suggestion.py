@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from congress_portal.accounts import roles
 from congress_portal.transitions import move_label
+from congress_portal.uploads import stored_name
 from deputies.models import Level
 
 from .assignment import Assignment
@@ -177,7 +178,8 @@ class Suggestion(models.Model):
 
 
 def attachment_path(instance, filename):
-    return f"suggestions/{timezone.now():%Y/%m}/{filename}"
+    # A random stored name (the name the user gave is the ``name`` field).
+    return stored_name("suggestions", filename)
 
 
 class SuggestionAttachment(models.Model):

@@ -5,6 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congress_portal.uploads import ATTACHMENT_TYPES, check_uploads
+
 from .. import workflow
 from ..models import (
     Assignment,
@@ -79,6 +81,7 @@ def reply_to_suggestion(*, assignment, actor, letter, result_category, signed_of
     required(signed_off_by, "signed_off_by", _("请填写签发领导。"))
     if not result_category.is_active:
         raise ValidationError({"result_category": _("该办理结果类别已停用。")})
+    check_uploads(attachments, field="attachments", types=ATTACHMENT_TYPES)
     result = {}
     suggestion = assignment.suggestion
 

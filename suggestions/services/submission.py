@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congress_portal.accounts import roles
+from congress_portal.uploads import ATTACHMENT_TYPES, check_uploads
 
 from .. import workflow
 from ..models import CoSignature, CoSignState, Status, Suggestion, SuggestionAttachment
@@ -56,6 +57,7 @@ def submit_suggestion(
         raise PermissionDenied(_("只能以本人名义领衔提出建议。"))
     _check_complete(title=title, content=content, category=category, during_session=during_session, session=session, year=year)
     co_signers = _check_co_signers(lead_deputy, co_signers)
+    _check_attachments(attachments)
     submitted_at = submitted_at or timezone.now()
     with transaction.atomic():
         suggestion = Suggestion.objects.create(
@@ -104,16 +106,7 @@ def _check_draft_values(values):
 
 
 def _check_attachments(attachments):
-    from congress_portal.forms import validate_attachment
-
-    errors = []
-    for f in attachments:
-        try:
-            validate_attachment(f)
-        except ValidationError as exc:
-            errors.extend(exc.error_list)
-    if errors:
-        raise ValidationError({"attachments": errors})
+    check_uploads(attachments, field="attachments", types=ATTACHMENT_TYPES)
 
 
 def _add_attachments(suggestion, attachments, actor):

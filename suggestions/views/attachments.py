@@ -1,17 +1,12 @@
 """Attachments of suggestions and replies, for whoever may see the suggestion
-in the portal (never the public: published pages carry no attachments)."""
-from django.http import FileResponse, Http404
+in the portal (never the public: published pages carry no attachments), sent
+as downloads that a browser never runs (congress_portal.uploads.file_response)."""
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from congress_portal.uploads import file_response
+
 from ..models import ReplyAttachment, Suggestion, SuggestionAttachment
-
-
-def _serve(request, file_field, name):
-    try:
-        handle = file_field.open("rb")
-    except FileNotFoundError:
-        raise Http404
-    return FileResponse(handle, as_attachment=True, filename=name)
 
 
 def attachment(request, pk):
@@ -20,7 +15,7 @@ def attachment(request, pk):
         raise Http404
     visible = Suggestion.objects.visible_to(request.user)
     item = get_object_or_404(SuggestionAttachment.objects.filter(suggestion__in=visible), pk=pk)
-    return _serve(request, item.file, item.name)
+    return file_response(item.file, name=item.name)
 
 
 def reply_attachment(request, pk):
@@ -29,4 +24,4 @@ def reply_attachment(request, pk):
         raise Http404
     visible = Suggestion.objects.visible_to(request.user)
     item = get_object_or_404(ReplyAttachment.objects.filter(reply__suggestion__in=visible), pk=pk)
-    return _serve(request, item.file, item.name)
+    return file_response(item.file, name=item.name)

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from congress_portal.uploads import stored_name, validate_image_file
+
 from .collection import Project
 
 
@@ -45,9 +47,13 @@ class ProgressReport(models.Model):
         return f"{self.project} · {self.reported_on}"
 
 
+def progress_photo_path(instance, filename):
+    return stored_name("voting/progress", filename)
+
+
 class ProgressPhoto(models.Model):
     report = models.ForeignKey(ProgressReport, verbose_name=_("进展报告"), on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("照片"), upload_to="voting/progress/%Y/%m/")
+    image = models.ImageField(_("照片"), upload_to=progress_photo_path, validators=[validate_image_file])
     caption = models.CharField(_("说明"), max_length=128, blank=True)
 
     class Meta:

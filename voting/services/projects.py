@@ -1,11 +1,11 @@
 """Candidate projects before the ballot (merging, the reserve pool) and the
 chosen projects' implementation (督): milestones, progress reports, inspections."""
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from congress_portal.accounts import roles
+from congress_portal.uploads import IMAGE_TYPES, check_uploads
 
 from .. import permissions
 from ..lifecycles import PROJECTS
@@ -78,10 +78,7 @@ def submit_progress_report(*, project, actor, reported_on, percent_done, narrati
         raise PermissionDenied(_("只有该项目的责任单位可以报送进展。"))
     if not 0 <= percent_done <= 100:
         raise ValidationError({"percent_done": _("完成进度应在0到100之间。")})
-    max_bytes = settings.PORTAL_MAX_ATTACHMENT_BYTES
-    for upload, _caption in photos:
-        if upload.size > max_bytes:
-            raise ValidationError({"photos": _("照片不能超过%(mb)sMB。") % {"mb": max_bytes // (1024 * 1024)}})
+    check_uploads([upload for upload, _caption in photos], field="photos", types=IMAGE_TYPES)
     locked = PROJECTS.lock(project)
     report = ProgressReport.objects.create(
         project=locked, reported_on=reported_on, percent_done=percent_done, narrative=narrative, problems=problems,
