@@ -13,15 +13,11 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
+from congress_portal.client_address import client_address
+
 from . import exports, permissions, selectors, services
 from . import serializers as s
 from .models import BallotStatus, ProjectCall, Proposal
-
-
-def _client_address(request):
-    # Behind the reverse proxy the first X-Forwarded-For entry is the sender.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
 
 
 class CallViewSet(viewsets.ReadOnlyModelViewSet):
@@ -52,7 +48,7 @@ class PublicProposalView(generics.CreateAPIView):
         data = dict(serializer.validated_data)
         call = data.pop("call")
         try:
-            serializer.instance = services.submit_public_proposal(call=call, client_address=_client_address(self.request), **data)
+            serializer.instance = services.submit_public_proposal(call=call, client_address=client_address(self.request), **data)
         except DjangoValidationError as exc:
             if getattr(exc, "code", None) == "throttled":
                 raise exceptions.Throttled(detail=exc.messages[0]) from None

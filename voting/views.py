@@ -13,10 +13,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from congress_portal.accounts import roles
+from congress_portal.client_address import client_address
+from congress_portal.uploads import file_response
 
 from . import exports, forms, permissions, selectors, services
-from .api import _client_address
-from .models import Ballot, BallotStatus, Project, ProjectCall, ProjectStatus
+from .models import Ballot, BallotStatus, ProgressPhoto, Project, ProjectCall, ProjectStatus
 
 
 def _errors(exc):
@@ -92,7 +93,7 @@ def propose(request, pk):
             if member:
                 services.submit_proposal(call=call, actor=request.user, **form.cleaned_data)
             else:
-                services.submit_public_proposal(call=call, client_address=_client_address(request), **form.cleaned_data)
+                services.submit_public_proposal(call=call, client_address=client_address(request), **form.cleaned_data)
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, _errors(exc))
         else:
@@ -109,6 +110,15 @@ def project_detail(request, pk):
     return render(request, "voting/project_detail.html", {
         "project": project, "ratings": ratings, "can_report": permissions.can_report_progress(request.user, project),
     })
+
+
+def progress_photo(request, pk):
+    """A progress report's photo, for whoever may see its project (an image
+    sent inline with nosniff and a policy that runs nothing, never /media/)."""
+    photo = get_object_or_404(
+        ProgressPhoto.objects.filter(report__project__in=selectors.projects_visible_to(request.user)), pk=pk
+    )
+    return file_response(photo.image)
 
 
 # --------------------------------------------------------------------------- deputies

@@ -126,6 +126,8 @@ LOGOUT_REDIRECT_URL = "home"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The same client address as every rate limit (congress_portal.client_address).
+AXES_CLIENT_IP_CALLABLE = "congress_portal.client_address.client_address"
 # One count per account whether the username or the mobile number was typed
 # (sign-in form and API Basic auth alike).
 AXES_USERNAME_CALLABLE = "congress_portal.accounts.backends.lockout_username"
