@@ -143,17 +143,17 @@ def stored_name(folder, filename):
 # admin or a model serializer rather than a service (named, for migrations).
 # A file already stored (``_committed``) is not read again.
 def validate_attachment_file(value):
-    if value and getattr(value, "_committed", True) is False:
+    if value and not getattr(value, "_committed", False):
         check_upload(value, types=ATTACHMENT_TYPES)
 
 
 def validate_image_file(value):
-    if value and getattr(value, "_committed", True) is False:
+    if value and not getattr(value, "_committed", False):
         check_upload(value, types=IMAGE_TYPES)
 
 
 def validate_material_file(value):
-    if value and getattr(value, "_committed", True) is False:
+    if value and not getattr(value, "_committed", False):
         check_upload(value, types=MATERIAL_TYPES)
 
 
