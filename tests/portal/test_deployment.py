@@ -49,3 +49,35 @@ def test_dockerfile_runs_the_wsgi_app():
     text = (ROOT / "Dockerfile").read_text()
     assert "congress_portal.wsgi:application" in text
     assert "requirements.txt" in text
+
+
+def test_check_deploy_with_production_settings_has_no_warnings(tmp_path):
+    """HSTS, the HTTPS redirect, secure cookies: ``check --deploy`` says nothing."""
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "congress_portal.settings.production",
+        "DJANGO_SECRET_KEY": "x" * 20 + "-a-long-random-production-secret-key-0123456789",
+        "DJANGO_ALLOWED_HOSTS": "portal.example.gov.cn",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.db'}",
+    }
+    env.pop("DJANGO_DEBUG", None)
+    run = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "no issues" in run.stdout
+
+
+def test_production_redirects_to_https_but_not_the_health_check():
+    """The compose health check calls gunicorn over plain HTTP: a redirect would fail it."""
+    import re
+
+    text = (ROOT / "congress_portal/settings/production.py").read_text()
+    assert "SECURE_SSL_REDIRECT" in text
+    exempt = re.search(r"SECURE_REDIRECT_EXEMPT = \[r\"(.+?)\"\]", text).group(1)
+    assert re.search(exempt, "healthz") and not re.search(exempt, "api/suggestions/")
