@@ -2,6 +2,8 @@
 maps service errors (Django's ValidationError / PermissionDenied) to responses."""
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError, RestrictedError
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -35,4 +37,9 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(_validation_detail(exc))
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, (ProtectedError, RestrictedError)):
+        # Deleting a row others still point at (a plan with sessions): say so, not 500.
+        kinds = sorted({str(obj._meta.verbose_name) for obj in exc.args[1]})
+        detail = _("还有%(kinds)s引用该项，不能删除。") % {"kinds": "、".join(kinds)}
+        return Response({"detail": detail}, status=status.HTTP_409_CONFLICT)
     return drf_exception_handler(exc, context)

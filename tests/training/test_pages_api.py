@@ -18,6 +18,7 @@ from tests.training.factories import (
     DutyActivityFactory,
     EnrolmentFactory,
     ScoringItemFactory,
+    TrainingPlanFactory,
     TrainingSessionFactory,
 )
 from training import services
@@ -300,3 +301,13 @@ def test_record_page_query_count(deputy_client, deputy_user, django_assert_num_q
     add(1)
     url = reverse("training:record", args=[deputy.pk, 2025])
     assert_flat(deputy_client, url, lambda: add(3), 27, django_assert_num_queries)
+
+
+def test_deleting_a_plan_with_sessions_is_a_conflict_not_a_server_error(staff_user, api_client):
+    """Issue 13, finding 10: this was a 500 (ProtectedError)."""
+    session = TrainingSessionFactory()
+    api_client.force_authenticate(staff_user)
+    response = api_client.delete(f"/api/training/plans/{session.plan_id}/")
+    assert response.status_code == 409 and "培训班次" in response.json()["detail"]
+    empty = TrainingPlanFactory()
+    assert api_client.delete(f"/api/training/plans/{empty.pk}/").status_code == 204
