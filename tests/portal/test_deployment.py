@@ -64,7 +64,8 @@ def test_check_deploy_with_production_settings_has_no_warnings(tmp_path):
         "DJANGO_ALLOWED_HOSTS": "portal.example.gov.cn",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.db'}",
     }
-    env.pop("DJANGO_DEBUG", None)
+    for test_only in ("DJANGO_DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"):  # set by the test run, never in production
+        env.pop(test_only, None)
     run = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
