@@ -8,7 +8,15 @@ from django.utils.translation import gettext_lazy as _
 from deputies.models import HandlingUnit
 from suggestions.models import SuggestionCategory
 
-from .models import Activity, IssueCategory, IssueStatus, ReceptionRule, StationKind, StationPolicy
+from .models import (
+    Activity,
+    IssueCategory,
+    IssueStatus,
+    ReceptionRule,
+    StationKind,
+    StationPolicy,
+    normalise_tracking_code,
+)
 
 FORM_TOKEN_SALT = "liaison_stations.message-form"
 FORM_TOKEN_MAX_AGE = 24 * 3600
@@ -69,6 +77,19 @@ class PublicMessageForm(forms.Form):
         if data.get("consents_to_contact") and not (data.get("contact") or "").strip():
             self.add_error("contact", _("同意联系的,请留下联系方式。"))
         return data
+
+
+class TrackForm(forms.Form):
+    code = forms.CharField(
+        label=_("查询码"), max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
+
+    def clean_code(self):
+        code = normalise_tracking_code(self.cleaned_data["code"])
+        if not code:
+            raise forms.ValidationError(_("查询码为8位字母或数字,请核对后重新输入。"))
+        return code
 
 
 class VisitForm(forms.Form):

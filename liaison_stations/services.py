@@ -24,6 +24,7 @@ from .models import (
     StationPolicy,
     Visit,
     Visitor,
+    new_tracking_code,
 )
 
 logger = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ def record_visit(*, station, received_on, actor, people_count=None, deputies=(),
         )
         now = timezone.now()
         for data in issues:
-            issue = Issue.objects.create(
+            issue = _create_issue(
                 station=station, source=IssueSource.VISIT, visit=visit, category=data.get("category"),
                 content=data["content"].strip(), raised_by_name=(data.get("raised_by_name") or "").strip(),
                 raised_by_contact=(data.get("raised_by_contact") or "").strip(),
@@ -116,6 +117,23 @@ def save_activity(*, station, actor, activity=None, deputies=None, **fields):
     return activity
 
 
+TRACKING_CODE_ATTEMPTS = 5
+
+
+def _create_issue(**fields):
+    """Create an issue with a fresh tracking code. Two random codes colliding is
+    a one-in-a-trillion event, but the unique constraint is what decides: on a
+    clash the row is tried again with another code (inside a savepoint, so the
+    surrounding transaction goes on)."""
+    for attempt in range(TRACKING_CODE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return Issue.objects.create(tracking_code=new_tracking_code(), **fields)
+        except IntegrityError as error:
+            if "tracking_code" not in str(error) or attempt == TRACKING_CODE_ATTEMPTS - 1:
+                raise
+
+
 def _check_on_duty(station, deputies):
     if not deputies:
         return
@@ -130,26 +148,39 @@ class RateLimited(ValidationError):
     pass
 
 
-def _rate_key(client_ip):
+def _rate_key(client_ip, kind="msg"):
     # The address itself is personal data: only a keyed hash goes to the cache.
     digest = hashlib.sha256(f"{settings.SECRET_KEY}:{client_ip}".encode()).hexdigest()[:32]
     hour = timezone.now().strftime("%Y%m%d%H")
-    return f"stations:msg:{digest}:{hour}"
+    return f"stations:{kind}:{digest}:{hour}"
+
+
+def _count_this_hour(client_ip, kind):
+    """Count one more request of ``kind`` from ``client_ip`` this hour and return the count.
+    cache.add + incr are atomic in Redis and the local-memory cache."""
+    key = _rate_key(client_ip or "unknown", kind)
+    cache.add(key, 0, timeout=3600)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        return 1
 
 
 def check_message_rate(*, client_ip, policy=None):
-    """Count one message from ``client_ip``; refuse beyond the hourly limit.
-    cache.add + incr are atomic in Redis and the local-memory cache."""
+    """Count one message from ``client_ip``; refuse beyond the hourly limit."""
     policy = policy or StationPolicy.current()
-    key = _rate_key(client_ip or "unknown")
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        count = 1
-    if count > policy.message_rate_limit:
+    if _count_this_hour(client_ip, "msg") > policy.message_rate_limit:
         raise RateLimited(_("留言过于频繁,请稍后再试。"), code="rate_limited")
+
+
+def check_tracking_rate(*, client_ip, policy=None):
+    """Count one tracking-code lookup from ``client_ip``; refuse beyond the
+    hourly limit. Every lookup counts, found or not, so that the answer to a
+    guess never depends on whether it was right."""
+    policy = policy or StationPolicy.current()
+    if _count_this_hour(client_ip, "track") > policy.tracking_rate_limit:
+        raise RateLimited(_("查询过于频繁,请稍后再试。"), code="rate_limited")
 
 
 def submit_public_message(*, station, content, client_ip, deputy=None, name="", contact="", consents_to_contact=False):
@@ -171,7 +202,7 @@ def submit_public_message(*, station, content, client_ip, deputy=None, name="", 
         raise ValidationError({"contact": _("同意联系的,请留下联系方式。")})
     check_message_rate(client_ip=client_ip, policy=policy)
     with transaction.atomic():
-        issue = Issue.objects.create(
+        issue = _create_issue(
             station=station, source=IssueSource.MESSAGE, addressed_to=deputy, content=content,
             raised_by_name=(name or "").strip()[:64], raised_by_contact=contact[:64],
             consents_to_contact=bool(consents_to_contact),

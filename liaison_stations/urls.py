@@ -12,6 +12,8 @@ urlpatterns = [
     path("deputy/<int:pk>/", views.deputy_page, name="deputy"),
     path("deputy/<int:pk>/qr.<str:fmt>", views.deputy_qr, name="deputy_qr"),
     path("message/received/", views.message_received, name="message_received"),
+    path("track/", views.track, name="track"),
+    path("track/<str:code>/", views.track_status, name="track_status"),
     # keepers, stationed deputies and staff
     path("work/", views.workspace, name="workspace"),
     # The landing page's "进入联络站工作" button links here.

@@ -16,12 +16,13 @@ from congress_portal.accounts import roles
 from congress_portal.client_address import client_address
 from deputies.models import Deputy
 
-from . import forms, ledgers, permissions, qr, selectors, services
-from .models import ISSUE_LIFECYCLE, Issue, Station, StationPolicy
+from . import forms, ledgers, permissions, qr, selectors, services, tracking
+from .models import ISSUE_LIFECYCLE, Issue, Station, StationPolicy, format_tracking_code
 
 DIRECTORY_PAGE_SIZE = 30
 QUEUE_PAGE_SIZE = 30
 QR_FORMATS = ("png", "svg")
+LAST_CODE_SESSION_KEY = "liaison_stations:last_tracking_code"
 
 
 def _apply_errors(form, error):
@@ -52,7 +53,7 @@ def _message_response(request, *, station, deputy, form_kwargs, template, contex
         if form.is_valid():
             target_station = form.cleaned_data.get("station", station)
             try:
-                services.submit_public_message(
+                issue = services.submit_public_message(
                     station=target_station, deputy=deputy, content=form.cleaned_data["content"],
                     name=form.cleaned_data["name"], contact=form.cleaned_data["contact"],
                     consents_to_contact=form.cleaned_data["consents_to_contact"], client_ip=client_address(request),
@@ -63,6 +64,8 @@ def _message_response(request, *, station, deputy, form_kwargs, template, contex
             except ValidationError as error:
                 _apply_errors(form, error)
             else:
+                # The confirmation page shows the code to this browser only.
+                request.session[LAST_CODE_SESSION_KEY] = issue.tracking_code
                 return redirect("liaison_stations:message_received")
         return render(request, template, {**context, "form": form}, status=400)
     form = forms.PublicMessageForm(**form_kwargs)
@@ -106,7 +109,35 @@ def deputy_page(request, pk):
 
 
 def message_received(request):
-    return render(request, "liaison_stations/message_received.html")
+    code = request.session.get(LAST_CODE_SESSION_KEY, "")
+    return render(request, "liaison_stations/message_received.html", {
+        "code": code, "code_display": format_tracking_code(code),
+    })
+
+
+def track(request):
+    """The form where a person types their tracking code; it leads to the status page."""
+    form = forms.TrackForm(request.GET or None)
+    if form.is_valid():
+        return redirect("liaison_stations:track_status", code=form.cleaned_data["code"])
+    return render(request, "liaison_stations/track.html", {"form": form}, status=400 if form.is_bound else 200)
+
+
+def track_status(request, code):
+    """The public status of one issue by its tracking code. A wrong, guessed or
+    malformed code answers 404 exactly as a missing one; every lookup counts
+    toward the per-address limit."""
+    try:
+        services.check_tracking_rate(client_ip=client_address(request))
+    except services.RateLimited as error:
+        return render(request, "liaison_stations/track.html", {
+            "form": forms.TrackForm(), "refusal": " ".join(error.messages),
+        }, status=429)
+    try:
+        issue = tracking.tracked_issue(code=code)
+    except Issue.DoesNotExist:
+        raise Http404 from None
+    return render(request, "liaison_stations/track_status.html", {"status": tracking.public_status(issue)})
 
 
 def _qr_response(request, url, fmt, name, title=""):

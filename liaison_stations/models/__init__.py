@@ -16,6 +16,9 @@ from .issues import (
     IssueQuerySet,
     IssueSource,
     IssueStatus,
+    format_tracking_code,
+    new_tracking_code,
+    normalise_tracking_code,
 )
 from .rota import Activity, ActivityKind, Frequency, ReceptionRule, Weekday, WeekOfMonth
 from .stations import ModelStation, Station, StationKind, StationPolicy, StationQuerySet, Stationing
@@ -46,4 +49,7 @@ __all__ = [
     "Visitor",
     "WeekOfMonth",
     "Weekday",
+    "format_tracking_code",
+    "new_tracking_code",
+    "normalise_tracking_code",
 ]

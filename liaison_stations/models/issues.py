@@ -1,6 +1,7 @@
 """The issues constituents raise (at a visit or by a message) and their
 lifecycle: the table of moves, who may make each, and the event rows."""
 import datetime
+import secrets
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +16,32 @@ from congress_portal.accounts import roles
 from .. import permissions
 from .stations import Station, Stationing
 from .visits import Visit
+
+
+# Crockford's base32 without I, L, O and U: nothing to mistake when read aloud or typed from a phone.
+TRACKING_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+TRACKING_CODE_LENGTH = 8  # 32**8 ≈ 1.1e12 codes: guessing one is hopeless at the lookup rate limit
+# What people type for what they mean (Crockford's decoding), besides lower case.
+_TRACKING_READS_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
+
+
+def new_tracking_code():
+    """A fresh random tracking code (查询码) from ``secrets``; the unique constraint decides collisions."""
+    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_CODE_LENGTH))
+
+
+def normalise_tracking_code(text):
+    """The stored form of a code as typed ("abcd-efgh", "ABCD EFGH", "O" for "0"), or "" when it cannot be one."""
+    code = "".join((text or "").split()).replace("-", "").upper().translate(_TRACKING_READS_AS)
+    if len(code) != TRACKING_CODE_LENGTH or any(c not in TRACKING_ALPHABET for c in code):
+        return ""
+    return code
+
+
+def format_tracking_code(code):
+    """Two groups of four, as printed and read aloud: ``ABCD-EFGH``."""
+    half = TRACKING_CODE_LENGTH // 2
+    return f"{code[:half]}-{code[half:]}" if code else ""
 
 
 class IssueCategory(models.Model):
@@ -106,6 +133,10 @@ class Issue(models.Model):
     status = models.CharField(
         _("状态"), max_length=16, choices=IssueStatus.choices, default=IssueStatus.OPEN, db_index=True, editable=False
     )
+    # The 查询码 the person who raised it looks it up by; not guessable, so it is the only key the public page needs.
+    tracking_code = models.CharField(
+        _("查询码"), max_length=TRACKING_CODE_LENGTH, unique=True, default=new_tracking_code, editable=False
+    )
     answer = models.TextField(_("答复意见"), blank=True)
     forwarded_unit = models.ForeignKey(
         "deputies.HandlingUnit", verbose_name=_("转办单位"), on_delete=models.PROTECT, null=True, blank=True,
@@ -156,6 +187,10 @@ class Issue(models.Model):
 
     def __str__(self):
         return self.content[:30]
+
+    @property
+    def tracking_code_display(self):
+        return format_tracking_code(self.tracking_code)
 
     @property
     def is_feedback_overdue(self):

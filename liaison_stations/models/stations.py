@@ -155,6 +155,7 @@ class StationPolicy(models.Model):
         _("留言最短填写时间(秒)"), default=3, help_text=_("短于此时间提交的留言视为机器提交。")
     )
     message_rate_limit = models.PositiveSmallIntegerField(_("每个IP每小时最多留言数"), default=5)
+    tracking_rate_limit = models.PositiveSmallIntegerField(_("每个IP每小时最多查询次数"), default=30)
     rota_horizon_days = models.PositiveSmallIntegerField(_("公开接待日的天数范围"), default=62)
     # Weights of the yearly rating (示范站评选). Rates count in percent points.
     weight_receptions = models.DecimalField(_("权重:接待次数"), max_digits=6, decimal_places=2, default=2)
