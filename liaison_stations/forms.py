@@ -88,7 +88,7 @@ class TrackForm(forms.Form):
     def clean_code(self):
         code = normalise_tracking_code(self.cleaned_data["code"])
         if not code:
-            raise forms.ValidationError(_("查询码为8位字母或数字,请核对后重新输入。"))
+            raise forms.ValidationError(_("查询码为8位字母或数字，请核对后重新输入。"))
         return code
 
 

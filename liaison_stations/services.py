@@ -180,7 +180,7 @@ def check_tracking_rate(*, client_ip, policy=None):
     guess never depends on whether it was right."""
     policy = policy or StationPolicy.current()
     if _count_this_hour(client_ip, "track") > policy.tracking_rate_limit:
-        raise RateLimited(_("查询过于频繁,请稍后再试。"), code="rate_limited")
+        raise RateLimited(_("查询过于频繁，请稍后再试。"), code="rate_limited")
 
 
 def submit_public_message(*, station, content, client_ip, deputy=None, name="", contact="", consents_to_contact=False):

@@ -11,10 +11,10 @@ from .models import Issue, IssueStatus, normalise_tracking_code
 
 # The state in words for the person who raised it (the staff labels say less to them).
 PUBLIC_STATE = {
-    IssueStatus.OPEN: _("已收到,等待联络站处理"),
+    IssueStatus.OPEN: _("已收到，等待联络站处理"),
     IssueStatus.ANSWERED: _("联络站已当场答复"),
     IssueStatus.FORWARDED: _("已转交承办单位办理"),
-    IssueStatus.FEEDBACK: _("承办单位已反馈,联络站正在审核办理结果"),
+    IssueStatus.FEEDBACK: _("承办单位已反馈，联络站正在审核办理结果"),
     IssueStatus.SUGGESTION: _("已由代表转为代表建议办理"),
     IssueStatus.CLOSED: _("已办结"),
 }
