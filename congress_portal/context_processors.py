@@ -20,6 +20,8 @@ DEPUTY_NAV = [
     ("suggestions:my_list", _("我的建议")),
     ("suggestions:create", _("提出建议")),
     ("suggestions:invitations", _("附议邀请")),
+    ("suggestions:my_letters", _("我的来信")),
+    ("suggestions:my_motions", _("我的议案")),
     ("training:my", _("我的学习")),
     ("training:my_record", _("履职档案")),
     ("voting:index", _("民生实事票决")),
@@ -27,6 +29,7 @@ DEPUTY_NAV = [
 ]
 UNIT_NAV = [
     ("suggestions:unit_inbox", _("待办建议")),
+    ("suggestions:unit_letters", _("代表来信")),
     ("suggestions:unit_figures", _("本单位统计")),
     ("liaison_stations:unit_issues", _("联络站转办")),
     ("voting:unit_projects", _("民生实事项目")),
@@ -44,6 +47,8 @@ STAFF_NAV = [
     ("suggestions:staff_assign_queue", _("交办")),
     ("suggestions:staff_overdue", _("超期与督办")),
     ("suggestions:staff_disclosure", _("公开审定")),
+    ("suggestions:staff_letters", _("代表来信")),
+    ("suggestions:staff_motions", _("议案")),
     ("training:sessions", _("学习培训")),
     ("voting:staff_overview", _("票决管理")),
     ("liaison_stations:figures", _("联络站统计")),

@@ -435,3 +435,6 @@ class DisclosureDecisionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+from . import admin_beside  # noqa: E402,F401  letters and motions

@@ -10,5 +10,7 @@ class SuggestionsConfig(AppConfig):
         from congress_portal.notifications import registry
 
         from .notices import NOTICES
+        from .notices.letters import NOTICES as LETTER_NOTICES
 
         registry.register(NOTICES)
+        registry.register(LETTER_NOTICES)

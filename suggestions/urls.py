@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import attachments, deputy, public, staff, unit
+from .views import attachments, deputy, letters, motions, public, staff, unit
 
 app_name = "suggestions"
 urlpatterns = [
@@ -15,10 +15,16 @@ urlpatterns = [
     path("mine/drafts/<int:pk>/delete/", deputy.delete_draft, name="delete_draft"),
     path("mine/invitations/", deputy.invitations, name="invitations"),
     path("mine/<int:pk>/", deputy.my_detail, name="my_detail"),
+    path("mine/letters/", letters.my_letters, name="my_letters"),
+    path("mine/motions/", motions.my_motions, name="my_motions"),
+    path("mine/motions/<int:pk>/", motions.my_motion, name="my_motion"),
+    path("mine/letters/<int:pk>/", letters.my_letter, name="my_letter"),
     # handling units
     path("unit/", unit.unit_inbox, name="unit_inbox"),
     path("unit/figures/", unit.unit_figures, name="unit_figures"),
     path("unit/<int:pk>/", unit.unit_detail, name="unit_detail"),
+    path("unit/letters/", letters.unit_letters, name="unit_letters"),
+    path("unit/letters/<int:pk>/", letters.unit_letter, name="unit_letter"),
     # committee staff
     path("staff/", staff.staff_dashboard, name="staff_dashboard"),
     path("staff/all/", staff.staff_list, name="staff_list"),
@@ -32,6 +38,14 @@ urlpatterns = [
     path("staff/followup/", staff.staff_followup, name="staff_followup"),
     path("staff/closed-unsatisfied/", staff.staff_closed_unsatisfied, name="staff_closed_unsatisfied"),
     path("staff/<int:pk>/", staff.staff_detail, name="staff_detail"),
+    path("staff/<int:pk>/to-letter/", letters.staff_suggestion_to_letter, name="staff_suggestion_to_letter"),
+    path("staff/<int:pk>/letter/", letters.staff_letter_of_suggestion, name="staff_letter_of_suggestion"),
+    path("staff/letters/", letters.staff_letters, name="staff_letters"),
+    path("staff/motions/", motions.staff_motions, name="staff_motions"),
+    path("staff/motions/new/", motions.staff_new_motion, name="staff_new_motion"),
+    path("staff/motions/<int:pk>/", motions.staff_motion, name="staff_motion"),
+    path("staff/letters/new/", letters.staff_register, name="staff_register_letter"),
+    path("staff/letters/<int:pk>/", letters.staff_letter, name="staff_letter"),
     # attachments, for those who may see the suggestion
     path("attachments/<int:pk>/", attachments.attachment, name="attachment"),
     path("reply-attachments/<int:pk>/", attachments.reply_attachment, name="reply_attachment"),

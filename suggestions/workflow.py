@@ -45,6 +45,8 @@ MOVES = {
     # 审核
     "register": _m(gettext_lazy("立案"), [S.SUBMITTED], S.REGISTERED, [STAFF], public=True),
     "reject": _m(gettext_lazy("不予立案"), [S.SUBMITTED], S.NOT_REGISTERED, [STAFF]),
+    # 转来信: a suggestion not handled as a suggestion becomes a deputy's letter (services.letters)
+    "forward_as_letter": _m(gettext_lazy("转为来信"), [S.NOT_REGISTERED], None, [STAFF]),
     # 交办, 签收, 申请调整
     "assign": _m(gettext_lazy("交办"), [S.REGISTERED], S.ASSIGNED, [STAFF], public=True),
     "mark_key": _m(gettext_lazy("确定为重点督办"), [S.REGISTERED, *_HANDLING], None, [STAFF], public=True),

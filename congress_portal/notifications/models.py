@@ -136,6 +136,8 @@ class Kind(models.TextChoices):
     RESULTS_SUMMARY = "results_summary", _("办理结果通报汇总")
     PROJECT_REPORT_DUE = "project_report_due", _("民生实事项目进展报告提醒")
     TRAINING_ENROLMENT = "training_enrolment", _("培训报名通知")
+    LETTER_EVENT = "letter_event", _("代表来信办理动态")
+    LETTER_DUE = "letter_due", _("代表来信答复提醒")
 
 
 # Kinds whose message carries an Excel attachment built from the stored snapshot.

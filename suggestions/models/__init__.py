@@ -12,7 +12,9 @@ written by ``suggestions.services``.
   co-signatures, key supervision, disclosure decisions, events, admin proxies);
 - ``assignment``: a unit's Assignment, re-assignment requests, co-opinions, contacts;
 - ``reply``: replies, their attachments, ratings;
-- ``followup``: follow-up rounds and their items.
+- ``followup``: follow-up rounds and their items;
+- ``letters``: deputies' letters (代表来信) and their events;
+- ``motions``: motions (议案), their signers, events, thresholds and proposal windows.
 
 Every name is importable from ``suggestions.models``."""
 from .assignment import Assignment, AssignmentQuerySet, CoOpinion, ContactLog, ReassignmentRequest
@@ -34,6 +36,8 @@ from .choices import (
     UnitRole,
 )
 from .followup import FollowUpItem, FollowUpRound
+from .letters import Letter, LetterEvent, LetterQuerySet, LetterStatus
+from .motions import Motion, MotionEvent, MotionQuerySet, MotionSigner, MotionStatus, MotionThreshold, ProposalWindow
 from .reference import NumberCounter, ResultCategory, SuggestionCategory, SuggestionPolicy
 from .reply import Rating, Reply, ReplyAttachment
 from .suggestion import (
@@ -72,8 +76,19 @@ __all__ = [
     "FollowUpRound",
     "HandlingMode",
     "KeySupervision",
+    "Letter",
+    "LetterEvent",
+    "LetterQuerySet",
+    "LetterStatus",
+    "Motion",
+    "MotionEvent",
+    "MotionQuerySet",
+    "MotionSigner",
+    "MotionStatus",
+    "MotionThreshold",
     "NumberCounter",
     "OverdueSuggestion",
+    "ProposalWindow",
     "Rating",
     "ReassignmentRequest",
     "Reply",

@@ -10,13 +10,13 @@ from congress_portal.notifications.models import Kind
 from congress_portal.notifications.services import Message, Recipient
 from congress_portal.notifications.text import link_to, reverse_or_blank
 
-from ..models import Assignment, CoSignature, CoSignState, SuggestionEvent, UnitRole
+from ..models import Assignment, CoSignature, CoSignState, MotionSigner, SuggestionEvent, UnitRole
 from ..workflow import MOVES
 
 # ---------------------------------------------------------------- events
 
-UNITS, REPLYING_UNITS, LEAD_UNIT, EVENT_UNIT, LEAD_DEPUTY, INVITED, STAFF = (
-    "units", "replying_units", "lead_unit", "event_unit", "lead_deputy", "invited", "staff"
+UNITS, REPLYING_UNITS, LEAD_UNIT, EVENT_UNIT, LEAD_DEPUTY, INVITED, STAFF, MOTION_SIGNERS = (
+    "units", "replying_units", "lead_unit", "event_unit", "lead_deputy", "invited", "staff", "motion_signers"
 )
 # Who is told of each move (moves not listed tell no one beyond the timeline).
 EVENT_RECIPIENTS = {
@@ -31,13 +31,14 @@ EVENT_RECIPIENTS = {
     "decide_reassignment": (EVENT_UNIT, UNITS),
     "extend_deadline": (REPLYING_UNITS, LEAD_DEPUTY),
     "co_opinion": (LEAD_UNIT,),
-    "reply_part": (LEAD_DEPUTY,),
-    "reply": (LEAD_DEPUTY,),
+    # A motion handled as a suggestion: its reply reaches every signer of the motion.
+    "reply_part": (LEAD_DEPUTY, MOTION_SIGNERS),
+    "reply": (LEAD_DEPUTY, MOTION_SIGNERS),
     "rate_part": (EVENT_UNIT,),
     "rate": (REPLYING_UNITS,),
     "rate_not_satisfied": (REPLYING_UNITS, STAFF),
-    "close_not_satisfied": (LEAD_DEPUTY, REPLYING_UNITS, STAFF),
-    "close": (LEAD_DEPUTY,),
+    "close_not_satisfied": (LEAD_DEPUTY, REPLYING_UNITS, STAFF, MOTION_SIGNERS),
+    "close": (LEAD_DEPUTY, MOTION_SIGNERS),
     "open_followup": (REPLYING_UNITS, LEAD_DEPUTY),
     "second_reply": (LEAD_DEPUTY,),
     "rate_second_reply": (REPLYING_UNITS,),
@@ -69,6 +70,12 @@ def event_messages(event_ids):
             suggestion_id__in=suggestion_ids, state=CoSignState.INVITED
         ).select_related("deputy"):
             invited[cosignature.suggestion_id].append(cosignature.deputy)
+    motion_signers = defaultdict(list)
+    if any(MOTION_SIGNERS in EVENT_RECIPIENTS[event.move] for event in events):
+        for signature in MotionSigner.objects.filter(motion__suggestion_id__in=suggestion_ids).select_related(
+            "deputy", "motion"
+        ):
+            motion_signers[signature.motion.suggestion_id].append(signature.deputy)
     staff = []
     if any(STAFF in EVENT_RECIPIENTS[event.move] for event in events):
         staff = list(User.objects.filter(is_active=True).filter(Q(role=Role.STAFF) | Q(is_superuser=True)))
@@ -105,6 +112,10 @@ def event_messages(event_ids):
                 deputy = suggestion.lead_deputy
                 recipients.append((Recipient.deputy(deputy.pk), _("%(name)s代表") % {"name": deputy.name},
                                    deputy_link(suggestion.pk)))
+            elif who == MOTION_SIGNERS:
+                for deputy in motion_signers[suggestion.pk]:
+                    recipients.append((Recipient.deputy(deputy.pk), _("%(name)s代表") % {"name": deputy.name},
+                                       deputy_link(suggestion.pk)))
             elif who == INVITED:
                 for deputy in invited[suggestion.pk]:
                     recipients.append((Recipient.deputy(deputy.pk), _("%(name)s代表") % {"name": deputy.name},

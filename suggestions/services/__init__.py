@@ -14,7 +14,9 @@ serialises every write to the suggestion's assignments, replies and ratings.
 - ``rating``: the deputy's rating, closing;
 - ``followup``: follow-up rounds (回头看);
 - ``disclosure``: publication;
-- ``policy``: the deadline policy."""
+- ``policy``: the deadline policy;
+- ``letters``: deputies' letters (代表来信), including 转来信;
+- ``motions``: motions (议案), the presidium's decision, the committee's report."""
 from .assignment import (
     acknowledge_assignment,
     assign_suggestion,
@@ -26,7 +28,22 @@ from .assignment import (
 from .common import OPEN_ASSIGNMENT_STATES
 from .disclosure import decide_disclosure
 from .followup import open_followup_round, rate_second_reply, submit_second_reply
+from .letters import (
+    answer_letter,
+    close_letter,
+    forward_letter,
+    register_letter,
+    return_answer,
+    turn_suggestion_into_letter,
+)
 from .handling import log_contact, reply_to_suggestion, submit_co_opinion
+from .motions import (
+    handle_as_suggestion,
+    place_on_agenda,
+    propose_motion,
+    record_review_report,
+    withdraw_motion,
+)
 from .policy import update_policy
 from .rating import close_suggestion, rate_reply
 from .review import register_suggestion, reject_suggestion
@@ -52,6 +69,17 @@ __all__ = [
     "delete_draft",
     "extend_deadline",
     "log_contact",
+    "handle_as_suggestion",
+    "place_on_agenda",
+    "propose_motion",
+    "record_review_report",
+    "withdraw_motion",
+    "answer_letter",
+    "close_letter",
+    "forward_letter",
+    "register_letter",
+    "return_answer",
+    "turn_suggestion_into_letter",
     "mark_key_supervision",
     "open_followup_round",
     "rate_reply",

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from .. import workflow
 from ..models import CoSignature, CoSignState, NumberCounter, Suggestion
 from .common import required
+from .letters import letter_from_rejected
 
 
 def _next_number(suggestion):
@@ -47,12 +48,14 @@ def register_suggestion(*, suggestion, actor, note=""):
 
 
 def reject_suggestion(*, suggestion, actor, reason, forward_as_letter=False):
-    """不予立案, with the reason; optionally 转为来信 forwarded as a letter."""
+    """不予立案, with the reason; optionally 转为来信: the letter is registered in the same move."""
     required(reason, "reason", _("请填写不予立案的理由。"))
 
     def apply(locked):
         locked.not_registered_reason = reason.strip()
         locked.forwarded_as_letter = bool(forward_as_letter)
+        if forward_as_letter:
+            letter_from_rejected(locked, actor=actor)
 
     note = reason.strip() + ("（" + _("转为来信处理") + "）" if forward_as_letter else "")
     return workflow.transition(

@@ -1,0 +1,63 @@
+"""Admin screens of letters and motions: the policy rows staff edit (how many
+deputies must sign a joint motion, each session's proposal window) and
+read-only registers (status changes only through the services' pages)."""
+from django.contrib import admin
+
+from .models import Letter, LetterEvent, Motion, MotionEvent, MotionThreshold, ProposalWindow
+
+
+@admin.register(MotionThreshold)
+class MotionThresholdAdmin(admin.ModelAdmin):
+    list_display = ("level", "min_joint_signers")
+
+
+@admin.register(ProposalWindow)
+class ProposalWindowAdmin(admin.ModelAdmin):
+    list_display = ("session", "opens_at", "closes_at")
+    list_select_related = ("session__term__congress",)
+
+
+class _ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class LetterEventInline(admin.TabularInline):
+    model = LetterEvent
+    extra = 0
+    fields = ("at", "move", "from_status", "to_status", "actor", "unit", "note")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Letter)
+class LetterAdmin(_ReadOnly):
+    list_display = ("number_label", "title", "deputy", "status", "unit", "due_date")
+    list_filter = ("status", "year")
+    list_select_related = ("deputy", "unit")
+    search_fields = ("title",)
+    inlines = [LetterEventInline]
+
+
+class MotionEventInline(LetterEventInline):
+    model = MotionEvent
+    fields = ("at", "move", "from_status", "to_status", "actor", "note")
+    readonly_fields = fields
+
+
+@admin.register(Motion)
+class MotionAdmin(_ReadOnly):
+    list_display = ("number_label", "title", "session", "delegation", "lead_deputy", "status")
+    list_filter = ("status",)
+    list_select_related = ("session__term__congress", "delegation", "lead_deputy")
+    search_fields = ("title",)
+    inlines = [MotionEventInline]
