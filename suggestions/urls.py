@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import attachments, deputy, letters, motions, public, staff, unit
+from .views import attachments, deputy, documents, letters, motions, public, staff, unit
 
 app_name = "suggestions"
 urlpatterns = [
@@ -42,6 +42,10 @@ urlpatterns = [
     path("staff/<int:pk>/letter/", letters.staff_letter_of_suggestion, name="staff_letter_of_suggestion"),
     path("staff/letters/", letters.staff_letters, name="staff_letters"),
     path("staff/motions/", motions.staff_motions, name="staff_motions"),
+    path("staff/documents/", documents.staff_documents, name="staff_documents"),
+    path("staff/documents/assignment-letter/<int:unit_pk>.docx", documents.staff_assignment_letter,
+         name="staff_assignment_letter"),
+    path("staff/documents/report-<int:year>.docx", documents.staff_yearly_report, name="staff_yearly_report"),
     path("staff/motions/new/", motions.staff_new_motion, name="staff_new_motion"),
     path("staff/motions/<int:pk>/", motions.staff_motion, name="staff_motion"),
     path("staff/letters/new/", letters.staff_register, name="staff_register_letter"),

@@ -1,0 +1,62 @@
+"""公文: staff download a unit's 交办函 for a 交办会 and the yearly report
+on the handling work as Word documents (``suggestions.documents``)."""
+
+from django import forms
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from congress_portal.forms import PortalForm
+from congress_portal.wordml import CONTENT_TYPE
+from deputies.models import HandlingUnit
+
+from .. import documents
+from .common import staff_required
+
+
+class BatchForm(PortalForm):
+    date = forms.DateField(label=gettext_lazy("交办会日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    number = forms.CharField(
+        label=gettext_lazy("发文字号"), required=False, max_length=64, help_text=gettext_lazy("如：〔2026〕5号，可留空。")
+    )
+
+
+def _docx(content, filename):
+    response = HttpResponse(content, content_type=CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response
+
+
+@staff_required
+def staff_documents(request):
+    """公文: the 交办函 of a 交办会 (one per unit) and the yearly report."""
+    form = BatchForm(request.GET or None)
+    units = []
+    if form.is_valid():
+        units = documents.batch_units(held_on=form.cleaned_data["date"])
+    today = timezone.localdate()
+    return render(request, "suggestions/documents.html", {
+        "form": form, "units": units, "years": list(range(today.year, today.year - 5, -1)),
+    })
+
+
+@staff_required
+def staff_assignment_letter(request, unit_pk):
+    form = BatchForm(request.GET)
+    if not form.is_valid():
+        raise Http404
+    unit = get_object_or_404(HandlingUnit, pk=unit_pk)
+    held_on = form.cleaned_data["date"]
+    content = documents.assignment_letter(unit=unit, held_on=held_on, doc_number=form.cleaned_data["number"])
+    return _docx(content, _("交办函-%(unit)s-%(date)s.docx") % {"unit": unit.name, "date": held_on.isoformat()})
+
+
+@staff_required
+def staff_yearly_report(request, year):
+    if not 2000 <= year <= timezone.localdate().year + 1:
+        raise Http404
+    content = documents.yearly_report(user=request.user, year=year)
+    return _docx(content, _("%(year)s年度代表建议办理工作情况报告.docx") % {"year": year})
