@@ -11,6 +11,8 @@ class SuggestionsConfig(AppConfig):
 
         from .notices import NOTICES
         from .notices.letters import NOTICES as LETTER_NOTICES
+        from .notices.motions import NOTICES as MOTION_NOTICES
 
         registry.register(NOTICES)
         registry.register(LETTER_NOTICES)
+        registry.register(MOTION_NOTICES)

@@ -138,6 +138,7 @@ class Kind(models.TextChoices):
     TRAINING_ENROLMENT = "training_enrolment", _("培训报名通知")
     LETTER_EVENT = "letter_event", _("代表来信办理动态")
     LETTER_DUE = "letter_due", _("代表来信答复提醒")
+    MOTION_EVENT = "motion_event", _("议案办理动态")
 
 
 # Kinds whose message carries an Excel attachment built from the stored snapshot.

@@ -194,3 +194,13 @@ def test_pages_staff_enter_and_decide_and_others_get_404(client, actors, session
     assert client.get(reverse("suggestions:my_motion", args=[motion.pk])).status_code == 404
     client.force_login(df.unit_user())
     assert client.get(reverse("suggestions:staff_motion", args=[motion.pk])).status_code == 404
+
+
+def test_every_signer_hears_the_presidiums_decision(actors, session, django_capture_on_commit_callbacks):
+    signers = deputies_of(session, 10)
+    motion = propose(actors, session, signers)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.place_on_agenda(motion=motion, actor=actors.staff, committee="法制委员会")
+    told = Notification.objects.filter(kind=Kind.MOTION_EVENT)
+    assert set(told.values_list("recipient_deputy_id", flat=True)) == {d.pk for d in signers}
+    assert motion.title in told.first().subject
