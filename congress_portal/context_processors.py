@@ -30,6 +30,7 @@ DEPUTY_NAV = [
 UNIT_NAV = [
     ("suggestions:unit_inbox", _("待办建议")),
     ("suggestions:unit_letters", _("代表来信")),
+    ("suggestions:unit_supervision", _("督办记录")),
     ("suggestions:unit_figures", _("本单位统计")),
     ("liaison_stations:unit_issues", _("联络站转办")),
     ("voting:unit_projects", _("民生实事项目")),

@@ -1,9 +1,9 @@
-"""Admin screens of letters and motions: the policy rows staff edit (how many
+"""Admin screens of letters, motions and 督办 records: the policy rows staff edit (how many
 deputies must sign a joint motion, each session's proposal window) and
 read-only registers (status changes only through the services' pages)."""
 from django.contrib import admin
 
-from .models import Letter, LetterEvent, Motion, MotionEvent, MotionThreshold, ProposalWindow
+from .models import Letter, LetterEvent, Motion, MotionEvent, MotionThreshold, ProposalWindow, SupervisionVisit
 
 
 @admin.register(MotionThreshold)
@@ -61,3 +61,17 @@ class MotionAdmin(_ReadOnly):
     list_select_related = ("session__term__congress", "delegation", "lead_deputy")
     search_fields = ("title",)
     inlines = [MotionEventInline]
+
+
+@admin.register(SupervisionVisit)
+class SupervisionVisitAdmin(admin.ModelAdmin):
+    """Corrections of a record; new ones are recorded on the staff page (its checks)."""
+
+    list_display = ("held_on", "theme", "group_name")
+    list_filter = ("theme",)
+    search_fields = ("theme", "group_name")
+    filter_horizontal = ("units",)
+    raw_id_fields = ("suggestions",)
+
+    def has_add_permission(self, request):
+        return False

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import attachments, deputy, documents, letters, motions, public, staff, unit
+from .views import attachments, deputy, documents, letters, motions, public, staff, supervision, unit
 
 app_name = "suggestions"
 urlpatterns = [
@@ -24,6 +24,7 @@ urlpatterns = [
     path("unit/figures/", unit.unit_figures, name="unit_figures"),
     path("unit/<int:pk>/", unit.unit_detail, name="unit_detail"),
     path("unit/letters/", letters.unit_letters, name="unit_letters"),
+    path("unit/supervision/", supervision.unit_supervision, name="unit_supervision"),
     path("unit/letters/<int:pk>/", letters.unit_letter, name="unit_letter"),
     # committee staff
     path("staff/", staff.staff_dashboard, name="staff_dashboard"),
@@ -43,6 +44,8 @@ urlpatterns = [
     path("staff/letters/", letters.staff_letters, name="staff_letters"),
     path("staff/motions/", motions.staff_motions, name="staff_motions"),
     path("staff/documents/", documents.staff_documents, name="staff_documents"),
+    path("staff/supervision/", supervision.staff_supervision, name="staff_supervision"),
+    path("staff/supervision/new/", supervision.staff_new_supervision, name="staff_new_supervision"),
     path("staff/documents/assignment-letter/<int:unit_pk>.docx", documents.staff_assignment_letter,
          name="staff_assignment_letter"),
     path("staff/documents/report-<int:year>.docx", documents.staff_yearly_report, name="staff_yearly_report"),

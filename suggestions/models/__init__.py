@@ -14,7 +14,8 @@ written by ``suggestions.services``.
 - ``reply``: replies, their attachments, ratings;
 - ``followup``: follow-up rounds and their items;
 - ``letters``: deputies' letters (代表来信) and their events;
-- ``motions``: motions (议案), their signers, events, thresholds and proposal windows.
+- ``motions``: motions (议案), their signers, events, thresholds and proposal windows;
+- ``supervision``: 督办 records of supervision groups' visits.
 
 Every name is importable from ``suggestions.models``."""
 from .assignment import Assignment, AssignmentQuerySet, CoOpinion, ContactLog, ReassignmentRequest
@@ -53,6 +54,7 @@ from .suggestion import (
     SuggestionQuerySet,
     attachment_path,
 )
+from .supervision import SupervisionVisit
 
 __all__ = [
     "AWAITING_REPLY",
@@ -104,6 +106,7 @@ __all__ = [
     "SuggestionEvent",
     "SuggestionPolicy",
     "SuggestionQuerySet",
+    "SupervisionVisit",
     "UnitRole",
     "attachment_path",
 ]

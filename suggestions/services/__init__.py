@@ -16,7 +16,8 @@ serialises every write to the suggestion's assignments, replies and ratings.
 - ``disclosure``: publication;
 - ``policy``: the deadline policy;
 - ``letters``: deputies' letters (代表来信), including 转来信;
-- ``motions``: motions (议案), the presidium's decision, the committee's report."""
+- ``motions``: motions (议案), the presidium's decision, the committee's report;
+- ``supervision``: 督办 records."""
 from .assignment import (
     acknowledge_assignment,
     assign_suggestion,
@@ -28,6 +29,7 @@ from .assignment import (
 from .common import OPEN_ASSIGNMENT_STATES
 from .disclosure import decide_disclosure
 from .followup import open_followup_round, rate_second_reply, submit_second_reply
+from .handling import log_contact, reply_to_suggestion, submit_co_opinion
 from .letters import (
     answer_letter,
     close_letter,
@@ -36,7 +38,6 @@ from .letters import (
     return_answer,
     turn_suggestion_into_letter,
 )
-from .handling import log_contact, reply_to_suggestion, submit_co_opinion
 from .motions import (
     handle_as_suggestion,
     place_on_agenda,
@@ -57,6 +58,7 @@ from .submission import (
     update_draft,
     withdraw_suggestion,
 )
+from .supervision import record_supervision_visit
 
 __all__ = [
     "DRAFT_FIELDS",
@@ -73,6 +75,7 @@ __all__ = [
     "place_on_agenda",
     "propose_motion",
     "record_review_report",
+    "record_supervision_visit",
     "withdraw_motion",
     "answer_letter",
     "close_letter",
