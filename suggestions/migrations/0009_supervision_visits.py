@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('deputies', '0004_mandate_directory_order'),
-        ('suggestions', '0007_motions'),
+        ('suggestions', '0008_motions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

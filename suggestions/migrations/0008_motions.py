@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('deputies', '0004_mandate_directory_order'),
-        ('suggestions', '0006_letters'),
+        ('suggestions', '0007_letters'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

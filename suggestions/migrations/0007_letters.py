@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('deputies', '0004_mandate_directory_order'),
-        ('suggestions', '0005_assignments_lead_unit_first'),
+        ('suggestions', '0006_figures_first_reply_and_ranking'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
