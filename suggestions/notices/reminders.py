@@ -15,6 +15,7 @@ from congress_portal.notifications.models import Kind
 from congress_portal.notifications.services import Message, Recipient
 from congress_portal.notifications.text import (
     cn_date,
+    due_context,
     due_stage,
     end_of,
     link_to,
@@ -96,11 +97,7 @@ def _acknowledgement_reminders(today, policy):
 
 
 def _due_context(unit_name, number, title, due_on, today):
-    days_left = (due_on - today).days
-    return {
-        "unit_name": unit_name, "number": number_label(number), "title": title, "due_date": cn_date(due_on),
-        "days_left": max(days_left, 0), "days_overdue": max(-days_left, 0),
-    }
+    return due_context(unit_name=unit_name, title=title, due_on=due_on, today=today, number=number_label(number))
 
 
 
