@@ -42,9 +42,9 @@ MOVES = {
     "submit": _m(gettext_lazy("提出建议"), [], S.SUBMITTED, [LEAD_DEPUTY, STAFF], public=True),
     "respond_cosign": _m(gettext_lazy("附议确认"), [S.SUBMITTED], None, [CO_SIGNER]),
     "withdraw": _m(gettext_lazy("撤回建议"), [S.SUBMITTED], S.WITHDRAWN, [LEAD_DEPUTY]),
-    # 审核
-    "register": _m(gettext_lazy("立案"), [S.SUBMITTED], S.REGISTERED, [STAFF], public=True),
-    "reject": _m(gettext_lazy("不予立案"), [S.SUBMITTED], S.NOT_REGISTERED, [STAFF]),
+    # 审查
+    "register": _m(gettext_lazy("审查通过"), [S.SUBMITTED], S.REGISTERED, [STAFF], public=True),
+    "reject": _m(gettext_lazy("不作为代表建议处理"), [S.SUBMITTED], S.NOT_REGISTERED, [STAFF]),
     # 转来信: a suggestion not handled as a suggestion becomes a deputy's letter (services.letters)
     "forward_as_letter": _m(gettext_lazy("转为来信"), [S.NOT_REGISTERED], None, [STAFF]),
     # 交办, 签收, 申请调整

@@ -67,7 +67,7 @@ def monthly_notices(*, today=None, now=None, policy=None, force=False):
         scope.filter(open_condition)
         .annotate(assigned_on=local_day("assigned_at"), due_on=local_day(Coalesce("reply_due_at", "opinion_due_at")))
         .order_by("unit_id", "reply_due_at", "suggestion_id")
-        .values_list("unit_id", "suggestion__number", "suggestion__title", "role", "state", "assigned_on", "due_on")
+        .values_list("unit_id", "suggestion__reference", "suggestion__title", "role", "state", "assigned_on", "due_on")
     ):
         unit_id, number, title, role, state, assigned_on, due_on = row
         open_rows[unit_id].append([
@@ -183,7 +183,7 @@ def results_notices(*, today=None, now=None, window_days=RESULTS_NOTICE_WINDOW_D
         )
         .order_by("suggestion__session_id", "unit_id", "suggestion__number", "pk")
         .values_list(
-            "pk", "suggestion__session_id", "unit_id", "unit__name", "suggestion__number", "suggestion__title",
+            "pk", "suggestion__session_id", "unit_id", "unit__name", "suggestion__reference", "suggestion__title",
             "replied_on", "first_on_time",
         )
     )

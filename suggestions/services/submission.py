@@ -209,7 +209,7 @@ def update_draft(*, suggestion, actor, attachments=(), remove_attachments=(), co
 
 def submit_draft(*, suggestion, actor):
     """提出 a draft: it must now be complete (title, content, an active
-    category, the session if during a plenary). It becomes 待审核 with the
+    category, the session if during a plenary). It becomes 待审查 with the
     time of submission, and the co-signers it names are invited."""
 
     def apply(locked):

@@ -64,7 +64,7 @@ def _staff_list(request, queryset, template, extra=None):
 
 @staff_required
 def staff_review(request):
-    """审核队列: submitted, oldest first."""
+    """审查队列: submitted, oldest first."""
     return _staff_list(request, selectors.review_queue(user=request.user).with_units(), "dashboard/review.html")
 
 
@@ -167,10 +167,10 @@ def _decide_reassignment(suggestion, user, data):
 # Every move staff make from the pages: each call takes (suggestion, user, cleaned data).
 STAFF_ACTIONS = {
     "register": Action(
-        RegisterForm, lambda s, user, d: services.register_suggestion(suggestion=s, actor=user, **d), gettext_lazy("已立案。")
+        RegisterForm, lambda s, user, d: services.register_suggestion(suggestion=s, actor=user, **d), gettext_lazy("审查通过，已编号。")
     ),
     "reject": Action(
-        RejectForm, lambda s, user, d: services.reject_suggestion(suggestion=s, actor=user, **d), gettext_lazy("已作不予立案处理。")
+        RejectForm, lambda s, user, d: services.reject_suggestion(suggestion=s, actor=user, **d), gettext_lazy("已决定不作为代表建议处理。")
     ),
     "assign": Action(AssignForm, _assign, gettext_lazy("已交办。")),
     "key": Action(

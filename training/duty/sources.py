@@ -167,7 +167,7 @@ class SuggestionSource(DutySource):
         ("suggestions_total", _("提出建议(件,领衔与附议合计)")),
         ("suggestions_led", _("领衔提出建议(件)")),
         ("suggestions_cosigned", _("附议建议(件)")),
-        ("suggestions_registered", _("立案建议(件)")),
+        ("suggestions_registered", _("审查通过的建议（件）")),
         ("suggestions_replied", _("已答复建议(件)")),
     )
 
