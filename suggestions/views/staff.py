@@ -34,7 +34,7 @@ from ..forms import (
     StaffFilterForm,
 )
 from ..models import AWAITING_REPLY, REPLIED_STATUSES, Disclosure, HandlingMode, Status
-from .common import Action, deadline, detail_context, mark_deadlines, page_of, run, staff_required
+from .common import Action, deadline, detail_context, mark_deadlines, page_of, posted_action, run, staff_required
 
 FOLLOWUP_MAX_ROWS = 1000
 
@@ -197,16 +197,9 @@ STAFF_ACTIONS = {
 def staff_detail(request, pk):
     """One suggestion as staff see it, with the moves staff can make now."""
     suggestion = selectors.suggestion_detail(user=request.user, pk=pk)
-    bound = {}
-    if request.method == "POST":
-        action = request.POST.get("action")
-        if action not in STAFF_ACTIONS:
-            raise Http404
-        todo = STAFF_ACTIONS[action]
-        form = bound[action] = todo.form(request.POST)
-        if run(form, lambda d: todo.call(suggestion, request.user, d)):
-            messages.success(request, todo.done)
-            return redirect("suggestions:staff_detail", pk=pk)
+    done, bound = posted_action(request, STAFF_ACTIONS, suggestion)
+    if done:
+        return redirect("suggestions:staff_detail", pk=pk)
     context = detail_context(suggestion)
     pending_requests = list(selectors.pending_reassignment_requests(suggestion=suggestion))
     for req in pending_requests:
