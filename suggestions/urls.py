@@ -49,6 +49,8 @@ urlpatterns = [
     path("staff/documents/assignment-letter/<int:unit_pk>.docx", documents.staff_assignment_letter,
          name="staff_assignment_letter"),
     path("staff/documents/report-<int:year>.docx", documents.staff_yearly_report, name="staff_yearly_report"),
+    path("staff/documents/progress-notice.docx", documents.staff_progress_notice, name="staff_progress_notice"),
+    path("staff/<int:pk>/supervision-letter/", documents.staff_supervision_letter, name="staff_supervision_letter"),
     path("staff/motions/new/", motions.staff_new_motion, name="staff_new_motion"),
     path("staff/motions/<int:pk>/", motions.staff_motion, name="staff_motion"),
     path("staff/letters/new/", letters.staff_register, name="staff_register_letter"),
