@@ -193,6 +193,14 @@ class Delegation(models.Model):
     term = models.ForeignKey(Term, verbose_name=_("届"), on_delete=models.PROTECT, related_name="delegations")
     name = models.CharField(_("名称"), max_length=64)
     area = models.ForeignKey(AdministrativeArea, verbose_name=_("区域"), on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # 全团建议: drafted by the delegation's contact, approved by its head.
+    head = models.ForeignKey(
+        "Deputy", verbose_name=_("团长"), on_delete=models.SET_NULL, null=True, blank=True, related_name="delegations_headed"
+    )
+    contact = models.ForeignKey(
+        "Deputy", verbose_name=_("联络员"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="delegations_as_contact", help_text=_("代表团的联络员代表，起草全团建议。"),
+    )
 
     class Meta:
         verbose_name = _("代表团")

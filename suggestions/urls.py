@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import attachments, deputy, documents, letters, motions, public, staff, supervision, unit
+from .views import attachments, delegation, deputy, documents, letters, motions, public, staff, supervision, unit
 
 app_name = "suggestions"
 urlpatterns = [
@@ -12,6 +12,9 @@ urlpatterns = [
     path("mine/", deputy.my_list, name="my_list"),
     path("mine/new/", deputy.create, name="create"),
     path("mine/drafts/<int:pk>/", deputy.edit_draft, name="draft"),
+    path("delegation/", delegation.delegation_home, name="delegation_home"),
+    path("delegation/new/", delegation.delegation_new, name="delegation_new"),
+    path("delegation/<int:pk>/", delegation.delegation_detail, name="delegation_detail"),
     path("mine/drafts/<int:pk>/delete/", deputy.delete_draft, name="delete_draft"),
     path("mine/invitations/", deputy.invitations, name="invitations"),
     path("mine/<int:pk>/", deputy.my_detail, name="my_detail"),

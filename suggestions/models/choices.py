@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 class Status(models.TextChoices):
     # A draft is seen by its author only; submitting it makes it 待审查.
     DRAFT = "draft", _("草稿")
+    # 全团建议: the delegation's contact sends the draft to its head, who approves it (then 待审查).
+    AWAITING_HEAD = "awaiting_head", _("待团长审定")
     SUBMITTED = "submitted", _("待审查")
     WITHDRAWN = "withdrawn", _("已撤回")
     NOT_REGISTERED = "not_registered", _("不作为代表建议处理")

@@ -47,12 +47,17 @@ class SuggestionQuerySet(models.QuerySet):
             cosigned = CoSignature.objects.filter(
                 suggestion=OuterRef("pk"), deputy=deputy, state__in=[CoSignState.INVITED, CoSignState.CONFIRMED]
             )
-            return self.filter(Q(lead_deputy=deputy) | (Exists(cosigned) & ~Q(status=Status.DRAFT)))
+            return self.filter(
+                Q(lead_deputy=deputy)
+                | (Exists(cosigned) & ~Q(status=Status.DRAFT))
+                # 全团建议: the delegation's head sees it once the contact has sent it.
+                | (Q(delegation__head=deputy) & ~Q(status=Status.DRAFT))
+            )
         return self.published()  # never a draft: drafts are not published
 
     def submitted(self):
-        """Everything but drafts: what the lists, figures and exports count."""
-        return self.exclude(status=Status.DRAFT)
+        """Everything but drafts (and 全团建议 not yet approved by the head): what the lists, figures and exports count."""
+        return self.exclude(status__in=(Status.DRAFT, Status.AWAITING_HEAD))
 
     def drafts_of(self, deputy):
         return self.filter(status=Status.DRAFT, lead_deputy=deputy)
@@ -105,6 +110,11 @@ class Suggestion(models.Model):
     # The level of the congress the suggestion is addressed to (the lead deputy's mandate there).
     deputy_level = models.CharField(_("代表层级"), max_length=16, choices=Level.choices, default=Level.PROVINCIAL, db_index=True)
     number = models.PositiveIntegerField(_("编号"), null=True, blank=True)
+    # 全团建议: proposed in the name of a delegation (the lead deputy is the contact who drafted it).
+    delegation = models.ForeignKey(
+        "deputies.Delegation", verbose_name=_("代表团（全团建议）"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="suggestions",
+    )
     # The number as officers write it (湖南省十四届二次会议第0009号, 2026年闭会期间第0045号): the
     # bare number repeats across sessions and congresses, so pages and documents show this.
     reference = models.CharField(_("建议编号"), max_length=64, blank=True, db_index=True)

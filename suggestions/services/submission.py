@@ -213,6 +213,8 @@ def submit_draft(*, suggestion, actor):
     time of submission, and the co-signers it names are invited."""
 
     def apply(locked):
+        if locked.delegation_id:
+            raise ValidationError(_("全团建议须送代表团团长审定后提出。"), code="delegation")
         _check_complete(
             title=locked.title, content=locked.content, category=locked.category,
             during_session=locked.during_session, session=locked.session,

@@ -216,12 +216,16 @@ class SuggestionSource(DutySource):
 
         Suggestion = _model("suggestions.Suggestion")
         CoSignature = _model("suggestions.CoSignature")
-        # Drafts are not yet suggestions, and withdrawn ones no longer count.
-        not_counted = ("withdrawn", "draft")
+        # Drafts (and 全团建议 awaiting the head) are not yet suggestions, and withdrawn
+        # ones no longer count; a 全团建议 is the delegation's, not its drafting contact's.
+        not_counted = ("withdrawn", "draft", "awaiting_head")
         categories = self._categories()
         build = self._figures(categories)
         led = (
-            _restrict(Suggestion.objects.filter(year=year).exclude(status__in=not_counted), "lead_deputy_id", deputy_ids)
+            _restrict(
+                Suggestion.objects.filter(year=year, delegation__isnull=True).exclude(status__in=not_counted),
+                "lead_deputy_id", deputy_ids,
+            )
             .values("lead_deputy_id")
             .annotate(n=Count("pk", distinct=True), **build(""))
             .order_by()
@@ -254,8 +258,11 @@ class SuggestionSource(DutySource):
         Reply = _model("suggestions.Reply")
         rows = (
             Suggestion.objects.filter(year=year)
-            .exclude(status__in=("withdrawn", "draft"))
-            .filter(Q(lead_deputy=deputy) | Q(cosignatures__deputy=deputy, cosignatures__state="confirmed"))
+            .exclude(status__in=("withdrawn", "draft", "awaiting_head"))
+            .filter(
+                Q(lead_deputy=deputy, delegation__isnull=True)
+                | Q(cosignatures__deputy=deputy, cosignatures__state="confirmed")
+            )
             .distinct()
             .order_by("submitted_at", "pk")
         )
