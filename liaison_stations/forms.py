@@ -10,6 +10,7 @@ from suggestions.models import SuggestionCategory
 
 from .models import (
     Activity,
+    ConstituentRating,
     IssueCategory,
     IssueStatus,
     ReceptionRule,
@@ -90,6 +91,23 @@ class TrackForm(forms.Form):
         if not code:
             raise forms.ValidationError(_("查询码为8位字母或数字，请核对后重新输入。"))
         return code
+
+
+class RatingForm(forms.Form):
+    """The person's rating of a released answer, on the public status page."""
+
+    rating = forms.ChoiceField(label=_("您对办理结果是否满意"), choices=ConstituentRating.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("意见（不满意的请说明原因）"), required=False, max_length=1000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+    mobile_last4 = forms.CharField(
+        label=_("手机号后4位"), required=False, max_length=4,
+        help_text=_("留言时留了手机号的，请填写其后4位以核对身份。"),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": "[0-9]{4}"}),
+    )
+
+
+class ReopenForm(forms.Form):
+    note = forms.CharField(label=_("说明"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class VisitForm(forms.Form):
@@ -196,3 +214,4 @@ class DirectoryFilterForm(forms.Form):
 class IssueFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部"))] + list(IssueStatus.choices))
     overdue = forms.BooleanField(label=_("只看反馈逾期"), required=False)
+    unsatisfied = forms.BooleanField(label=_("只看群众不满意"), required=False)

@@ -17,7 +17,7 @@ from congress_portal.client_address import client_address
 from deputies.models import Deputy
 
 from . import forms, ledgers, permissions, qr, selectors, services, tracking
-from .models import ISSUE_LIFECYCLE, Issue, Station, StationPolicy, format_tracking_code
+from .models import ISSUE_LIFECYCLE, ConstituentRating, Issue, Station, StationPolicy, format_tracking_code
 
 DIRECTORY_PAGE_SIZE = 30
 QUEUE_PAGE_SIZE = 30
@@ -137,7 +137,29 @@ def track_status(request, code):
         issue = tracking.tracked_issue(code=code)
     except Issue.DoesNotExist:
         raise Http404 from None
-    return render(request, "liaison_stations/track_status.html", {"status": tracking.public_status(issue)})
+    status = tracking.public_status(issue)
+    form = forms.RatingForm(request.POST or None) if status.can_rate else None
+    http_status = 200
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied(_("该问题现在不能评价。"))
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.rate_issue(issue=issue, rating=data["rating"], comment=data["comment"],
+                                    mobile_last4=data["mobile_last4"])
+            except services.RateLimited as error:
+                form.add_error(None, error)
+                http_status = 429
+            except ValidationError as error:
+                _apply_errors(form, error)
+                http_status = 400
+            else:
+                messages.success(request, _("感谢您的评价。"))
+                return redirect("liaison_stations:track_status", code=issue.tracking_code)
+        else:
+            http_status = 400
+    return render(request, "liaison_stations/track_status.html", {"status": status, "form": form}, status=http_status)
 
 
 def _qr_response(request, url, fmt, name, title=""):
@@ -206,6 +228,7 @@ def _issue_list(request, template):
     station_id = request.GET.get("station")
     issues = selectors.issue_queue(
         user=request.user, status=data.get("status", ""), overdue=data.get("overdue", False),
+        unsatisfied=data.get("unsatisfied", False),
         station_id=int(station_id) if station_id and station_id.isdigit() else None,
     )
     page = Paginator(issues, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -240,6 +263,8 @@ def issue_detail(request, pk):
         action_forms["suggest"] = forms.SuggestionForm(prefix="suggest")
     if "close" in moves:
         action_forms["close"] = forms.CloseForm(prefix="close")
+    if "reopen" in moves and issue.rating == ConstituentRating.NOT_SATISFIED:
+        action_forms["reopen"] = forms.ReopenForm(prefix="reopen")
 
     if request.method == "POST":
         action = request.POST.get("action")
@@ -258,6 +283,8 @@ def issue_detail(request, pk):
                                            actor=user)
                 elif action == "close":
                     services.close_issue(issue=issue, outcome=data["outcome"], actor=user)
+                elif action == "reopen":
+                    services.reopen_issue(issue=issue, note=data["note"], actor=user)
                 elif action == "suggest":
                     services.take_up_as_suggestion(issue=issue, deputy=roles.deputy_of(user), title=data["title"],
                                                    category=data["category"], content=data["content"], actor=user)
