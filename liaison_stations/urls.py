@@ -24,6 +24,9 @@ urlpatterns = [
     path("work/<int:pk>/visits/new/", views.visit_new, name="visit_new"),
     path("work/<int:pk>/rota/", views.rota, name="rota"),
     path("work/<int:pk>/ledger/<slug:kind>.xlsx", views.ledger, name="ledger"),
+    # 扫码进站: the station's duty QR code (keepers print it) and the page it opens for a deputy
+    path("work/<int:pk>/check-in/qr.<str:fmt>", views.check_in_qr, name="check_in_qr"),
+    path("check-in/<str:token>/", views.check_in_page, name="check_in"),
     # handling units
     path("unit/issues/", views.unit_issues, name="unit_issues"),
     path("unit/issues/<int:pk>/", views.unit_issue, name="unit_issue"),

@@ -16,7 +16,7 @@ from congress_portal.accounts import roles
 from congress_portal.client_address import client_address
 from deputies.models import Deputy
 
-from . import forms, ledgers, permissions, qr, selectors, services, tracking
+from . import duty, forms, ledgers, permissions, qr, selectors, services, tracking
 from .models import ISSUE_LIFECYCLE, ConstituentRating, Issue, Station, StationPolicy, format_tracking_code
 
 DIRECTORY_PAGE_SIZE = 30
@@ -376,6 +376,7 @@ def rota(request, pk):
     return render(request, "liaison_stations/rota.html", {
         "station": station, "rules": [(r, r.next_dates(after=today, count=4)) for r in rules],
         "activities": station.activities.select_related("handling_unit").order_by("-starts_at")[:30],
+        "check_ins": duty.recent_check_ins(station=station),
         "rule_form": rule_form, "activity_form": activity_form,
     })
 
@@ -394,6 +395,43 @@ def ledger(request, pk, kind):
     )
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
     return response
+
+
+@login_required
+def check_in_qr(request, pk, fmt):
+    """The station's duty QR code, for its keepers to print beside the reception desk."""
+    if fmt not in QR_FORMATS:
+        raise Http404
+    station = _recordable_station(request, pk)
+    response = _qr_response(request, duty.check_in_url(station), fmt, f"station-{station.pk}-duty",
+                            title=_("%(name)s扫码进站") % {"name": station.name})
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+def check_in_page(request, token):
+    """What the duty QR code opens: a deputy signed in on the phone checks in with one tap."""
+    try:
+        station = duty.station_for_token(token)
+    except Station.DoesNotExist:
+        raise Http404 from None
+    status = 200
+    if request.method == "POST":
+        try:
+            _check_in, created = duty.check_in(station=station, user=request.user)
+        except (PermissionDenied, ValidationError) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+            status = 403 if isinstance(error, PermissionDenied) else 400
+        else:
+            messages.success(request, _("已扫码进站，感谢您接待群众。") if created else _("您今天已在本站扫码进站。"))
+            return redirect("liaison_stations:check_in", token=token)
+    refusal = duty.check_refusal(station=station, user=request.user)
+    return render(request, "liaison_stations/check_in.html", {
+        "station": station, "today": timezone.localdate(),
+        "checked_in": duty.todays_check_in(station=station, user=request.user),
+        "refusal": " ".join(getattr(refusal, "messages", [str(refusal)])) if refusal is not None else "",
+    }, status=status)
 
 
 # ---------------------------------------------------------------- handling units
