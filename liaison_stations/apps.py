@@ -9,7 +9,8 @@ class LiaisonStationsConfig(AppConfig):
     def ready(self):
         from congress_portal.notifications import registry, services
 
-        from . import constituents, notices
+        from . import bookings, constituents, notices
 
         registry.register(notices.NOTICES)
         services.register_addresses(constituents.RECIPIENT_TYPE, constituents.addresses)
+        services.register_addresses(bookings.RECIPIENT_TYPE, bookings.addresses)

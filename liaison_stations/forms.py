@@ -106,6 +106,26 @@ class RatingForm(forms.Form):
     )
 
 
+class BookingForm(forms.Form):
+    """预约见面 on a station's page: the slot is one of ``bookings.slots``."""
+
+    slot = forms.ChoiceField(label=_("接待日和代表"))
+    name = forms.CharField(label=_("姓名"), max_length=64)
+    mobile = forms.CharField(label=_("手机号码"), max_length=20,
+                             widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
+    topic = forms.CharField(label=_("想反映的事项"), max_length=1000, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, slots, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].choices = [("", _("请选择"))] + [
+            (key, f"{day:%Y-%m-%d} · {deputy.name}") for key, day, deputy in slots
+        ]
+
+
+class BookingDecisionForm(forms.Form):
+    reply = forms.CharField(label=_("回复预约人"), required=False, max_length=255)
+
+
 class ReopenForm(forms.Form):
     note = forms.CharField(label=_("说明"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 

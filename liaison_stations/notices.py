@@ -27,8 +27,8 @@ from congress_portal.notifications.services import Message, Recipient
 from congress_portal.notifications.text import cn_date, due_context, due_stage, link_to
 from suggestions.models import Reply, SuggestionEvent
 
-from . import constituents
-from .models import ConstituentRating, Issue, IssueEvent, IssueStatus, format_tracking_code
+from . import bookings, constituents
+from .models import BookingEvent, ConstituentRating, Issue, IssueEvent, IssueStatus, format_tracking_code
 
 # What the person is told of, by move: the issue received, the answer released.
 RECEIVED_MOVES = ("leave_message", "register_at_visit")
@@ -46,8 +46,12 @@ def issue_event_messages(event_ids):
 def recent_event_messages(since):
     """The messages of every event since ``since``: the scan's catch-up (the
     suggestion replies this app listens to included)."""
-    return _event_messages(IssueEvent.objects.filter(at__gte=since)) + _suggestion_reply_messages(
-        SuggestionEvent.objects.filter(at__gte=since, suggestion__station_issues__isnull=False)
+    return (
+        _event_messages(IssueEvent.objects.filter(at__gte=since))
+        + _suggestion_reply_messages(
+            SuggestionEvent.objects.filter(at__gte=since, suggestion__station_issues__isnull=False)
+        )
+        + _booking_messages(BookingEvent.objects.filter(at__gte=since))
     )
 
 
@@ -206,10 +210,38 @@ def feedback_reminders(today, policy):
     return messages
 
 
+def booking_event_messages(event_ids):
+    """Who is told of these BookingEvents: a booking made tells the person (by
+    SMS), the keepers and the deputy; confirmed or declined tells the person."""
+    return _booking_messages(BookingEvent.objects.filter(pk__in=list(event_ids)))
+
+
+def _booking_messages(events):
+    events = (
+        events.select_related("booking__station", "booking__deputy")
+        .prefetch_related("booking__station__keepers")
+        .order_by("pk")
+    )
+    messages = []
+    for event in events:
+        booking = event.booking
+        context = {"event": event.move, "station_name": booking.station.name, "deputy_name": booking.deputy.name,
+                   "date": cn_date(booking.on_date), "reply": booking.reply or event.note}
+        said = {"kind": Kind.STATION_BOOKING, "item_type": "station_booking", "item_id": booking.pk,
+                "stage": f"e{event.pk}", "context": context}
+        messages.append(Message(recipient=bookings.recipient(booking), **said))
+        if event.move == "book":
+            messages.append(Message(recipient=Recipient.deputy(booking.deputy_id), **said))
+            link = reverse("liaison_stations:bookings", args=[booking.station_id])
+            messages += [Message(recipient=Recipient.user(keeper.pk), link=link, **said)
+                         for keeper in booking.station.keepers.all()]
+    return messages
+
+
 NOTICES = registry.Notices(
     name="liaison_stations",
     due=feedback_reminders,
-    events={IssueEvent._meta.label: issue_event_messages},
+    events={IssueEvent._meta.label: issue_event_messages, BookingEvent._meta.label: booking_event_messages},
     catch_up=recent_event_messages,
     listens={SuggestionEvent._meta.label: suggestion_reply_messages},
 )

@@ -141,6 +141,7 @@ class Kind(models.TextChoices):
     MOTION_EVENT = "motion_event", _("议案办理动态")
     # To the person who raised a station issue (no account: an SMS to the mobile left on the issue).
     STATION_CONSTITUENT = "station_constituent", _("群众反映问题办理告知")
+    STATION_BOOKING = "station_booking", _("联络站预约见面")
 
 
 # Kinds whose message carries an Excel attachment built from the stored snapshot.
@@ -217,12 +218,14 @@ class Notification(models.Model):
                 fields=["recipient_key", "kind", "item_type", "item_id", "stage"], name="notification_said_once"
             ),
             # A person without an account (the constituent who raised a station
-            # issue, keyed by the issue) has no inbox: the key alone names them.
+            # issue, keyed by the issue; who booked a meeting, keyed by the
+            # booking) has no inbox: the key alone names them.
             models.CheckConstraint(
                 condition=models.Q(recipient_unit__isnull=False)
                 | models.Q(recipient_deputy__isnull=False)
                 | models.Q(recipient_user__isnull=False)
-                | models.Q(recipient_key__startswith="constituent:"),
+                | models.Q(recipient_key__startswith="constituent:")
+                | models.Q(recipient_key__startswith="booker:"),
                 name="notification_has_recipient",
             ),
         ]

@@ -23,6 +23,7 @@ from .issues import (
     new_tracking_code,
     normalise_tracking_code,
 )
+from .bookings import BOOKING_LIFECYCLE, Booking, BookingEvent, BookingStatus
 from .checkins import CheckIn
 from .rota import Activity, ActivityKind, Frequency, ReceptionRule, Weekday, WeekOfMonth
 from .stations import ModelStation, Station, StationKind, StationPolicy, StationQuerySet, Stationing
@@ -36,6 +37,10 @@ __all__ = [
     "SATISFIED_RATINGS",
     "Activity",
     "ActivityKind",
+    "BOOKING_LIFECYCLE",
+    "Booking",
+    "BookingEvent",
+    "BookingStatus",
     "CheckIn",
     "ConstituentRating",
     "Frequency",
