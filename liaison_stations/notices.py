@@ -14,7 +14,8 @@
   after-commit call of one never ran; each event is said once per recipient
   (the stage is the event's id).
 * due: the unit's feedback is due (n days before the due date, then every
-  overdue period), once per stage.
+  overdue period), once per stage; a confirmed meeting is tomorrow (the person
+  who booked it and the deputy).
 """
 import datetime
 from collections import defaultdict
@@ -28,7 +29,7 @@ from congress_portal.notifications.text import cn_date, due_context, due_stage, 
 from suggestions.models import Reply, SuggestionEvent
 
 from . import bookings, constituents
-from .models import BookingEvent, ConstituentRating, Issue, IssueEvent, IssueStatus, format_tracking_code
+from .models import Booking, BookingEvent, BookingStatus, ConstituentRating, Issue, IssueEvent, IssueStatus, format_tracking_code
 
 # What the person is told of, by move: the issue received, the answer released.
 RECEIVED_MOVES = ("leave_message", "register_at_visit")
@@ -238,9 +239,32 @@ def _booking_messages(events):
     return messages
 
 
+def booking_reminders(today):
+    """The day before a confirmed meeting, the person and the deputy are reminded (once: stage "d1")."""
+    rows = (
+        Booking.objects.filter(status=BookingStatus.CONFIRMED, on_date=today + datetime.timedelta(days=1))
+        .select_related("station", "deputy")
+        .order_by("pk")
+    )
+    messages = []
+    for booking in rows:
+        said = {"kind": Kind.STATION_BOOKING, "item_type": "station_booking", "item_id": booking.pk, "stage": "d1",
+                "context": {"event": "remind", "station_name": booking.station.name,
+                            "deputy_name": booking.deputy.name, "date": cn_date(booking.on_date),
+                            "reply": booking.reply}}
+        messages.append(Message(recipient=bookings.recipient(booking), **said))
+        messages.append(Message(recipient=Recipient.deputy(booking.deputy_id), **said))
+    return messages
+
+
+def due_messages(today, policy):
+    """What is due on ``today``: the units' feedback reminders and tomorrow's meetings."""
+    return feedback_reminders(today, policy) + booking_reminders(today)
+
+
 NOTICES = registry.Notices(
     name="liaison_stations",
-    due=feedback_reminders,
+    due=due_messages,
     events={IssueEvent._meta.label: issue_event_messages, BookingEvent._meta.label: booking_event_messages},
     catch_up=recent_event_messages,
     listens={SuggestionEvent._meta.label: suggestion_reply_messages},

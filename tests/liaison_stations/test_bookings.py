@@ -123,3 +123,17 @@ def test_the_slots_are_the_next_reception_days_with_their_deputies(station, depu
     slots = bookings.slots(station=station)
     assert slots and all(day > timezone.localdate() for day, _deputy in slots)
     assert {deputy for _day, deputy in slots} == {deputy_user.deputy}
+
+
+def test_the_day_before_a_confirmed_meeting_the_person_and_the_deputy_are_reminded_once(
+        client, station, deputy_user, keeper_user):
+    booked(client, station, deputy_user.deputy)
+    booked(client, station, deputy_user.deputy, name="李女士")
+    confirmed, waiting = Booking.objects.order_by("pk")
+    bookings.confirm_booking(booking=confirmed, actor=keeper_user)
+    registry.scan(today=timezone.localdate())
+    registry.scan(today=timezone.localdate())
+    reminders = Notification.objects.filter(kind=Kind.STATION_BOOKING, stage="d1")
+    assert {n.recipient_key for n in reminders} == {f"booker:{confirmed.pk}", f"deputy:{deputy_user.deputy.pk}"}
+    assert "见面提醒" in reminders.get(recipient_key=f"booker:{confirmed.pk}").sms_text
+    assert not Notification.objects.filter(recipient_key=f"booker:{waiting.pk}", stage="d1").exists()
