@@ -284,7 +284,7 @@ class StationSource(DutySource):
         ("station_people", _("接待群众(人次)")),
         ("station_activities", _("参加联络站活动(次)")),
         ("station_issues_handled", _("反映问题已办理(件)")),
-        ("station_duty_days", _("扫码进站接待值班(天)")),
+        ("station_duty_days", _("扫码进站接待值班（天）")),
     )
 
     def is_available(self):
