@@ -291,6 +291,7 @@ class StationSource(DutySource):
         ("station_people", _("接待群众(人次)")),
         ("station_activities", _("参加联络站活动(次)")),
         ("station_issues_handled", _("反映问题已办理(件)")),
+        ("station_duty_days", _("扫码进站接待值班（天）")),
     )
 
     def is_available(self):
@@ -353,6 +354,16 @@ class StationSource(DutySource):
             .order_by()
         )
         add(({"deputy_id": r["addressed_to_id"], "n": r["n"]} for r in messages), {"n": "station_issues_handled"})
+        # 扫码进站: one row per deputy, station and day on duty.
+        CheckIn = _model("liaison_stations.CheckIn")
+        if CheckIn is not None:
+            duty_days = (
+                _restrict(CheckIn.objects.filter(on_date__gte=first, on_date__lte=last), "deputy_id", deputy_ids)
+                .values("deputy_id")
+                .annotate(n=Count("pk"))
+                .order_by()
+            )
+            add(duty_days, {"n": "station_duty_days"})
         return result
 
     def details(self, *, year, deputy):
