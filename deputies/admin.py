@@ -2,11 +2,16 @@
 where ID numbers and phones are shown in full). Import and export of the
 deputies sheet go through django-import-export with DeputyMandateResource,
 whose import is the same bulk service as ``manage.py import_deputies``."""
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
-from import_export.formats.base_formats import XLSX
+from import_export.forms import ConfirmImportForm, ImportForm
 from simple_history.admin import SimpleHistoryAdmin
+
+from congress_portal.xlsx_reader import SpreadsheetRefused, limits
 
 from .models import (
     AdministrativeArea,
@@ -23,15 +28,83 @@ from .models import (
     Term,
     UnitContact,
 )
-from .resources import DeputyMandateResource
+from .resources import DeputyMandateResource, GuardedXLSX
+
+# How many row errors a refused confirmation lists in the messages.
+ERRORS_SHOWN = 50
+
+
+class SheetImportForm(ImportForm):
+    def clean_import_file(self):
+        # Refused here, before django-import-export copies the upload into memory.
+        upload = self.cleaned_data["import_file"]
+        limit = limits()["max_bytes"]
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("文件大小%(size).1f MB超过上限%(limit).1f MB，请拆分后分批导入。")
+                % {"size": upload.size / 2**20, "limit": limit / 2**20}
+            )
+        return upload
+
+
+class SheetConfirmForm(ConfirmImportForm):
+    confirm_changes = forms.BooleanField(
+        required=False, label=_("我已核对，确认修改以上已登记代表的信息"),
+    )
 
 
 class DeputySheetMixin(ImportExportModelAdmin):
     """xlsx import/export of the deputies sheet; the export is masked for
-    anyone who is not committee staff (see resources.sees_personal_data)."""
+    anyone who is not committee staff (see resources.sees_personal_data).
+    The import reads the file through the guarded reader (GuardedXLSX) and
+    lists changes to people already in the roster in its preview; they are
+    written only when the officer ticks the confirmation."""
 
     resource_classes = [DeputyMandateResource]
-    formats = [XLSX]
+    formats = [GuardedXLSX]
+    import_form_class = SheetImportForm
+    confirm_form_class = SheetConfirmForm
+    import_template_name = "admin/deputies/sheet_import.html"
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, SpreadsheetRefused):
+            for message in e.messages:
+                form.add_error("import_file", message)
+        else:
+            form.add_error("import_file", _("无法读取该文件，请上传 .xlsx 格式的 Excel 文件。"))
+
+    def get_import_data_kwargs(self, **kwargs):
+        form = kwargs.get("form")
+        kwargs = super().get_import_data_kwargs(**kwargs)
+        if isinstance(form, SheetConfirmForm):
+            kwargs["confirm_changes"] = form.cleaned_data.get("confirm_changes", False)
+        return kwargs
+
+    def process_import(self, request, **kwargs):
+        try:
+            return super().process_import(request, **kwargs)
+        except SpreadsheetRefused as refused:  # the stored file no longer passes (limits changed)
+            for message in refused.messages:
+                messages.error(request, message)
+            return self._back_to_import()
+
+    def _back_to_import(self):
+        opts = self.model._meta
+        return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_import",
+                                            current_app=self.admin_site.name))
+
+    def process_result(self, result, request):
+        # The confirmed import can still be refused (changes not confirmed,
+        # the roster edited since the preview): say so, do not report success.
+        if result.has_validation_errors() or result.has_errors():
+            for row in result.invalid_rows[:ERRORS_SHOWN]:
+                for column, errors in row.error_dict.items():
+                    for message in errors:
+                        messages.error(request, _("第%(row)d行「%(column)s」：%(message)s")
+                                       % {"row": row.number, "column": column, "message": message})
+            messages.error(request, _("文件被拒绝，未写入任何数据。"))
+            return self._back_to_import()
+        return super().process_result(result, request)
 
     def get_resource_kwargs(self, request, **kwargs):
         return {"actor": request.user}

@@ -10,13 +10,16 @@ writes themselves are ``deputies.services.import_deputies``, which the admin
 (through ``DeputyMandateResource.import_data``), the ``import_deputies`` command,
 ``seed_deputies --scale`` and the benchmark all call.
 """
+import tablib
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources
+from import_export.formats.base_formats import XLSX
 from import_export.results import InvalidRow, Result, RowResult
 
 from congress_portal.accounts.roles import is_staff_member
 from congress_portal.spreadsheets import escape_formula, unescape_formula  # noqa: F401 - re-exported
+from congress_portal.xlsx_reader import SpreadsheetRefused, open_sheet
 
 from .models import (
     Deputy,
@@ -111,22 +114,34 @@ def write_xlsx(target, queryset=None, *, actor=None, masked=None, title=None):
 
 
 def read_xlsx(source):
-    """``(header, rows)`` of the first sheet, rows as (Excel row number, values),
-    read with openpyxl read-only (streaming)."""
-    from openpyxl import load_workbook
+    """``(header, rows)`` of the workbook's one non-empty sheet, rows as
+    (Excel row number, values), streamed through the guarded reader
+    (``congress_portal.xlsx_reader``: size, zip and row limits, formulas
+    refused). Raises SpreadsheetRefused."""
+    sheet = open_sheet(source)
+    return sheet.header, sheet.rows
 
-    workbook = load_workbook(source, read_only=True, data_only=True)
-    sheet = workbook.active
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, ())
 
-    def numbered():
-        try:
-            yield from enumerate(rows, start=2)
-        finally:
-            workbook.close()
+class GuardedXLSX(XLSX):
+    """The admin's xlsx format: the file goes through the guarded reader
+    instead of tablib's (which reads formulas as empty cells, only the active
+    sheet, with no limits). Blank rows are kept as empty rows so that a
+    dataset row's position gives its Excel row number."""
 
-    return list(header), numbered()
+    def create_dataset(self, in_stream):
+        with open_sheet(in_stream) as sheet:
+            dataset = tablib.Dataset(headers=sheet.header)
+            dataset.first_row_number = sheet.header_row + 1
+            blank = (None,) * len(sheet.header)
+            expected = dataset.first_row_number
+            for number, values in sheet.rows:
+                for _gap in range(expected, number):
+                    dataset.append(blank)
+                dataset.append(values)
+                expected = number + 1
+        if not dataset.height:
+            raise SpreadsheetRefused(_("文件中没有数据行。"))
+        return dataset
 
 
 # ---------------------------------------------------------------------------
@@ -148,6 +163,8 @@ def report_to_result(report, header):
         values = report.bad_row_values.get(row_number, ())
         result.invalid_rows.append(InvalidRow(number=row_number, validation_error=ValidationError(error_dict), values=values))
     result.totals[RowResult.IMPORT_TYPE_INVALID] = len(by_row)
+    # Changes to people already in the roster, for the preview to list and the officer to confirm.
+    result.person_changes = report.person_changes
     return result
 
 
@@ -208,8 +225,9 @@ class DeputyMandateResource(resources.ModelResource):
         header = list(dataset.headers or [])
         try:
             report = import_deputies(
-                header=header, rows=enumerate(dataset, start=2), actor=actor, dry_run=dry_run,
-                file_name=kwargs.get("file_name") or "",
+                header=header, rows=enumerate(dataset, start=getattr(dataset, "first_row_number", 2)), actor=actor,
+                dry_run=dry_run, file_name=kwargs.get("file_name") or "",
+                confirm_changes=bool(kwargs.get("confirm_changes")),
             )
         except ImportRefused as refused:
             report = refused.report

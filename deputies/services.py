@@ -54,6 +54,7 @@ class ImportReport:
     mandates_unchanged: int = 0
     errors: list = field(default_factory=list)
     bad_row_values: dict = field(default_factory=dict)
+    person_changes: list = field(default_factory=list)  # PersonChange, for the officer to confirm
     timings: dict = field(default_factory=dict)  # phase -> seconds
 
     def add_errors(self, row_number, errors, raw_values=None):
@@ -75,6 +76,37 @@ class ImportReport:
             "dc": self.deputies_created, "du": self.deputies_updated, "dn": self.deputies_unchanged,
             "mc": self.mandates_created, "mu": self.mandates_updated, "mn": self.mandates_unchanged,
         }
+
+
+@dataclass
+class PersonChange:
+    """A value of a person already in the roster (same ID number) that the
+    sheet would change: shown in the preview, applied only once confirmed."""
+
+    row: int
+    id_number: str
+    name: str  # the name on record
+    column: str
+    before: str
+    after: str
+
+    def __str__(self):
+        return _("第%(row)d行「%(column)s」：%(name)s（%(id)s）由「%(before)s」改为「%(after)s」") % {
+            "row": self.row, "column": self.column, "name": self.name, "id": self.id_number,
+            "before": self.before, "after": self.after,
+        }
+
+
+def _shown(field_name, value):
+    """A person's value as the sheet shows it (labels, dates), for the preview."""
+    if value is None or value == "":
+        return _("（空）")
+    model_field = Deputy._meta.get_field(field_name)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d")
+    return str(value)
 
 
 class ImportRefused(ValidationError):
@@ -112,7 +144,8 @@ def _gc_relaxed():
         gc.set_threshold(*before)
 
 
-def import_deputies(*, header, rows, actor=None, dry_run=False, file_name="", batch_size=BATCH_SIZE):
+def import_deputies(*, header, rows, actor=None, dry_run=False, file_name="", batch_size=BATCH_SIZE,
+                    confirm_changes=False):
     """Import deputies with their mandates from a sheet.
 
     ``header`` is the sheet's first row, ``rows`` an iterable of (Excel row
@@ -122,13 +155,17 @@ def import_deputies(*, header, rows, actor=None, dry_run=False, file_name="", ba
     ``ImportRefused`` naming each row and column, and nothing is written.
     Otherwise people and mandates are created or updated with bulk writes in
     batches, inside one transaction. Rows equal to the database change nothing.
+    A person already in the roster (same ID number) whose name or other
+    personal data the sheet changes is listed in ``report.person_changes``;
+    those changes are written only with ``confirm_changes=True``, otherwise
+    the whole sheet is refused naming each row (a dry run just lists them).
     ``actor=None`` is the operator at the command line."""
     with _gc_relaxed():
         return _import_deputies(header=header, rows=rows, actor=actor, dry_run=dry_run, file_name=file_name,
-                                batch_size=batch_size)
+                                batch_size=batch_size, confirm_changes=confirm_changes)
 
 
-def _import_deputies(*, header, rows, actor, dry_run, file_name, batch_size):
+def _import_deputies(*, header, rows, actor, dry_run, file_name, batch_size, confirm_changes):
     if actor is not None and not can_import_deputies(actor):
         raise PermissionDenied(_("只有代表工作委员会工作人员可以导入代表名册。"))
     report = ImportReport(dry_run=dry_run)
@@ -215,12 +252,25 @@ def _import_deputies(*, header, rows, actor, dry_run, file_name, batch_size):
     mandate_fields = [f for f in MANDATE_FIELDS if MANDATE_FIELD_COLUMN[f] in present]
     mandate_index = [MANDATE_FIELDS.index(f) for f in mandate_fields]
     new_people, changed_people = [], {}
-    for id_number, (_row, person) in people.items():
+    for id_number, (first_row, person) in people.items():
         before = existing_people.get(id_number)
         if before is None:
             new_people.append((id_number, person))
         elif any(before[2 + i] != person[i] for i in person_index):
             changed_people[before[0]] = person
+            for f, i in zip(person_fields, person_index):
+                if before[2 + i] != person[i]:
+                    report.person_changes.append(PersonChange(
+                        row=first_row, id_number=id_number, name=before[2], column=str(COLUMN_BY_KEY[f].header),
+                        before=_shown(f, before[2 + i]), after=_shown(f, person[i]),
+                    ))
+    report.person_changes.sort(key=lambda change: change.row)
+    if report.person_changes and not confirm_changes and not dry_run:
+        for change in report.person_changes:
+            report.errors.append(RowError(change.row, change.column, _(
+                "%(name)s（%(id)s）已登记为「%(before)s」，本表为「%(after)s」；请核对，确认修改后再导入。"
+            ) % {"name": change.name, "id": change.id_number, "before": change.before, "after": change.after}))
+        raise ImportRefused(report)
     report.deputies_created = len(new_people)
     report.deputies_updated = len(changed_people)
     report.deputies_unchanged = len(people) - len(new_people) - len(changed_people)

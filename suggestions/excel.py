@@ -9,10 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from congress_portal.accounts import roles
-from congress_portal.spreadsheets import escape_formula
+from congress_portal.spreadsheets import escape_formula, unescape_formula
+from congress_portal.xlsx_reader import SpreadsheetRefused, limits, open_sheet
 from deputies.models import Mandate
 
 from . import services
@@ -108,32 +109,60 @@ def export_unit_figures(table):
 
 IMPORT_HEADERS = ["领衔代表", "代表证号", "标题", "内容", "类别", "附议代表", "同意公开"]
 REQUIRED = ["领衔代表", "标题", "内容", "类别"]
+# A paper import is one plenary's suggestions: a few thousand rows at most.
+IMPORT_MAX_ROWS = 20000
 
 
 def _truthy(value):
     return str(value).strip() not in ("否", "不同意", "0", "false", "False", "N", "n")
 
 
+def _text(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return unescape_formula(str(value).strip())
+
+
+def _check_header(header):
+    """Column index per known title; unknown, repeated and missing columns refused by name."""
+    errors, col = [], {}
+    for index, title in enumerate(header):
+        if not title:
+            continue
+        if title not in IMPORT_HEADERS:
+            errors.append(_("第1行「%(col)s」：无法识别的列（可用的列：%(known)s）。") % {"col": title, "known": "、".join(IMPORT_HEADERS)})
+        elif title in col:
+            errors.append(_("第1行「%(col)s」：列重复。") % {"col": title})
+        else:
+            col[title] = index
+    missing = [h for h in REQUIRED if h not in col]
+    if missing:
+        errors.append(_("缺少必填列：%(cols)s。") % {"cols": "、".join(f"「{h}」" for h in missing)})
+    if errors:
+        raise ValidationError({"file": errors})
+    return col
+
+
 def import_paper_suggestions(*, file, session, actor):
     """Read an .xlsx with the columns of IMPORT_HEADERS and enter one paper
     suggestion per row on the deputies' behalf, in ``session``. Returns the new
-    suggestions. Raises ValidationError naming every bad row and creates
+    suggestions. The file goes through the guarded reader (size, zip and row
+    limits, one sheet, no formulas); a column not in IMPORT_HEADERS is refused.
+    Raises ValidationError naming every bad row and column, and creates
     nothing when any row is bad."""
     if not roles.is_staff_member(actor):
         raise PermissionDenied(_("只有代表工作委员会工作人员可以导入建议。"))
     try:
-        wb = load_workbook(file, read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - any unreadable file gets the same answer
-        raise ValidationError({"file": _("无法读取该文件，请上传 .xlsx 格式的 Excel 文件。")}) from None
-    rows = list(wb.active.iter_rows(values_only=True))
-    if not rows:
-        raise ValidationError({"file": _("文件是空的。")})
-    header = [str(c).strip() if c is not None else "" for c in rows[0]]
-    missing = [h for h in REQUIRED if h not in header]
-    if missing:
-        raise ValidationError({"file": _("缺少列：%(cols)s。") % {"cols": "、".join(missing)}})
-    col = {h: header.index(h) for h in IMPORT_HEADERS if h in header}
+        with open_sheet(file, max_rows=min(IMPORT_MAX_ROWS, limits()["max_rows"])) as sheet:
+            return _import_rows(sheet, session=session, actor=actor)
+    except SpreadsheetRefused as refused:
+        raise ValidationError({"file": refused.messages}) from None
 
+
+def _import_rows(sheet, *, session, actor):
+    col = _check_header(sheet.header)
     mandates = Mandate.objects.filter(term=session.term).select_related("deputy")
     by_card = {m.card_number: m.deputy for m in mandates if m.card_number}
     by_name = {}
@@ -141,36 +170,36 @@ def import_paper_suggestions(*, file, session, actor):
         by_name.setdefault(m.deputy.name, []).append(m.deputy)
     categories = {c.name: c for c in SuggestionCategory.objects.filter(is_active=True)}
 
-    def deputy_for(name, card, line, errors):
+    def deputy_for(name, card, line, column, errors):
         if card:
             deputy = by_card.get(card)
             if deputy is None or (name and deputy.name != name):
-                errors.append(_("第%(line)s行：代表证号「%(card)s」与代表「%(name)s」不符。") % {"line": line, "card": card, "name": name})
+                errors.append(_("第%(line)s行「代表证号」：代表证号「%(card)s」与代表「%(name)s」不符。") % {"line": line, "card": card, "name": name})
             return deputy
         found = by_name.get(name, [])
         if len(found) != 1:
-            msg = _("第%(line)s行：本届没有名为「%(name)s」的代表。") if not found else _("第%(line)s行：本届有多名「%(name)s」，请填写代表证号。")
-            errors.append(msg % {"line": line, "name": name})
+            msg = _("第%(line)s行「%(col)s」：本届没有名为「%(name)s」的代表。") if not found else _("第%(line)s行「%(col)s」：本届有多名「%(name)s」，请填写代表证号。")
+            errors.append(msg % {"line": line, "col": column, "name": name})
             return None
         return found[0]
 
     errors, planned = [], []
-    for line, row in enumerate(rows[1:], start=2):
-        cell = {h: ("" if row[i] is None or i >= len(row) else str(row[i]).strip()) for h, i in col.items()}
+    for line, row in sheet.rows:
+        cell = {h: _text(row[i]) for h, i in col.items()}
         if not any(cell.values()):
             continue
-        row_errors = [_("第%(line)s行：「%(col)s」不能为空。") % {"line": line, "col": h} for h in REQUIRED if not cell.get(h)]
-        lead = deputy_for(cell.get("领衔代表", ""), cell.get("代表证号", ""), line, row_errors) if cell.get("领衔代表") else None
+        row_errors = [_("第%(line)s行「%(col)s」：不能为空。") % {"line": line, "col": h} for h in REQUIRED if not cell.get(h)]
+        lead = deputy_for(cell.get("领衔代表", ""), cell.get("代表证号", ""), line, "领衔代表", row_errors) if cell.get("领衔代表") else None
         category = categories.get(cell.get("类别", ""))
         if cell.get("类别") and category is None:
-            row_errors.append(_("第%(line)s行：类别「%(cat)s」不存在。") % {"line": line, "cat": cell["类别"]})
+            row_errors.append(_("第%(line)s行「类别」：类别「%(cat)s」不存在。") % {"line": line, "cat": cell["类别"]})
         co = []
         for name in filter(None, (n.strip() for n in cell.get("附议代表", "").replace(",", "、").replace("，", "、").split("、"))):
-            d = deputy_for(name, "", line, row_errors)
+            d = deputy_for(name, "", line, "附议代表", row_errors)
             if d is not None:
                 co.append(d)
         if len(cell.get("标题", "")) > 200:
-            row_errors.append(_("第%(line)s行：标题超过200字。") % {"line": line})
+            row_errors.append(_("第%(line)s行「标题」：标题超过200字。") % {"line": line})
         errors += row_errors
         if not row_errors:
             planned.append((line, dict(lead_deputy=lead, title=cell["标题"], content=cell["内容"], category=category, co_signers=co,

@@ -152,7 +152,8 @@ def test_export_then_import_changes_nothing(province, tmp_path):
 def test_an_edited_sheet_updates_only_what_changed(province):
     person = make_id(serial=61)
     run([row(id_number=person), county_row(id_number=person)])
-    report = run([row(id_number=person, phone="13800000000"), county_row(id_number=person, phone="13800000000", status="辞职")])
+    edited = [row(id_number=person, phone="13800000000"), county_row(id_number=person, phone="13800000000", status="辞职")]
+    report = run(edited, confirm_changes=True)
     assert (report.deputies_updated, report.mandates_updated, report.mandates_unchanged) == (1, 1, 1)
     deputy = Deputy.objects.get(id_number=person)
     assert deputy.phone == "13800000000"
