@@ -69,3 +69,10 @@ def public_merge_note(suggestion):
         "lead": lead,
         "followers": [link.suggestion for link in followers],
     }
+
+
+@register.inclusion_tag("suggestions/similar/unit_panel.html")
+def unit_merge_panel(suggestion):
+    """The items merged into one the unit handles: it answers them all in one reply."""
+    _lead, followers = _merge_of(suggestion)
+    return {"followers": [link.suggestion for link in followers]}

@@ -51,7 +51,7 @@ TOPICS = [
 ]
 
 # Past items with varied texts (suggestions.demo_texts), closed, dated over two years.
-HISTORY_ITEMS = 240
+HISTORY_ITEMS = 160
 
 # (status, how many) — dozens, every status present.
 PLAN = [
