@@ -103,7 +103,7 @@ def test_staff_merge_from_the_panel_and_the_merged_deputy_rates_on_their_page(cl
     reply = services.reply_to_suggestion(assignment=a, actor=lead_actors.unit_user(unit), letter="统一答复：建设集中充电棚。",
                                          result_category=result("B"), signed_off_by="王局长")
     client.force_login(lead_actors.unit_user(unit))
-    page = client.get(reverse("suggestions:unit_detail", args=[lead.pk])).content.decode()
+    page = client.get(reverse("suggestions:unit_detail", args=[a.pk])).content.decode()
     assert other.content in page  # the unit handles both in one reply
     client.force_login(other_actors.deputy_user)
     page = client.get(reverse("suggestions:my_detail", args=[other.pk])).content.decode()

@@ -57,3 +57,22 @@ def test_the_candidate_query_uses_the_gin_index():
         plan = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("SET enable_seqscan = on")
     assert "suggestion_text_ngrams" in plan
+
+
+@pytest.mark.postgres
+def test_phrases_common_to_many_rows_find_no_candidates_by_the_columns_statistics():
+    topics = ["乡村教师", "农村公路", "养老服务", "城区内涝", "医保报销", "松材线虫", "充电设施", "传统村落", "食品安全", "消防通道",
+              "危桥改造", "古树名木", "学前教育", "地质灾害", "预付卡费", "电梯加装", "供水管网", "油茶产业", "非遗传承", "欠薪治理"]
+    for n in range(40):  # every row says 主要原因; each topic is in 2 of 40 rows (5%)
+        _make(f"关于{topics[n % 20]}的建议（{n}）", f"{topics[n % 20]}主要原因是经费投入不足。")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE suggestions_suggestion")
+    similarity._STATS.clear()
+    frequencies = similarity.gram_frequencies(Suggestion)
+    assert frequencies.get("原因", 0) > similarity.COMMON
+    query = similarity.candidate_tsquery("关于农村公路养护的建议", "农村公路主要原因是经费投入不足。", frequencies=frequencies)
+    assert "'原因'" not in query and "'主要'" not in query and "'农村'" in query
+    assert "'原因'" in similarity.candidate_tsquery("关于农村公路养护的建议", "农村公路主要原因是经费投入不足。")
+    found = similarity.similar(Suggestion.objects.all(), title="关于农村公路养护的建议", content="农村公路主要原因是经费投入不足。")
+    assert found and all("农村公路" in Suggestion.objects.get(pk=m.pk).title for m in found)
+    similarity._STATS.clear()

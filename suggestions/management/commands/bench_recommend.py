@@ -17,6 +17,7 @@ import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import connection
 
 from congress_portal.accounts.models import User
 from deputies.models import Deputy, HandlingUnit, Level, MandateStatus
@@ -49,6 +50,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, items=800, train=0.7, **options):
         self._ensure_data(items)
+        with connection.cursor() as cursor:  # what autovacuum does after many inserts: the n-gram statistics
+            cursor.execute("ANALYZE suggestions_suggestion")
         rows = list(
             Suggestion.objects.filter(assigned_at__isnull=False).exclude(status=Status.MERGED)
             .order_by("assigned_at", "pk").values_list("pk", "title", "content", "assigned_at")
