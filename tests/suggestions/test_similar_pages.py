@@ -136,3 +136,11 @@ def test_the_public_page_shows_the_merge(client):
     services.decide_disclosure(suggestion=lead, actor=staff, mode=Disclosure.FULL)
     page = client.get(reverse("suggestions:public_detail", args=[lead.pk])).content.decode()
     assert "并案办理" in page and "另有1件建议并入本件办理" in page
+
+
+def test_the_writing_page_loads_the_similar_suggestions_script_without_inline_code(client):
+    actors = Actors()
+    client.force_login(actors.deputy_user)
+    page = client.get(reverse("suggestions:create")).content.decode()
+    assert 'id="similar-live"' in page and f'data-url="{URL}"' in page and "js/similar.js" in page
+    assert "<script>" not in page and "onclick" not in page and "onload" not in page
