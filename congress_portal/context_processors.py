@@ -44,7 +44,7 @@ KEEPER_NAV = [
 PUBLIC_NAV_SIGNED_IN = ["suggestions:public_list", "deputies:directory", "liaison_stations:directory"]
 STAFF_NAV = [
     ("suggestions:staff_dashboard", _("工作台")),
-    ("suggestions:staff_review", _("审核")),
+    ("suggestions:staff_review", _("审查")),
     ("suggestions:staff_assign_queue", _("交办")),
     ("suggestions:staff_overdue", _("超期与督办")),
     ("suggestions:staff_disclosure", _("公开审定")),

@@ -77,8 +77,8 @@ class SessionInline(admin.TabularInline):
 class DelegationInline(admin.TabularInline):
     model = Delegation
     extra = 0
-    fields = ("name", "area")
-    autocomplete_fields = ("area",)
+    fields = ("name", "area", "head", "contact")
+    autocomplete_fields = ("area", "head", "contact")
 
 
 @admin.register(Term)

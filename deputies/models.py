@@ -4,7 +4,7 @@ the handling units that answer suggestions."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import get_language, gettext, gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from congress_portal.uploads import stored_name, validate_image_file
@@ -22,12 +22,27 @@ def chinese_number(n):
     return (CHINESE_NUMERALS[tens] if tens > 1 else "") + "十" + (CHINESE_NUMERALS[ones] if ones else "")
 
 
+def ordinal_number(n):
+    """The number of a term or session as the reader's language writes it: 十四 in Chinese, 14 otherwise."""
+    return chinese_number(n) if (get_language() or "zh-hans").startswith("zh") else str(n)
+
+
 class Level(models.TextChoices):
     NATIONAL = "national", _("全国")
     PROVINCIAL = "provincial", _("省")
     PREFECTURE = "prefecture", _("设区的市、自治州")
     COUNTY = "county", _("县、市辖区、不设区的市")
     TOWNSHIP = "township", _("乡、镇")
+
+
+# What officers call a deputy of each level (the legal level names run together on a page).
+DEPUTY_TITLES = {
+    Level.NATIONAL: _("全国人大代表"),
+    Level.PROVINCIAL: _("省人大代表"),
+    Level.PREFECTURE: _("市人大代表"),
+    Level.COUNTY: _("县人大代表"),
+    Level.TOWNSHIP: _("乡镇人大代表"),
+}
 
 
 # Deputies of these levels are elected by the congress one level down;
@@ -94,6 +109,12 @@ class Congress(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def place(self):
+        """The congress's name without 人民代表大会 (湖南省), for 湖南省第十四届人民代表大会."""
+        suffix = "人民代表大会"
+        return self.name[: -len(suffix)] if self.name.endswith(suffix) else self.name
+
 
 class Term(models.Model):
     """A 届: five years of a congress."""
@@ -110,11 +131,12 @@ class Term(models.Model):
         ordering = ["congress_id", "-number"]
 
     def __str__(self):
-        return f"{self.congress.name}第{chinese_number(self.number)}届"
+        # 湖南省第十四届人民代表大会, not 湖南省人民代表大会第十四届.
+        return gettext("%(place)s第%(number)s届人民代表大会") % {"place": self.congress.place, "number": ordinal_number(self.number)}
 
     @property
     def label(self):
-        return f"第{chinese_number(self.number)}届"
+        return gettext("第%(number)s届") % {"number": ordinal_number(self.number)}
 
 
 class Session(models.Model):
@@ -134,7 +156,7 @@ class Session(models.Model):
         ordering = ["-year", "-number"]
 
     def __str__(self):
-        return f"{self.term.congress.name}{chinese_number(self.term.number)}届{chinese_number(self.number)}次会议"
+        return gettext("%(term)s第%(number)s次会议") % {"term": self.term, "number": ordinal_number(self.number)}
 
 
 class ElectoralUnitKind(models.TextChoices):
@@ -171,6 +193,14 @@ class Delegation(models.Model):
     term = models.ForeignKey(Term, verbose_name=_("届"), on_delete=models.PROTECT, related_name="delegations")
     name = models.CharField(_("名称"), max_length=64)
     area = models.ForeignKey(AdministrativeArea, verbose_name=_("区域"), on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # 全团建议: drafted by the delegation's contact, approved by its head.
+    head = models.ForeignKey(
+        "Deputy", verbose_name=_("团长"), on_delete=models.SET_NULL, null=True, blank=True, related_name="delegations_headed"
+    )
+    contact = models.ForeignKey(
+        "Deputy", verbose_name=_("联络员"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="delegations_as_contact", help_text=_("代表团的联络员代表，起草全团建议。"),
+    )
 
     class Meta:
         verbose_name = _("代表团")
@@ -327,6 +357,11 @@ class Mandate(models.Model):
             ),
         ]
         ordering = ["deputy_id", "-start_date"]
+
+    @property
+    def deputy_title(self):
+        """省人大代表, 县人大代表...: the words officers use."""
+        return DEPUTY_TITLES.get(self.level, self.get_level_display())
 
     def __str__(self):
         return f"{self.deputy} · {self.term}"

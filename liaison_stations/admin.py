@@ -6,6 +6,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import services
 from .models import (
     Activity,
+    Booking,
+    CheckIn,
     Issue,
     IssueCategory,
     IssueEvent,
@@ -143,8 +145,9 @@ class IssueAdmin(admin.ModelAdmin):
     list_filter = ["status", "source", "category", "station__kind", "forwarded_unit"]
     search_fields = ["content", "station__name"]
     raw_id_fields = ["station", "visit", "addressed_to", "forwarded_unit", "feedback_by", "taken_up_by", "created_by"]
+    # The person's rating is theirs: given on the status page only, never typed in here.
     readonly_fields = ["status", "forwarded_at", "feedback_at", "feedback_by", "resolved_at", "suggestion",
-                       "taken_up_by"]
+                       "taken_up_by", "rating", "rating_comment", "rated_at"]
     date_hierarchy = "created_at"
     inlines = [IssueEventInline]
     actions = ["close_selected"]
@@ -161,3 +164,32 @@ class IssueAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{issue}: {' '.join(getattr(error, 'messages', [str(error)]))}",
                                   messages.WARNING)
         self.message_user(request, _("已办结%(n)d个问题。") % {"n": done})
+
+
+@admin.register(CheckIn)
+class CheckInAdmin(admin.ModelAdmin):
+    """扫码进站 records: made by the deputies' scans only."""
+
+    list_display = ["on_date", "station", "deputy", "at"]
+    list_filter = ["on_date"]
+    search_fields = ["station__name", "deputy__name"]
+    list_select_related = ["station", "deputy"]
+    date_hierarchy = "on_date"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Booking)
+class BookingAdmin(admin.ModelAdmin):
+    """Status is read-only: keepers confirm or decline on the station's bookings page."""
+
+    list_display = ["on_date", "station", "deputy", "status", "created_at"]
+    list_filter = ["status", "on_date"]
+    search_fields = ["station__name", "deputy__name"]
+    list_select_related = ["station", "deputy"]
+    raw_id_fields = ["station", "deputy"]
+    readonly_fields = ["status", "reply", "created_at"]

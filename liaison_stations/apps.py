@@ -7,8 +7,10 @@ class LiaisonStationsConfig(AppConfig):
     verbose_name = _("代表联络站")
 
     def ready(self):
-        from congress_portal.notifications import registry
+        from congress_portal.notifications import registry, services
 
-        from . import notices
+        from . import bookings, constituents, notices
 
         registry.register(notices.NOTICES)
+        services.register_addresses(constituents.RECIPIENT_TYPE, constituents.addresses)
+        services.register_addresses(bookings.RECIPIENT_TYPE, bookings.addresses)

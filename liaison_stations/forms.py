@@ -10,6 +10,7 @@ from suggestions.models import SuggestionCategory
 
 from .models import (
     Activity,
+    ConstituentRating,
     IssueCategory,
     IssueStatus,
     ReceptionRule,
@@ -90,6 +91,43 @@ class TrackForm(forms.Form):
         if not code:
             raise forms.ValidationError(_("查询码为8位字母或数字，请核对后重新输入。"))
         return code
+
+
+class RatingForm(forms.Form):
+    """The person's rating of a released answer, on the public status page."""
+
+    rating = forms.ChoiceField(label=_("您对办理结果是否满意"), choices=ConstituentRating.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("意见（不满意的请说明原因）"), required=False, max_length=1000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+    mobile_last4 = forms.CharField(
+        label=_("手机号后4位"), required=False, max_length=4,
+        help_text=_("留言时留了手机号的，请填写其后4位以核对身份。"),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": "[0-9]{4}"}),
+    )
+
+
+class BookingForm(forms.Form):
+    """预约见面 on a station's page: the slot is one of ``bookings.slots``."""
+
+    slot = forms.ChoiceField(label=_("接待日和代表"))
+    name = forms.CharField(label=_("姓名"), max_length=64)
+    mobile = forms.CharField(label=_("手机号码"), max_length=20,
+                             widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
+    topic = forms.CharField(label=_("想反映的事项"), max_length=1000, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, slots, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].choices = [("", _("请选择"))] + [
+            (key, f"{day:%Y-%m-%d} · {deputy.name}") for key, day, deputy in slots
+        ]
+
+
+class BookingDecisionForm(forms.Form):
+    reply = forms.CharField(label=_("回复预约人"), required=False, max_length=255)
+
+
+class ReopenForm(forms.Form):
+    note = forms.CharField(label=_("说明"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class VisitForm(forms.Form):
@@ -196,3 +234,4 @@ class DirectoryFilterForm(forms.Form):
 class IssueFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部"))] + list(IssueStatus.choices))
     overdue = forms.BooleanField(label=_("只看反馈逾期"), required=False)
+    unsatisfied = forms.BooleanField(label=_("只看群众不满意"), required=False)

@@ -11,6 +11,7 @@ from deputies.models import Deputy, Mandate, MandateStatus
 
 from .models import (
     RESOLVED_STATUSES,
+    SATISFIED_RATINGS,
     Activity,
     Issue,
     IssueStatus,
@@ -125,7 +126,7 @@ def workspace_stations(*, user):
     )
 
 
-def issue_queue(*, user, status="", station_id=None, overdue=False, source=""):
+def issue_queue(*, user, status="", station_id=None, overdue=False, source="", unsatisfied=False):
     issues = Issue.objects.visible_to(user).select_related("station", "category", "forwarded_unit", "addressed_to")
     if status:
         issues = issues.filter(status=status)
@@ -135,6 +136,8 @@ def issue_queue(*, user, status="", station_id=None, overdue=False, source=""):
         issues = issues.filter(source=source)
     if overdue:
         issues = issues.feedback_overdue()
+    if unsatisfied:
+        issues = issues.unsatisfied()
     return issues.order_by("-created_at", "-pk")
 
 
@@ -186,7 +189,8 @@ def _per_station(queryset, expression):
 
 def station_figures(*, year, stations=None):
     """Per station for one year: receptions held, people received, issues raised,
-    issues resolved, forwarded issues and those fed back on time."""
+    issues resolved, forwarded issues and those fed back on time, issues the
+    people rated and those they were satisfied with."""
     start = datetime.date(year, 1, 1)
     end = datetime.date(year + 1, 1, 1)
     visits = Visit.objects.filter(received_on__gte=start, received_on__lt=end)
@@ -201,6 +205,9 @@ def station_figures(*, year, stations=None):
         feedback_on_time=_per_station(
             issues.filter(feedback_at__isnull=False, feedback_at__date__lte=F("feedback_due_on")), Count("pk")
         ),
+        # The people's own word: ratings given, and of them 满意 or 基本满意.
+        issues_rated=_per_station(issues.filter(rated_at__isnull=False), Count("pk")),
+        issues_satisfied=_per_station(issues.filter(rating__in=SATISFIED_RATINGS), Count("pk")),
         is_model=Count("model_years", filter=Q(model_years__year=year)),
     )
 
@@ -219,9 +226,10 @@ def area_figures(*, year, depth_kind="county"):
             continue
         row = rows.setdefault(code, {"area": areas[code], "stations": 0, "receptions": 0, "people": 0,
                                       "issues_raised": 0, "issues_resolved": 0, "issues_forwarded": 0,
-                                      "feedback_on_time": 0})
+                                      "feedback_on_time": 0, "issues_rated": 0, "issues_satisfied": 0})
         row["stations"] += 1
-        for key in ("receptions", "people", "issues_raised", "issues_resolved", "issues_forwarded", "feedback_on_time"):
+        for key in ("receptions", "people", "issues_raised", "issues_resolved", "issues_forwarded", "feedback_on_time",
+                    "issues_rated", "issues_satisfied"):
             row[key] += getattr(station, key)
     return [rows[code] for code in sorted(rows)]
 

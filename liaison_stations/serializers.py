@@ -37,7 +37,7 @@ class StationedDeputySerializer(serializers.Serializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_levels(self, stationing):
-        return [m.get_level_display() for m in stationing.deputy.serving_mandates]
+        return [str(m.deputy_title) for m in stationing.deputy.serving_mandates]
 
 
 class ReceptionRuleSerializer(serializers.ModelSerializer):

@@ -3,6 +3,7 @@ raise Django's ValidationError / PermissionDenied; the API, the pages, the
 admin and the seed command all call these."""
 import datetime
 import hashlib
+import hmac
 import logging
 
 from django.conf import settings
@@ -12,10 +13,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import permissions
+from . import constituents, permissions
 from .models import (
     ISSUE_LIFECYCLE,
+    RELEASED_STATUSES,
     Activity,
+    ConstituentRating,
     Issue,
     IssueSource,
     IssueStatus,
@@ -305,6 +308,63 @@ def take_up_as_suggestion(*, issue, deputy, actor, title, category, content=None
         apply=submit, fields=["taken_up_by", "suggestion", "resolved_at", "outcome"], related=("station",),
     )
     return issue
+
+
+# ---------------------------------------------------------------- the person's rating
+
+MOBILE_CHECK_FAILURES = 5  # wrong last-four answers per issue and hour
+
+
+class MobileCheckFailed(ValidationError):
+    pass
+
+
+def rate_issue(*, issue, rating, comment="", mobile_last4=""):
+    """The person who raised ``issue`` rates the released answer (满意/基本满意/不满意), once.
+
+    The caller found the issue by its tracking code; when a mobile number was
+    left on the issue, its last four digits are asked as well, so a code seen
+    over a shoulder is not enough. 不满意 does not reopen the issue by itself:
+    the keepers are told and find it in their follow-up list, and decide
+    whether to take it up again (``reopen_issue``) or to explain once more."""
+    if rating not in ConstituentRating.values:
+        raise ValidationError({"rating": _("请选择满意、基本满意或不满意。")})
+    comment = (comment or "").strip()
+    if len(comment) > StationPolicy.current().message_max_length:
+        raise ValidationError({"comment": _("评价意见过长。")})
+    if rating == ConstituentRating.NOT_SATISFIED and not comment:
+        raise ValidationError({"comment": _("不满意的，请说明原因。")})
+    # The contact is read here only, for the check: the public page never loads it.
+    mobile = constituents.mobile_of(Issue.objects.filter(pk=issue.pk).values_list("raised_by_contact", flat=True).first())
+    if mobile:
+        # Four digits are few: wrong answers are counted per issue as well as per address.
+        failures_key = f"stations:mobile-check:{issue.pk}:{timezone.now():%Y%m%d%H}"
+        if (cache.get(failures_key) or 0) >= MOBILE_CHECK_FAILURES:
+            raise RateLimited(_("尝试次数过多，请一小时后再试。"), code="rate_limited")
+        if not hmac.compare_digest(mobile[-4:], (mobile_last4 or "").strip()):
+            cache.add(failures_key, 0, timeout=3600)
+            cache.incr(failures_key)
+            raise MobileCheckFailed({"mobile_last4": _("手机号后4位不符。")}, code="mobile_check")
+
+    def apply(locked):
+        # Inside the row lock: two submissions at once give one rating.
+        if locked.rated_at is not None:
+            raise ValidationError(_("该问题已评价，感谢您的反馈。"), code="already_rated")
+        locked.rating, locked.rating_comment, locked.rated_at = rating, comment, timezone.now()
+
+    if issue.status not in RELEASED_STATUSES:
+        raise ValidationError(_("答复公布后才能评价。"), code="not_released")
+    ISSUE_LIFECYCLE.transition(issue, "rate", actor=None, note=str(ConstituentRating(rating).label), apply=apply,
+                               fields=["rating", "rating_comment", "rated_at"], related=("station",))
+    return issue
+
+
+def reopen_issue(*, issue, actor, note=""):
+    """重新办理: the station takes up again an issue whose answer the person rated 不满意.
+    The rating is cleared (the timeline keeps it), so the new answer can be rated."""
+    if issue.rating != ConstituentRating.NOT_SATISFIED:
+        raise ValidationError(_("只有群众评价为不满意的问题才能重新办理。"), code="not_unsatisfied")
+    return _move(issue, "reopen", actor=actor, note=(note or "").strip(), rating="", rating_comment="", rated_at=None)
 
 
 # ---------------------------------------------------------------- model stations

@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Issue, IssueStatus, normalise_tracking_code
+from django.urls import reverse
+
+from .models import RELEASED_STATUSES, Issue, IssueStatus, normalise_tracking_code
+from .notices import current_replies
 
 # The state in words for the person who raised it (the staff labels say less to them).
 PUBLIC_STATE = {
@@ -18,13 +21,12 @@ PUBLIC_STATE = {
     IssueStatus.SUGGESTION: _("已由代表转为代表建议办理"),
     IssueStatus.CLOSED: _("已办结"),
 }
-# Only in these states has the station released an answer: on the spot, or by closing the issue.
-RELEASED_STATUSES = (IssueStatus.ANSWERED, IssueStatus.CLOSED)
 # The only columns the public page reads; personal fields are never loaded.
 PUBLIC_FIELDS = (
     "id", "tracking_code", "status", "created_at", "answer", "outcome", "resolved_at", "forwarded_at",
     "feedback_due_on", "station__id", "station__name", "forwarded_unit__id", "forwarded_unit__name",
-    "suggestion__id", "suggestion__number", "suggestion__status", "category__id", "category__name",
+    "suggestion__id", "suggestion__number", "suggestion__status", "suggestion__disclosure", "suggestion__published_at",
+    "category__id", "category__name", "rating", "rated_at",
 )
 
 
@@ -42,6 +44,11 @@ class PublicStatus:
     resolved_on: object
     suggestion_number: str
     suggestion_state: str
+    # The suggestion's current replies as (unit, result category, date): what came back to the issue.
+    suggestion_replies: tuple
+    suggestion_link: str
+    rating: str
+    can_rate: bool
 
 
 def tracked_issue(*, code):
@@ -76,4 +83,20 @@ def public_status(issue):
         resolved_on=timezone.localdate(issue.resolved_at) if released and issue.resolved_at else None,
         suggestion_number=(suggestion.number_label or str(_("编号待定"))) if suggestion else "",
         suggestion_state=suggestion.get_status_display() if suggestion else "",
+        suggestion_replies=_replies(suggestion),
+        suggestion_link=(reverse("suggestions:public_detail", args=[suggestion.pk])
+                         if suggestion and suggestion.is_published else ""),
+        rating=issue.get_rating_display(),
+        can_rate=released and issue.rated_at is None,
+    )
+
+
+def _replies(suggestion):
+    """Which unit replied with which result, and when: no reply letter (it is
+    public only once the suggestion is published, and then linked). One query."""
+    if suggestion is None:
+        return ()
+    return tuple(
+        (reply.assignment.unit.name, str(reply.result_category), timezone.localdate(reply.replied_at))
+        for reply in current_replies([suggestion.pk])[suggestion.pk]
     )

@@ -16,8 +16,8 @@ from congress_portal.accounts import roles
 from congress_portal.client_address import client_address
 from deputies.models import Deputy
 
-from . import forms, ledgers, permissions, qr, selectors, services, tracking
-from .models import ISSUE_LIFECYCLE, Issue, Station, StationPolicy, format_tracking_code
+from . import duty, forms, ledgers, permissions, qr, selectors, services, tracking
+from .models import ISSUE_LIFECYCLE, ConstituentRating, Issue, Station, StationPolicy, format_tracking_code
 
 DIRECTORY_PAGE_SIZE = 30
 QUEUE_PAGE_SIZE = 30
@@ -137,7 +137,29 @@ def track_status(request, code):
         issue = tracking.tracked_issue(code=code)
     except Issue.DoesNotExist:
         raise Http404 from None
-    return render(request, "liaison_stations/track_status.html", {"status": tracking.public_status(issue)})
+    status = tracking.public_status(issue)
+    form = forms.RatingForm(request.POST or None) if status.can_rate else None
+    http_status = 200
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied(_("该问题现在不能评价。"))
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.rate_issue(issue=issue, rating=data["rating"], comment=data["comment"],
+                                    mobile_last4=data["mobile_last4"])
+            except services.RateLimited as error:
+                form.add_error(None, error)
+                http_status = 429
+            except ValidationError as error:
+                _apply_errors(form, error)
+                http_status = 400
+            else:
+                messages.success(request, _("感谢您的评价。"))
+                return redirect("liaison_stations:track_status", code=issue.tracking_code)
+        else:
+            http_status = 400
+    return render(request, "liaison_stations/track_status.html", {"status": status, "form": form}, status=http_status)
 
 
 def _qr_response(request, url, fmt, name, title=""):
@@ -206,6 +228,7 @@ def _issue_list(request, template):
     station_id = request.GET.get("station")
     issues = selectors.issue_queue(
         user=request.user, status=data.get("status", ""), overdue=data.get("overdue", False),
+        unsatisfied=data.get("unsatisfied", False),
         station_id=int(station_id) if station_id and station_id.isdigit() else None,
     )
     page = Paginator(issues, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -240,6 +263,8 @@ def issue_detail(request, pk):
         action_forms["suggest"] = forms.SuggestionForm(prefix="suggest")
     if "close" in moves:
         action_forms["close"] = forms.CloseForm(prefix="close")
+    if "reopen" in moves and issue.rating == ConstituentRating.NOT_SATISFIED:
+        action_forms["reopen"] = forms.ReopenForm(prefix="reopen")
 
     if request.method == "POST":
         action = request.POST.get("action")
@@ -258,6 +283,8 @@ def issue_detail(request, pk):
                                            actor=user)
                 elif action == "close":
                     services.close_issue(issue=issue, outcome=data["outcome"], actor=user)
+                elif action == "reopen":
+                    services.reopen_issue(issue=issue, note=data["note"], actor=user)
                 elif action == "suggest":
                     services.take_up_as_suggestion(issue=issue, deputy=roles.deputy_of(user), title=data["title"],
                                                    category=data["category"], content=data["content"], actor=user)
@@ -349,6 +376,7 @@ def rota(request, pk):
     return render(request, "liaison_stations/rota.html", {
         "station": station, "rules": [(r, r.next_dates(after=today, count=4)) for r in rules],
         "activities": station.activities.select_related("handling_unit").order_by("-starts_at")[:30],
+        "check_ins": duty.recent_check_ins(station=station),
         "rule_form": rule_form, "activity_form": activity_form,
     })
 
@@ -367,6 +395,43 @@ def ledger(request, pk, kind):
     )
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
     return response
+
+
+@login_required
+def check_in_qr(request, pk, fmt):
+    """The station's duty QR code, for its keepers to print beside the reception desk."""
+    if fmt not in QR_FORMATS:
+        raise Http404
+    station = _recordable_station(request, pk)
+    response = _qr_response(request, duty.check_in_url(station), fmt, f"station-{station.pk}-duty",
+                            title=_("%(name)s扫码进站") % {"name": station.name})
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+def check_in_page(request, token):
+    """What the duty QR code opens: a deputy signed in on the phone checks in with one tap."""
+    try:
+        station = duty.station_for_token(token)
+    except Station.DoesNotExist:
+        raise Http404 from None
+    status = 200
+    if request.method == "POST":
+        try:
+            _check_in, created = duty.check_in(station=station, user=request.user)
+        except (PermissionDenied, ValidationError) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+            status = 403 if isinstance(error, PermissionDenied) else 400
+        else:
+            messages.success(request, _("已扫码进站，感谢您接待群众。") if created else _("您今天已在本站扫码进站。"))
+            return redirect("liaison_stations:check_in", token=token)
+    refusal = duty.check_refusal(station=station, user=request.user)
+    return render(request, "liaison_stations/check_in.html", {
+        "station": station, "today": timezone.localdate(),
+        "checked_in": duty.todays_check_in(station=station, user=request.user),
+        "refusal": " ".join(getattr(refusal, "messages", [str(refusal)])) if refusal is not None else "",
+    }, status=status)
 
 
 # ---------------------------------------------------------------- handling units

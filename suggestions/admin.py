@@ -89,15 +89,15 @@ def _form_action(modeladmin, request, queryset, form_class, title, call):
     return _action_page(modeladmin, request, queryset, form, title)
 
 
-@admin.action(description=_("立案"))
+@admin.action(description=_("审查通过"))
 def register_action(modeladmin, request, queryset):
-    _run(modeladmin, request, queryset, _("立案"), lambda s: services.register_suggestion(suggestion=s, actor=request.user))
+    _run(modeladmin, request, queryset, _("审查通过"), lambda s: services.register_suggestion(suggestion=s, actor=request.user))
 
 
-@admin.action(description=_("不予立案…"))
+@admin.action(description=_("不作为代表建议处理…"))
 def reject_action(modeladmin, request, queryset):
     return _form_action(
-        modeladmin, request, queryset, ReasonForm, _("不予立案"),
+        modeladmin, request, queryset, ReasonForm, _("不作为代表建议处理"),
         lambda s, d: services.reject_suggestion(suggestion=s, actor=request.user, reason=d["reason"], forward_as_letter=d["forward_as_letter"]),
     )  # fmt: skip
 

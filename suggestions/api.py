@@ -201,7 +201,7 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 class DraftViewSet(viewsets.GenericViewSet):
     """草稿: the deputy's own drafts, with attachments; nobody else sees them
     (another user's draft is a 404). Submitting one makes it a suggestion
-    (待审核) and invites the co-signers it names."""
+    (待审查) and invites the co-signers it names."""
 
     serializer_class = s.SuggestionDraftSerializer
     parser_classes = [JSONParser, MultiPartParser, FormParser]

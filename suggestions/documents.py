@@ -1,9 +1,10 @@
 """The official documents officers file and send, as Word (.docx) files
 (``congress_portal.wordml``): the 交办函 each unit gets at a 交办会, listing
 exactly its items with their deadlines, and the yearly report on the handling
-work. Figures come from the selectors the pages use (``staff_dashboard``,
-the letter and motion counts), so a document never says other numbers than
-the dashboard. Only what an official letter carries: numbers, titles, the lead
+work, the 督办函 asking a unit to act on one item, and the monthly 进度通报.
+Figures come from the selectors and notices the pages use (``staff_dashboard``,
+``notices.periodic.monthly_figures``, the letter and motion counts), so a
+document never says other numbers than the dashboard or the emailed notice. Only what an official letter carries: numbers, titles, the lead
 deputy's name, roles and dates; no phone or ID numbers."""
 from collections import Counter
 
@@ -16,7 +17,8 @@ from congress_portal.wordml import Document
 
 from . import selectors
 from .letters import selectors as letter_selectors
-from .models import Assignment, Motion, MotionStatus, UnitRole
+from .models import AWAITING_REPLY, Assignment, Motion, MotionStatus, UnitRole
+from .notices.periodic import OPEN_ITEM_COLUMNS, monthly_figures, unit_figure_rows
 
 ISSUER = "省人民代表大会常务委员会代表工作委员会"
 
@@ -115,4 +117,99 @@ def yearly_report(*, user, year):
            "as_suggestion": motions.get(MotionStatus.AS_SUGGESTION, 0)}
     )
     doc.signature(issuer(), cn_date(timezone.localdate()))
+    return doc.bytes()
+
+
+def supervision_letter(*, suggestion, act_by, doc_number=""):
+    """督办函 to the unit(s) answering for ``suggestion`` (lead and split units;
+    co-units are copied): the item, its deadline and state, what the supervision
+    visits found, and the date by which the unit reports what it has done."""
+    assignments = list(
+        suggestion.assignments.filter(is_active=True).select_related("unit").order_by("role", "unit__code")
+    )
+    answering = [a for a in assignments if a.role in (UnitRole.LEAD, UnitRole.SPLIT)]
+    if not answering:
+        raise ValueError("a supervision letter needs an assigned item")
+    copied = [a.unit.name for a in assignments if a.role == UnitRole.CO]
+    today = timezone.localdate()
+    doc = Document(title_text=_("督办函"))
+    doc.issuer(issuer())
+    if doc_number:
+        doc.number(doc_number)
+    doc.title(_("关于督促办理%(number)s代表建议的函") % {"number": suggestion.number_label})
+    doc.addressee("、".join(a.unit.name for a in answering))
+    lead = answering[0]
+    due = timezone.localtime(lead.reply_due_at).date() if lead.reply_due_at else None
+    state = suggestion.get_status_display()
+    if due and suggestion.status in AWAITING_REPLY and due < today:
+        timing = _("答复期限为%(due)s，现已逾期%(days)s天，仍未答复。") % {"due": cn_date(due), "days": (today - due).days}
+    elif due:
+        timing = _("答复期限为%(due)s，目前办理状态为“%(state)s”。") % {"due": cn_date(due), "state": state}
+    else:
+        timing = _("目前办理状态为“%(state)s”。") % {"state": state}
+    doc.paragraph(
+        _("%(deputy)s代表提出的《%(title)s》（%(number)s），于%(assigned)s交由你单位办理。") % {
+            "deputy": suggestion.lead_deputy.name, "title": suggestion.title, "number": suggestion.number_label,
+            "assigned": cn_date(timezone.localtime(lead.assigned_at).date()),
+        } + timing
+    )
+    visits = list(suggestion.supervision_visits.order_by("-held_on", "-pk")[:3])
+    if visits:
+        doc.heading(_("督办情况"))
+        for visit in visits:
+            doc.paragraph(_("%(date)s，%(group)s督办：%(findings)s") % {
+                "date": cn_date(visit.held_on), "group": visit.group_name, "findings": visit.findings,
+            })
+            if visit.follow_up:
+                doc.paragraph(_("督办意见：%(text)s") % {"text": visit.follow_up})
+    doc.paragraph(
+        _("请你单位高度重视，加大办理力度，加强与代表的沟通，并于%(date)s前将办理进展和结果书面报送我委。")
+        % {"date": cn_date(act_by)}
+    )
+    if copied:
+        doc.paragraph(_("抄送：%(units)s") % {"units": "、".join(copied)})
+    doc.signature(issuer(), cn_date(today))
+    return doc.bytes()
+
+
+def progress_notice(*, today=None, now=None):
+    """The monthly 进度通报 as an official document: every unit with open items,
+    ranked as the emailed notice ranks them, and each unit's overdue items."""
+    today = today or timezone.localdate()
+    now = now or timezone.now()
+    month = monthly_figures(today=today, now=now)
+    period = _("%(year)d年%(month)d月") % {"year": today.year, "month": today.month}
+    doc = Document(title_text=_("%(period)s代表建议办理进度通报") % {"period": period})
+    doc.issuer(issuer())
+    doc.title(_("关于%(period)s代表建议办理进度情况的通报") % {"period": period})
+    doc.addressee(_("各承办单位"))
+    ranked = month["ranked"]
+    overdue = sum(month["figures"][u]["overdue"] for u in ranked)
+    doc.paragraph(
+        _("截至%(date)s，%(units)s个承办单位有未办结的代表建议，其中逾期未答复%(overdue)s件。现将各单位办理进度通报如下。")
+        % {"date": cn_date(today), "units": len(ranked), "overdue": overdue}
+    )
+    header = None
+    rows = []
+    for rank, unit_id in enumerate(ranked, 1):
+        figures = unit_figure_rows(month["figures"][unit_id])
+        header = header or [_("排名"), _("承办单位"), *[label for label, _value in figures]]
+        rows.append([str(rank), month["names"].get(unit_id, ""), *[str(value) for _label, value in figures]])
+    if rows:
+        doc.heading(_("一、各单位办理进度"))
+        doc.table(header, rows)
+        late = [
+            (month["names"].get(unit_id, ""), row) for unit_id in ranked for row in month["open_rows"][unit_id]
+            if isinstance(row[-1], int) and row[-1] < 0
+        ]
+        doc.heading(_("二、逾期未答复的建议"))
+        if late:
+            doc.table(
+                [_("承办单位"), _(OPEN_ITEM_COLUMNS[0]), _(OPEN_ITEM_COLUMNS[1]), _(OPEN_ITEM_COLUMNS[5]), _("逾期天数")],
+                [[name, row[0], row[1], row[5], str(-row[-1])] for name, row in late],
+            )
+        else:
+            doc.paragraph(_("本期没有逾期未答复的建议。"))
+    doc.paragraph(_("请逾期单位抓紧办理，按期答复代表；其他单位对照期限，确保按时办结。"))
+    doc.signature(issuer(), cn_date(today))
     return doc.bytes()

@@ -158,11 +158,11 @@ class InboxFilterForm(PortalForm):
 
 
 class RegisterForm(PortalForm):
-    note = forms.CharField(label=_("审核意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("审查意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class RejectForm(PortalForm):
-    reason = forms.CharField(label=_("不予立案理由"), widget=forms.Textarea(attrs={"rows": 3}), help_text=_("如：属于个人诉求、应作为议案提出、属于申诉控告等。"))
+    reason = forms.CharField(label=_("不作为代表建议处理的理由"), widget=forms.Textarea(attrs={"rows": 3}), help_text=_("如：属于个人诉求、应作为议案提出、属于申诉控告等。"))
     forward_as_letter = forms.BooleanField(label=_("转为来信处理"), required=False)
 
 

@@ -171,7 +171,7 @@ def public_published_list(*, params=None, with_units=False):
         Suggestion.objects.published()
         .select_related("category", "lead_deputy", "session__term__congress")
         .only(
-            "id", "title", "number", "year", "status", "disclosure", "public_summary", "published_at", "submitted_at",
+            "id", "title", "number", "reference", "year", "status", "disclosure", "public_summary", "published_at", "submitted_at",
             "deputy_level", "session", "category__name", "category__code", "lead_deputy__name",
             "session__number", "session__year", "session__term__number", "session__term__congress__name",
         )

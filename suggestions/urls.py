@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import attachments, deputy, documents, letters, motions, public, similar, staff, supervision, unit
+from .views import attachments, delegation, deputy, documents, letters, motions, public, similar, staff, supervision, unit
 
 app_name = "suggestions"
 urlpatterns = [
@@ -12,6 +12,9 @@ urlpatterns = [
     path("mine/", deputy.my_list, name="my_list"),
     path("mine/new/", deputy.create, name="create"),
     path("mine/drafts/<int:pk>/", deputy.edit_draft, name="draft"),
+    path("delegation/", delegation.delegation_home, name="delegation_home"),
+    path("delegation/new/", delegation.delegation_new, name="delegation_new"),
+    path("delegation/<int:pk>/", delegation.delegation_detail, name="delegation_detail"),
     path("mine/drafts/<int:pk>/delete/", deputy.delete_draft, name="delete_draft"),
     path("mine/invitations/", deputy.invitations, name="invitations"),
     path("mine/<int:pk>/", deputy.my_detail, name="my_detail"),
@@ -49,6 +52,8 @@ urlpatterns = [
     path("staff/documents/assignment-letter/<int:unit_pk>.docx", documents.staff_assignment_letter,
          name="staff_assignment_letter"),
     path("staff/documents/report-<int:year>.docx", documents.staff_yearly_report, name="staff_yearly_report"),
+    path("staff/documents/progress-notice.docx", documents.staff_progress_notice, name="staff_progress_notice"),
+    path("staff/<int:pk>/supervision-letter/", documents.staff_supervision_letter, name="staff_supervision_letter"),
     path("staff/motions/new/", motions.staff_new_motion, name="staff_new_motion"),
     path("staff/motions/<int:pk>/", motions.staff_motion, name="staff_motion"),
     path("staff/letters/new/", letters.staff_register, name="staff_register_letter"),

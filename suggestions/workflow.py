@@ -16,12 +16,15 @@ from django.utils.translation import gettext_lazy
 from congress_portal.accounts import roles
 from congress_portal.transitions import Lifecycle, Move
 from congress_portal.transitions import move as _m
+from deputies.models import Delegation
 
 from .models import Assignment, CoSignature, CoSignState, Status, Suggestion, SuggestionEvent
 
 S = Status
 STAFF, UNIT, LEAD_DEPUTY, CO_SIGNER = "staff", "unit", "lead_deputy", "co_signer"
+DELEGATION_HEAD = "delegation_head"
 ACTOR_LABELS = {
+    DELEGATION_HEAD: gettext_lazy("代表团团长"),
     STAFF: gettext_lazy("代表工作委员会工作人员"),
     UNIT: gettext_lazy("承办单位"),
     LEAD_DEPUTY: gettext_lazy("领衔代表"),
@@ -38,13 +41,17 @@ MOVES = {
     "update_draft": _m(gettext_lazy("修改草稿"), [S.DRAFT], None, [LEAD_DEPUTY]),
     "delete_draft": _m(gettext_lazy("删除草稿"), [S.DRAFT], None, [LEAD_DEPUTY]),
     "submit_draft": _m(gettext_lazy("提出建议"), [S.DRAFT], S.SUBMITTED, [LEAD_DEPUTY], public=True),
+    # 全团建议: the contact (the lead deputy) sends the draft to the head, who approves or returns it
+    "submit_to_head": _m(gettext_lazy("送团长审定"), [S.DRAFT], S.AWAITING_HEAD, [LEAD_DEPUTY]),
+    "return_by_head": _m(gettext_lazy("团长退回修改"), [S.AWAITING_HEAD], S.DRAFT, [DELEGATION_HEAD]),
+    "approve_by_head": _m(gettext_lazy("团长审定，以代表团名义提出"), [S.AWAITING_HEAD], S.SUBMITTED, [DELEGATION_HEAD], public=True),
     # 提出 and 附议 (creation itself is the "submit" event, written by submit_suggestion)
     "submit": _m(gettext_lazy("提出建议"), [], S.SUBMITTED, [LEAD_DEPUTY, STAFF], public=True),
     "respond_cosign": _m(gettext_lazy("附议确认"), [S.SUBMITTED], None, [CO_SIGNER]),
     "withdraw": _m(gettext_lazy("撤回建议"), [S.SUBMITTED], S.WITHDRAWN, [LEAD_DEPUTY]),
-    # 审核
-    "register": _m(gettext_lazy("立案"), [S.SUBMITTED], S.REGISTERED, [STAFF], public=True),
-    "reject": _m(gettext_lazy("不予立案"), [S.SUBMITTED], S.NOT_REGISTERED, [STAFF]),
+    # 审查
+    "register": _m(gettext_lazy("审查通过"), [S.SUBMITTED], S.REGISTERED, [STAFF], public=True),
+    "reject": _m(gettext_lazy("不作为代表建议处理"), [S.SUBMITTED], S.NOT_REGISTERED, [STAFF]),
     # 转来信: a suggestion not handled as a suggestion becomes a deputy's letter (services.letters)
     "forward_as_letter": _m(gettext_lazy("转为来信"), [S.NOT_REGISTERED], None, [STAFF]),
     # 交办, 签收, 申请调整
@@ -116,6 +123,8 @@ class SuggestionLifecycle(Lifecycle):
                 kinds.add(LEAD_DEPUTY)
             if CoSignature.objects.filter(suggestion=suggestion, deputy=deputy, state=CoSignState.INVITED).exists():
                 kinds.add(CO_SIGNER)
+            if suggestion.delegation_id and Delegation.objects.filter(pk=suggestion.delegation_id, head=deputy).exists():
+                kinds.add(DELEGATION_HEAD)
         return kinds
 
 

@@ -214,7 +214,7 @@ class BallotAdmin(SimpleHistoryAdmin):
     def submit_for_review(self, request, queryset):
         _run(self, request, queryset, lambda b, u: services.submit_for_review(ballot=b, actor=u), _("已提交审议"))
 
-    @admin.action(description=_("开始投票（确定选举人名册）"))
+    @admin.action(description=_("开始投票（确定参加票决代表名单）"))
     def open_voting(self, request, queryset):
         _run(self, request, queryset, lambda b, u: services.open_voting(ballot=b, actor=u), _("已开始投票"))
 

@@ -139,6 +139,9 @@ class Kind(models.TextChoices):
     LETTER_EVENT = "letter_event", _("代表来信办理动态")
     LETTER_DUE = "letter_due", _("代表来信答复提醒")
     MOTION_EVENT = "motion_event", _("议案办理动态")
+    # To the person who raised a station issue (no account: an SMS to the mobile left on the issue).
+    STATION_CONSTITUENT = "station_constituent", _("群众反映问题办理告知")
+    STATION_BOOKING = "station_booking", _("联络站预约见面")
 
 
 # Kinds whose message carries an Excel attachment built from the stored snapshot.
@@ -169,7 +172,8 @@ class Notification(models.Model):
     """A message in a recipient's inbox, and the record that it was said.
 
     The recipient is a handling unit (its members read it, its notice contacts
-    get email and SMS), a deputy or a user (staff). ``recipient_key`` is the
+    get email and SMS), a deputy or a user (staff), or a person without an
+    account ("constituent:<issue id>", SMS only, no inbox). ``recipient_key`` is the
     one column the uniqueness rule uses ("unit:5", "deputy:7", "user:3").
     The text is rendered from ``templates/notifications/messages/<kind>.txt``
     with the stored ``context``, so the stored row is the snapshot."""
@@ -213,10 +217,15 @@ class Notification(models.Model):
             models.UniqueConstraint(
                 fields=["recipient_key", "kind", "item_type", "item_id", "stage"], name="notification_said_once"
             ),
+            # A person without an account (the constituent who raised a station
+            # issue, keyed by the issue; who booked a meeting, keyed by the
+            # booking) has no inbox: the key alone names them.
             models.CheckConstraint(
                 condition=models.Q(recipient_unit__isnull=False)
                 | models.Q(recipient_deputy__isnull=False)
-                | models.Q(recipient_user__isnull=False),
+                | models.Q(recipient_user__isnull=False)
+                | models.Q(recipient_key__startswith="constituent:")
+                | models.Q(recipient_key__startswith="booker:"),
                 name="notification_has_recipient",
             ),
         ]

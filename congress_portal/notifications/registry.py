@@ -43,17 +43,24 @@ class Notices:
     after-commit hook may never have run (said once all the same);
     ``periodic`` maps a notice's name ("monthly", "results") to
     ``messages(*, today, force)``, sent by the app's own scheduled task and by
-    ``manage.py scan_reminders --NAME``."""
+    ``manage.py scan_reminders --NAME``; ``listens`` maps the label of another
+    app's event model to ``messages(event_ids)``: what this app says about
+    events it builds on but does not own (a station issue turned into a
+    suggestion hears of the suggestion's reply). The app's own ``catch_up``
+    covers those too."""
 
     name: str
     due: Callable | None = None
     events: dict = field(default_factory=dict)
     catch_up: Callable | None = None
     periodic: dict = field(default_factory=dict)
+    listens: dict = field(default_factory=dict)
 
 
 _notices = {}
 _event_handlers = {}
+# source -> {notices name: handler}: apps that listen to events another app owns.
+_listeners = defaultdict(dict)
 
 
 def register(notices):
@@ -69,6 +76,10 @@ def register(notices):
     _notices[notices.name] = notices
     for source, handler in notices.events.items():
         _event_handlers[source] = (notices.name, handler)
+    for listened in _listeners.values():
+        listened.pop(notices.name, None)
+    for source, handler in notices.listens.items():
+        _listeners[source][notices.name] = handler
 
 
 def registered():
@@ -81,11 +92,21 @@ def event_sources():
 
 
 def messages_for_events(source, event_ids):
-    """The messages an app's notices give for these events of ``source``."""
+    """The messages an app's notices give for these events of ``source``, and
+    those of the apps listening to them. A listener that fails is logged and
+    left out (its app's catch-up says it later): it must not silence the owner."""
     entry = _event_handlers.get(source)
-    if entry is None:
+    listeners = dict(_listeners.get(source, {}))
+    if entry is None and not listeners:
         raise LookupError(f"no notices registered for events of {source}")
-    return entry[1](list(event_ids))
+    event_ids = list(event_ids)
+    messages = list(entry[1](event_ids)) if entry is not None else []
+    for name, handler in listeners.items():
+        try:
+            messages += handler(event_ids)
+        except Exception:  # noqa: BLE001 - the listener's catch-up retries it
+            logger.exception("%s listening to %s events %s failed", name, source, event_ids[:10])
+    return messages
 
 
 def event_recorded(source, event_id):

@@ -76,7 +76,8 @@ class Message:
             created_at=now,
             batch=batch,
         )
-        setattr(row, f"recipient_{self.recipient.type}_id", self.recipient.id)
+        if self.recipient.type in _RECIPIENT_COLUMN:  # a person without an account has no column, only the key
+            setattr(row, f"recipient_{self.recipient.type}_id", self.recipient.id)
         return row
 
 
@@ -166,7 +167,8 @@ def _insert_pg(messages, addresses, *, now):
         recipient = message.recipient
         row = {"k": recipient.key, "kd": str(message.kind), "it": message.item_type, "iid": message.item_id,
                "st": message.stage, "ctx": message.context, "lk": message.link}
-        row[_RECIPIENT_COLUMN[recipient.type]] = recipient.id
+        if recipient.type in _RECIPIENT_COLUMN:  # a person without an account has no column, only the key
+            row[_RECIPIENT_COLUMN[recipient.type]] = recipient.id
         rows.append(row)
     address_rows = [
         {"k": key, "c": str(channel), "a": address} for key, found in addresses.items() for channel, address in found
@@ -221,7 +223,8 @@ def _user_addresses(user_ids):
 
 
 # recipient type -> ids -> {id: {(channel, address)}}; "user" is ours, the apps
-# that own other recipients (deputies: "unit" and "deputy") register theirs.
+# that own other recipients (deputies: "unit" and "deputy"; liaison_stations:
+# "constituent", the person who raised an issue) register theirs.
 _address_lookups = {"user": _user_addresses}
 
 

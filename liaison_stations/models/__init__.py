@@ -8,7 +8,10 @@ A package split by what the rows are about; every name is importable from
 from .issues import (
     ISSUE_LIFECYCLE,
     ISSUE_MOVES,
+    RELEASED_STATUSES,
     RESOLVED_STATUSES,
+    SATISFIED_RATINGS,
+    ConstituentRating,
     Issue,
     IssueCategory,
     IssueEvent,
@@ -20,6 +23,8 @@ from .issues import (
     new_tracking_code,
     normalise_tracking_code,
 )
+from .bookings import BOOKING_LIFECYCLE, Booking, BookingEvent, BookingStatus
+from .checkins import CheckIn
 from .rota import Activity, ActivityKind, Frequency, ReceptionRule, Weekday, WeekOfMonth
 from .stations import ModelStation, Station, StationKind, StationPolicy, StationQuerySet, Stationing
 from .visits import Visit, Visitor
@@ -27,9 +32,17 @@ from .visits import Visit, Visitor
 __all__ = [
     "ISSUE_LIFECYCLE",
     "ISSUE_MOVES",
+    "RELEASED_STATUSES",
     "RESOLVED_STATUSES",
+    "SATISFIED_RATINGS",
     "Activity",
     "ActivityKind",
+    "BOOKING_LIFECYCLE",
+    "Booking",
+    "BookingEvent",
+    "BookingStatus",
+    "CheckIn",
+    "ConstituentRating",
     "Frequency",
     "Issue",
     "IssueCategory",

@@ -75,6 +75,20 @@ class IssueStatus(models.TextChoices):
 
 
 RESOLVED_STATUSES = (IssueStatus.ANSWERED, IssueStatus.FEEDBACK, IssueStatus.SUGGESTION, IssueStatus.CLOSED)
+# The states in which the station has released an answer (on the spot, or by closing the issue):
+# the person who raised it sees the answer and may rate it.
+RELEASED_STATUSES = (IssueStatus.ANSWERED, IssueStatus.CLOSED)
+
+
+class ConstituentRating(models.TextChoices):
+    """The person's own word on the answer (the same three grades deputies give replies)."""
+
+    SATISFIED = "satisfied", _("满意")
+    MOSTLY = "mostly", _("基本满意")
+    NOT_SATISFIED = "not_satisfied", _("不满意")
+
+
+SATISFIED_RATINGS = (ConstituentRating.SATISFIED, ConstituentRating.MOSTLY)
 
 
 class IssueQuerySet(models.QuerySet):
@@ -94,6 +108,10 @@ class IssueQuerySet(models.QuerySet):
 
     def open(self):
         return self.exclude(status=IssueStatus.CLOSED)
+
+    def unsatisfied(self):
+        """Released answers the person rated 不满意 and the station has not taken up again: the keeper's follow-up list."""
+        return self.filter(status__in=RELEASED_STATUSES, rating=ConstituentRating.NOT_SATISFIED)
 
     def feedback_overdue(self, today=None):
         """Forwarded issues whose unit has not fed back by the due date (the reminder scan reads this)."""
@@ -160,6 +178,11 @@ class Issue(models.Model):
     )
     outcome = models.TextField(_("办理结果"), blank=True, help_text=_("告知反映人的最终结果。"))
     resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    # The person's rating of the released answer, given once by tracking code (cleared when the station
+    # takes the issue up again after a 不满意, so the new answer can be rated; the timeline keeps the old one).
+    rating = models.CharField(_("群众评价"), max_length=16, choices=ConstituentRating.choices, blank=True)
+    rating_comment = models.TextField(_("评价意见"), blank=True)
+    rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("登记时间"), default=timezone.now, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -253,6 +276,10 @@ ISSUE_MOVES = {
     "feed_back": transitions.move(_("单位反馈"), [S.FORWARDED], S.FEEDBACK, ["unit"]),
     "re_forward": transitions.move(_("重新转办"), [S.FEEDBACK], S.FORWARDED, ["station"]),
     "close": transitions.move(_("办结"), [S.OPEN, S.ANSWERED, S.FEEDBACK, S.SUGGESTION], S.CLOSED, ["station"]),
+    # The person who raised it rates the released answer by tracking code (the state stays).
+    "rate": transitions.move(_("群众评价"), list(RELEASED_STATUSES), None, ["public"]),
+    # After a 不满意 the station may take it up again (services.reopen_issue checks the rating).
+    "reopen": transitions.move(_("群众不满意，重新办理"), list(RELEASED_STATUSES), S.OPEN, ["station"]),
 }
 del S
 
@@ -267,6 +294,7 @@ class IssueLifecycle(transitions.Lifecycle):
         "station": format_lazy("{}、{}", _("联络站管理员"), _("进站代表")),
         "deputy": _("进站代表"),
         "unit": _("承办单位"),
+        "public": _("反映人"),
     }
     event_fields = {
         "move": "move", "old": "old_status", "new": "new_status", "actor": "actor", "note": "note", "at": "at",
@@ -275,6 +303,10 @@ class IssueLifecycle(transitions.Lifecycle):
 
     def actor_kinds(self, user, obj):
         kinds = set()
+        if user is None:
+            # The person who raised it has no account: the service that acts for them checked the tracking code.
+            kinds.add("public")
+            return kinds
         if permissions.can_handle_issues_at(user, obj.station):
             kinds.add("station")
         if permissions.can_take_up_as_suggestion(user, obj.station):

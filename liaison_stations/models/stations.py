@@ -157,6 +157,14 @@ class StationPolicy(models.Model):
     message_rate_limit = models.PositiveSmallIntegerField(_("每个IP每小时最多留言数"), default=5)
     tracking_rate_limit = models.PositiveSmallIntegerField(_("每个IP每小时最多查询次数"), default=30)
     rota_horizon_days = models.PositiveSmallIntegerField(_("公开接待日的天数范围"), default=62)
+    # 扫码进站: when a stationed deputy's scan of the duty QR code counts.
+    check_in_on_reception_days_only = models.BooleanField(
+        _("仅在接待日扫码进站"), default=True,
+        help_text=_("勾选时，代表只能在接待日安排或联络站活动的时段内扫码进站。"),
+    )
+    check_in_margin_minutes = models.PositiveSmallIntegerField(
+        _("扫码进站提前/延后（分钟）"), default=60, help_text=_("接待时段开始前和结束后多少分钟内可以扫码进站。")
+    )
     # Weights of the yearly rating (示范站评选). Rates count in percent points.
     weight_receptions = models.DecimalField(_("权重:接待次数"), max_digits=6, decimal_places=2, default=2)
     weight_people = models.DecimalField(_("权重:接待人数"), max_digits=6, decimal_places=2, default=1)

@@ -4,12 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Status(models.TextChoices):
-    # A draft is seen by its author only; submitting it makes it 待审核.
+    # A draft is seen by its author only; submitting it makes it 待审查.
     DRAFT = "draft", _("草稿")
-    SUBMITTED = "submitted", _("待审核")
+    # 全团建议: the delegation's contact sends the draft to its head, who approves it (then 待审查).
+    AWAITING_HEAD = "awaiting_head", _("待团长审定")
+    SUBMITTED = "submitted", _("待审查")
     WITHDRAWN = "withdrawn", _("已撤回")
-    NOT_REGISTERED = "not_registered", _("不予立案")
-    REGISTERED = "registered", _("已立案待交办")
+    NOT_REGISTERED = "not_registered", _("不作为代表建议处理")
+    REGISTERED = "registered", _("审查通过待交办")
     ASSIGNED = "assigned", _("办理中")
     REPLIED = "replied", _("已答复待测评")
     REHANDLING = "rehandling", _("重新办理中")
@@ -44,8 +46,8 @@ class CoSignState(models.TextChoices):
     PROPOSED = "proposed", _("拟邀请")
     INVITED = "invited", _("待确认")
     CONFIRMED = "confirmed", _("已确认")
-    DECLINED = "declined", _("已谢绝")
-    LAPSED = "lapsed", _("立案时未确认")
+    DECLINED = "declined", _("不同意附议")
+    LAPSED = "lapsed", _("审查时未确认")
 
 
 class UnitRole(models.TextChoices):

@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 from congress_portal.accounts import roles
 from congress_portal.transitions import move_label
 from congress_portal.uploads import stored_name
-from deputies.models import Level
+from deputies.models import Level, chinese_number
 
 from .assignment import Assignment
 from .choices import (
@@ -47,12 +47,17 @@ class SuggestionQuerySet(models.QuerySet):
             cosigned = CoSignature.objects.filter(
                 suggestion=OuterRef("pk"), deputy=deputy, state__in=[CoSignState.INVITED, CoSignState.CONFIRMED]
             )
-            return self.filter(Q(lead_deputy=deputy) | (Exists(cosigned) & ~Q(status=Status.DRAFT)))
+            return self.filter(
+                Q(lead_deputy=deputy)
+                | (Exists(cosigned) & ~Q(status=Status.DRAFT))
+                # 全团建议: the delegation's head sees it once the contact has sent it.
+                | (Q(delegation__head=deputy) & ~Q(status=Status.DRAFT))
+            )
         return self.published()  # never a draft: drafts are not published
 
     def submitted(self):
-        """Everything but drafts: what the lists, figures and exports count."""
-        return self.exclude(status=Status.DRAFT)
+        """Everything but drafts (and 全团建议 not yet approved by the head): what the lists, figures and exports count."""
+        return self.exclude(status__in=(Status.DRAFT, Status.AWAITING_HEAD))
 
     def drafts_of(self, deputy):
         return self.filter(status=Status.DRAFT, lead_deputy=deputy)
@@ -105,6 +110,14 @@ class Suggestion(models.Model):
     # The level of the congress the suggestion is addressed to (the lead deputy's mandate there).
     deputy_level = models.CharField(_("代表层级"), max_length=16, choices=Level.choices, default=Level.PROVINCIAL, db_index=True)
     number = models.PositiveIntegerField(_("编号"), null=True, blank=True)
+    # 全团建议: proposed in the name of a delegation (the lead deputy is the contact who drafted it).
+    delegation = models.ForeignKey(
+        "deputies.Delegation", verbose_name=_("代表团（全团建议）"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="suggestions",
+    )
+    # The number as officers write it (湖南省十四届二次会议第0009号, 2026年闭会期间第0045号): the
+    # bare number repeats across sessions and congresses, so pages and documents show this.
+    reference = models.CharField(_("建议编号"), max_length=64, blank=True, db_index=True)
     disclosure_consent = models.BooleanField(_("同意公开"), default=True)
     entered_by_staff = models.BooleanField(_("工作人员代为录入"), default=False)
     entered_by = models.ForeignKey(
@@ -113,10 +126,10 @@ class Suggestion(models.Model):
     # Written only by suggestions.workflow.transition.
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.SUBMITTED, editable=False)
     handling_mode = models.CharField(_("办理方式"), max_length=8, choices=HandlingMode.choices, blank=True)
-    not_registered_reason = models.TextField(_("不予立案理由"), blank=True)
+    not_registered_reason = models.TextField(_("不作为代表建议处理的理由"), blank=True)
     forwarded_as_letter = models.BooleanField(_("转为来信处理"), default=False)
     submitted_at = models.DateTimeField(_("提出时间"), default=timezone.now)
-    registered_at = models.DateTimeField(_("立案时间"), null=True, blank=True)
+    registered_at = models.DateTimeField(_("审查通过时间"), null=True, blank=True)
     assigned_at = models.DateTimeField(_("交办时间"), null=True, blank=True)
     reply_due_at = models.DateTimeField(_("答复期限"), null=True, blank=True)
     extension_reason = models.TextField(_("延期理由"), blank=True)
@@ -156,9 +169,19 @@ class Suggestion(models.Model):
             return f"{self.number_label} {self.title}"
         return self.title or str(_("（无标题草稿）"))
 
+    def official_reference(self):
+        """湖南省十四届二次会议第0009号, or 2026年闭会期间第0045号 between plenaries."""
+        if self.session_id:
+            term = self.session.term
+            return (f"{term.congress.place}{chinese_number(term.number)}届"
+                    f"{chinese_number(self.session.number)}次会议第{self.number:04d}号")
+        return f"{self.year}年闭会期间第{self.number:04d}号"
+
     @property
     def number_label(self):
-        return f"第{self.number:04d}号" if self.number else ""
+        if not self.number:
+            return ""
+        return self.reference or f"第{self.number:04d}号"
 
     @property
     def is_overdue(self):
@@ -171,6 +194,14 @@ class Suggestion(models.Model):
     @property
     def is_published(self):
         return self.published_at is not None and self.disclosure in (Disclosure.FULL, Disclosure.SUMMARY)
+
+    def save(self, *args, **kwargs):
+        # A number given by hand (an import, a fixture) gets its official form too.
+        if self.number and not self.reference:
+            self.reference = self.official_reference()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "reference"}
+        super().save(*args, **kwargs)
 
     def clean(self):
         if self.session_id and self.year and self.session.year != self.year:
@@ -287,15 +318,15 @@ class SuggestionEvent(models.Model):
 class ReviewQueue(Suggestion):
     class Meta:
         proxy = True
-        verbose_name = _("待审核建议")
-        verbose_name_plural = _("审核：待立案建议")
+        verbose_name = _("待审查的建议")
+        verbose_name_plural = _("审查：待审查的建议")
 
 
 class AssignmentQueue(Suggestion):
     class Meta:
         proxy = True
         verbose_name = _("待交办建议")
-        verbose_name_plural = _("交办：已立案待交办")
+        verbose_name_plural = _("交办：审查通过待交办")
 
 
 class OverdueSuggestion(Suggestion):

@@ -19,11 +19,15 @@ UNITS, REPLYING_UNITS, LEAD_UNIT, EVENT_UNIT, LEAD_DEPUTY, INVITED, STAFF, MOTIO
     "units", "replying_units", "lead_unit", "event_unit", "lead_deputy", "invited", "staff", "motion_signers",
     "co_signers",
 )
+DELEGATION_HEAD = "delegation_head"
 # Who is told of each move (moves not listed tell no one beyond the timeline).
 EVENT_RECIPIENTS = {
     "submit": (INVITED,),
     # A submitted draft invites the co-signers it named, as a direct submission does.
     "submit_draft": (INVITED,),
+    "submit_to_head": (DELEGATION_HEAD,),
+    "return_by_head": (LEAD_DEPUTY,),
+    "approve_by_head": (LEAD_DEPUTY,),
     "register": (LEAD_DEPUTY,),
     "reject": (LEAD_DEPUTY,),
     "assign": (UNITS, LEAD_DEPUTY),
@@ -63,7 +67,7 @@ def event_messages(event_ids):
         return []
     events = list(
         SuggestionEvent.objects.filter(pk__in=event_ids, move__in=list(EVENT_RECIPIENTS))
-        .select_related("suggestion__lead_deputy", "unit")
+        .select_related("suggestion__lead_deputy", "suggestion__delegation__head", "unit")
         .order_by("pk")
     )
     if not events:
@@ -97,6 +101,7 @@ def event_messages(event_ids):
     unit_link = link_to("suggestions:unit_detail")
     deputy_link = link_to("suggestions:my_detail")
     staff_link = link_to("suggestions:staff_detail")
+    delegation_link = link_to("suggestions:delegation_detail")
     messages = []
     for event in events:
         suggestion = event.suggestion
@@ -134,6 +139,10 @@ def event_messages(event_ids):
                 for deputy in invited[suggestion.pk]:
                     recipients.append((Recipient.deputy(deputy.pk), _("%(name)s代表") % {"name": deputy.name},
                                        reverse_or_blank("suggestions:invitations")))
+            elif who == DELEGATION_HEAD and suggestion.delegation_id and suggestion.delegation.head_id:
+                head = suggestion.delegation.head
+                recipients.append((Recipient.deputy(head.pk), _("%(name)s代表") % {"name": head.name},
+                                   delegation_link(suggestion.pk)))
             elif who == STAFF:
                 for user in staff:
                     recipients.append((Recipient.user(user.pk), str(user), staff_link(suggestion.pk)))

@@ -10,6 +10,7 @@ from django.db.models import BooleanField, Case, Count, Q, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from congress_portal.accounts.models import Role, User
 from congress_portal.notifications.models import Kind, NotificationPolicy
@@ -34,23 +35,12 @@ def _staff_recipients():
 
 
 
-def monthly_notices(*, today=None, now=None, policy=None, force=False):
-    """The month's progress notices as Messages, or [] before the notice day.
-
-    Figures per unit over its active assignments of this year's suggestions and
-    of any still open: assigned, acknowledged, replied, replied on time,
-    overdue (open past the deadline), satisfaction of the rated replies. The
-    list of open items goes into the Excel snapshot. Units are ranked by
-    overdue items (fewest first), then on-time rate, then satisfaction."""
-    today = today or timezone.localdate()
-    now = now or timezone.now()
-    policy = policy or NotificationPolicy.current()
-    if today.day < policy.monthly_notice_day and not force:
-        return []
-    period = f"{today.year}-{today.month:02d}"
-    period_id = today.year * 100 + today.month
-    period_label = _("%(year)d年%(month)d月") % {"year": today.year, "month": today.month}
-
+def monthly_figures(*, today, now):
+    """The month's figures per unit, as the 进度通报 states them (also the Word
+    通报 in ``suggestions.documents``): over each unit's active assignments of
+    this year's suggestions and of any still open; ``ranked`` lists the units
+    with open items, fewest overdue first, then on-time rate, then satisfaction.
+    ``open_rows`` holds each unit's open items as table rows."""
     open_condition = Q(suggestion__status__in=AWAITING_REPLY, state__in=OPEN_UNIT_STATES)
     scope = Assignment.objects.filter(is_active=True).filter(Q(suggestion__year=today.year) | open_condition)
     # Every count and rate from suggestions.figures, the one definition the pages use too.
@@ -67,7 +57,7 @@ def monthly_notices(*, today=None, now=None, policy=None, force=False):
         scope.filter(open_condition)
         .annotate(assigned_on=local_day("assigned_at"), due_on=local_day(Coalesce("reply_due_at", "opinion_due_at")))
         .order_by("unit_id", "reply_due_at", "suggestion_id")
-        .values_list("unit_id", "suggestion__number", "suggestion__title", "role", "state", "assigned_on", "due_on")
+        .values_list("unit_id", "suggestion__reference", "suggestion__title", "role", "state", "assigned_on", "due_on")
     ):
         unit_id, number, title, role, state, assigned_on, due_on = row
         open_rows[unit_id].append([
@@ -76,9 +66,7 @@ def monthly_notices(*, today=None, now=None, policy=None, force=False):
             (due_on - today).days if due_on else "",
         ])
     units_with_open = [unit_id for unit_id, row in figures.items() if row.get("open")]
-    if not units_with_open:
-        return []
-    names = dict(_unit_names(units_with_open))
+    names = dict(_unit_names(units_with_open)) if units_with_open else {}
     ranked = sorted(
         units_with_open,
         key=lambda u: (
@@ -88,22 +76,52 @@ def monthly_notices(*, today=None, now=None, policy=None, force=False):
             names.get(u, ""),
         ),
     )
-    columns = [_("编号"), _("标题"), _("承办类型"), _("办理状态"), _("交办日期"), _("期限"), _("剩余天数（负数为逾期）")]
+    return {"ranked": ranked, "figures": figures, "names": names, "open_rows": open_rows}
+
+
+def unit_figure_rows(row):
+    """One unit's figures as [label, value] rows, in the order every 通报 prints them."""
+    labels = _figure_labels()
+    return [
+        [labels["assigned"], row["assigned"]],
+        [labels["acknowledged"], row["acknowledged"]],
+        [labels["replied"], row["replied"]],
+        [labels["on_time"], row["on_time"]],
+        [labels["on_time_rate"], percent(row["on_time_rate"])],
+        [labels["overdue"], row["overdue"]],
+        [labels["open"], row["open"]],
+        [labels["satisfaction"], percent(row["satisfaction_rate"])],
+    ]
+
+
+OPEN_ITEM_COLUMNS = (
+    gettext_noop("编号"), gettext_noop("标题"), gettext_noop("承办类型"), gettext_noop("办理状态"),
+    gettext_noop("交办日期"), gettext_noop("期限"), gettext_noop("剩余天数（负数为逾期）"),
+)
+
+
+def monthly_notices(*, today=None, now=None, policy=None, force=False):
+    """The month's progress notices as Messages, or [] before the notice day
+    (figures from ``monthly_figures``; the list of open items goes into the
+    Excel snapshot)."""
+    today = today or timezone.localdate()
+    now = now or timezone.now()
+    policy = policy or NotificationPolicy.current()
+    if today.day < policy.monthly_notice_day and not force:
+        return []
+    period = f"{today.year}-{today.month:02d}"
+    period_id = today.year * 100 + today.month
+    period_label = _("%(year)d年%(month)d月") % {"year": today.year, "month": today.month}
+    month = monthly_figures(today=today, now=now)
+    ranked, figures, names, open_rows = month["ranked"], month["figures"], month["names"], month["open_rows"]
+    if not ranked:
+        return []
+    columns = [_(c) for c in OPEN_ITEM_COLUMNS]
     labels = _figure_labels()
     messages = []
     summary_rows = []
     for rank, unit_id in enumerate(ranked, start=1):
-        row = figures[unit_id]
-        unit_figures = [
-            [labels["assigned"], row["assigned"]],
-            [labels["acknowledged"], row["acknowledged"]],
-            [labels["replied"], row["replied"]],
-            [labels["on_time"], row["on_time"]],
-            [labels["on_time_rate"], percent(row["on_time_rate"])],
-            [labels["overdue"], row["overdue"]],
-            [labels["open"], row["open"]],
-            [labels["satisfaction"], percent(row["satisfaction_rate"])],
-        ]
+        unit_figures = unit_figure_rows(figures[unit_id])
         summary_rows.append([rank, names.get(unit_id, ""), *[value for _label, value in unit_figures]])
         messages.append(Message(
             recipient=Recipient.unit(unit_id), kind=Kind.PROGRESS_NOTICE, item_type="period", item_id=period_id,
@@ -183,7 +201,7 @@ def results_notices(*, today=None, now=None, window_days=RESULTS_NOTICE_WINDOW_D
         )
         .order_by("suggestion__session_id", "unit_id", "suggestion__number", "pk")
         .values_list(
-            "pk", "suggestion__session_id", "unit_id", "unit__name", "suggestion__number", "suggestion__title",
+            "pk", "suggestion__session_id", "unit_id", "unit__name", "suggestion__reference", "suggestion__title",
             "replied_on", "first_on_time",
         )
     )

@@ -45,8 +45,9 @@ OPEN_UNIT_STATES = [
 ]
 
 
-def number_label(number):
-    return f"第{number:04d}号" if number else ""
+def number_label(reference):
+    """The suggestion's official number (``Suggestion.reference``), or nothing before review."""
+    return reference or ""
 
 
 def due_reminders(today, policy):
@@ -80,7 +81,7 @@ def _acknowledgement_reminders(today, policy):
         suggestion__status=Status.ASSIGNED,
         assigned_at__lte=end_of(today - datetime.timedelta(days=min(stages))),
     ).annotate(assigned_on=local_day("assigned_at")).order_by().values_list(
-        "suggestion_id", "unit_id", "unit__name", "assigned_on", "suggestion__number", "suggestion__title"
+        "suggestion_id", "unit_id", "unit__name", "assigned_on", "suggestion__reference", "suggestion__title"
     )
     messages = []
     for suggestion_id, unit_id, unit_name, assigned_on, number, title in rows:
@@ -112,7 +113,7 @@ def _co_opinion_reminders(today, policy):
         opinion_due_at__isnull=False,
         opinion_due_at__lte=end_of(today + datetime.timedelta(days=max(stages, default=0))),
     ).annotate(due_on=local_day("opinion_due_at")).order_by().values_list(
-        "suggestion_id", "unit_id", "unit__name", "due_on", "suggestion__number", "suggestion__title"
+        "suggestion_id", "unit_id", "unit__name", "due_on", "suggestion__reference", "suggestion__title"
     )
     messages = []
     for suggestion_id, unit_id, unit_name, due_on, number, title in rows:
@@ -141,7 +142,7 @@ def _reply_reminders(today, policy):
         reply_due_at__isnull=False,
         reply_due_at__lte=end_of(today + datetime.timedelta(days=horizon)),
     ).annotate(due_on=local_day("reply_due_at")).order_by().values_list(
-        "suggestion_id", "unit_id", "unit__name", "due_on", "state", "suggestion__number",
+        "suggestion_id", "unit_id", "unit__name", "due_on", "state", "suggestion__reference",
         "suggestion__title", "suggestion__rehandling_count",
     )
     messages = []
@@ -172,7 +173,7 @@ def _second_reply_reminders(today, policy):
         round__due_date__lte=today + datetime.timedelta(days=max(stages, default=0)),
     ).order_by().values_list(
         "pk", "suggestion_id", "assignment__unit_id", "assignment__unit__name", "round__due_date",
-        "suggestion__number", "suggestion__title",
+        "suggestion__reference", "suggestion__title",
     )
     messages = []
     for item_id, suggestion_id, unit_id, unit_name, due_on, number, title in rows:
@@ -229,7 +230,7 @@ def _rating_reminders(today, policy):
         .order_by()
         .values_list(
             "pk", "suggestion_id", "suggestion__lead_deputy_id", "suggestion__lead_deputy__name", "replied_on",
-            "assignment__unit__name", "suggestion__number", "suggestion__title",
+            "assignment__unit__name", "suggestion__reference", "suggestion__title",
         )
     )
     messages = []

@@ -39,6 +39,7 @@ from .letters import (
     return_answer,
     turn_suggestion_into_letter,
 )
+from .delegation import approve_by_head, draft_delegation_suggestion, return_by_head, submit_to_head
 from .merge import merge_suggestions, rate_merged_reply, unmerge_suggestion
 from .motions import (
     handle_as_suggestion,
@@ -64,6 +65,10 @@ from .supervision import record_supervision_visit
 
 __all__ = [
     "DRAFT_FIELDS",
+    "approve_by_head",
+    "draft_delegation_suggestion",
+    "return_by_head",
+    "submit_to_head",
     "OPEN_ASSIGNMENT_STATES",
     "acknowledge_assignment",
     "assign_suggestion",

@@ -34,7 +34,7 @@ def merge_suggestions(*, lead, others, actor, note=""):
         locked = _lock_all([lead.pk, *(s.pk for s in others)])
         head = locked[lead.pk]
         if head.status != Status.REGISTERED:
-            raise ValidationError(_("并案主办件须为已立案待交办的建议。"), code="invalid_move")
+            raise ValidationError(_("并案主办件须为审查通过待交办的建议。"), code="invalid_move")
         if MergeLink.objects.filter(suggestion=head).exists():
             raise ValidationError(_("该建议已并入其他建议办理，不能作为并案主办件。"), code="invalid_move")
         followers = MergeLink.objects.filter(lead_id__in=[s.pk for s in others]).values_list("lead_id", flat=True)
@@ -58,7 +58,7 @@ def merge_suggestions(*, lead, others, actor, note=""):
 
 
 def unmerge_suggestion(*, suggestion, actor, note=""):
-    """解除并案: the item goes back to 已立案待交办, while its lead item is not yet assigned."""
+    """解除并案: the item goes back to 审查通过待交办, while its lead item is not yet assigned."""
     with transaction.atomic():
         link = MergeLink.objects.filter(suggestion=suggestion).first()
         if link is None:

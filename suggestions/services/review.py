@@ -1,4 +1,4 @@
-"""审核: staff register a submitted suggestion (it gets its number) or not."""
+"""审查: staff accept a submitted suggestion (it gets its number) or not."""
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,11 +28,12 @@ def _next_number(suggestion):
 
 
 def register_suggestion(*, suggestion, actor, note=""):
-    """立案: the suggestion gets the next number of its session (or year).
+    """审查通过: the suggestion gets the next number of its session (or year).
     Invitations not answered by now lapse."""
 
     def apply(locked):
         locked.number = _next_number(locked)
+        locked.reference = locked.official_reference()
         locked.registered_at = timezone.now()
         CoSignature.objects.filter(suggestion=locked, state=CoSignState.INVITED).update(state=CoSignState.LAPSED)
 
@@ -42,14 +43,14 @@ def register_suggestion(*, suggestion, actor, note=""):
         actor=actor,
         note=note,
         expected_status=suggestion.status,
-        fields=["number", "registered_at"],
+        fields=["number", "reference", "registered_at"],
         apply=apply,
     )
 
 
 def reject_suggestion(*, suggestion, actor, reason, forward_as_letter=False):
-    """不予立案, with the reason; optionally 转为来信: the letter is registered in the same move."""
-    required(reason, "reason", _("请填写不予立案的理由。"))
+    """不作为代表建议处理, with the reason; optionally 转为来信: the letter is registered in the same move."""
+    required(reason, "reason", _("请填写不作为代表建议处理的理由。"))
 
     def apply(locked):
         locked.not_registered_reason = reason.strip()

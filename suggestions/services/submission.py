@@ -209,10 +209,12 @@ def update_draft(*, suggestion, actor, attachments=(), remove_attachments=(), co
 
 def submit_draft(*, suggestion, actor):
     """提出 a draft: it must now be complete (title, content, an active
-    category, the session if during a plenary). It becomes 待审核 with the
+    category, the session if during a plenary). It becomes 待审查 with the
     time of submission, and the co-signers it names are invited."""
 
     def apply(locked):
+        if locked.delegation_id:
+            raise ValidationError(_("全团建议须送代表团团长审定后提出。"), code="delegation")
         _check_complete(
             title=locked.title, content=locked.content, category=locked.category,
             during_session=locked.during_session, session=locked.session,

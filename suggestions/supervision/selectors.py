@@ -12,7 +12,7 @@ def visits(*, unit_id=None):
     """Visits newest first, with their units and items (three queries)."""
     qs = SupervisionVisit.objects.prefetch_related(
         Prefetch("units", queryset=HandlingUnit.objects.only("name").order_by("name")),
-        Prefetch("suggestions", queryset=Suggestion.objects.only("title", "number").order_by("number", "pk")),
+        Prefetch("suggestions", queryset=Suggestion.objects.only("title", "number", "reference").order_by("number", "pk")),
     )
     if unit_id is not None:
         qs = qs.filter(units=unit_id)
@@ -22,7 +22,7 @@ def visits(*, unit_id=None):
 def key_items_by_theme():
     """{theme: [suggestion, ...]} over the visits' themes (one query)."""
     through = SupervisionVisit.suggestions.through.objects.select_related("supervisionvisit", "suggestion").only(
-        "supervisionvisit__theme", "suggestion__title", "suggestion__number"
+        "supervisionvisit__theme", "suggestion__title", "suggestion__number", "suggestion__reference"
     )
     grouped = defaultdict(dict)
     for row in through.order_by("supervisionvisit__theme", "suggestion__number", "suggestion_id"):

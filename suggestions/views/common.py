@@ -4,6 +4,7 @@ detail page every role sees."""
 import functools
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -75,6 +76,25 @@ def run(form, call):
         put_errors_on(form, exc)
         return False
     return True
+
+
+def posted_action(request, actions, subject, *extra):
+    """Run the action a detail page posted: look it up in ``actions`` (a map of
+    :class:`Action`), bind its form, call it as ``call(subject, user, data, *extra)``
+    and say it is done. Returns ``(done, bound)``:
+    ``bound`` holds the form that came back with errors, to show it again."""
+    bound = {}
+    if request.method != "POST":
+        return False, bound
+    action = request.POST.get("action")
+    if action not in actions:
+        raise Http404
+    todo = actions[action]
+    form = bound[action] = todo.form(request.POST, request.FILES)
+    if run(form, lambda d: todo.call(subject, request.user, d, *extra)):
+        messages.success(request, todo.done)
+        return True, bound
+    return False, bound
 
 
 def refusal(exc):

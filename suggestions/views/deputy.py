@@ -46,7 +46,7 @@ def create(request):
                 messages.success(request, _("草稿已保存，可随时在“我的建议”中继续填写。"))
                 return redirect("suggestions:draft", pk=request.draft.pk)
         elif run(form, lambda data: _submit(request, deputy, data)):
-            messages.success(request, _("建议已提交，等待代表工作委员会审核。"))
+            messages.success(request, _("建议已提交，等待代表工作委员会审查。"))
             return redirect("suggestions:my_detail", pk=request.submitted.pk)
     else:
         form = SuggestionForm(lead_deputy=deputy)
@@ -101,7 +101,7 @@ def edit_draft(request, pk):
             if saving:
                 messages.success(request, _("草稿已保存。"))
                 return redirect("suggestions:draft", pk=draft.pk)
-            messages.success(request, _("建议已提交，等待代表工作委员会审核。"))
+            messages.success(request, _("建议已提交，等待代表工作委员会审查。"))
             return redirect("suggestions:my_detail", pk=draft.pk)
     else:
         initial = {name: getattr(draft, name) for name in services.DRAFT_FIELDS}
@@ -135,7 +135,7 @@ def invitations(request):
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, refusal(exc))
         else:
-            messages.success(request, _("已确认附议。") if accept else _("已谢绝附议。"))
+            messages.success(request, _("已确认附议。") if accept else _("已表示不同意附议。"))
         return redirect("suggestions:invitations")
     return render(request, "suggestions/deputy/invitations.html", {"page_obj": page_of(request, invites)})
 
@@ -195,7 +195,7 @@ def my_detail(request, pk):
             except (ValidationError, PermissionDenied) as exc:
                 messages.error(request, refusal(exc))
             else:
-                messages.success(request, {"confirm": _("已确认附议。"), "decline": _("已谢绝附议。"), "withdraw": _("建议已撤回。")}[action])
+                messages.success(request, {"confirm": _("已确认附议。"), "decline": _("已表示不同意附议。"), "withdraw": _("建议已撤回。")}[action])
             return redirect("suggestions:my_detail", pk=pk)
         else:
             raise Http404

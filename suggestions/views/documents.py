@@ -1,5 +1,7 @@
-"""公文: staff download a unit's 交办函 for a 交办会 and the yearly report
-on the handling work as Word documents (``suggestions.documents``)."""
+"""公文: staff download a unit's 交办函 for a 交办会, the 督办函 of one item,
+the monthly 进度通报 and the yearly report on the handling work as Word
+documents (``suggestions.documents``)."""
+import datetime
 
 from django import forms
 from django.http import Http404, HttpResponse
@@ -13,7 +15,8 @@ from congress_portal.forms import PortalForm
 from congress_portal.wordml import CONTENT_TYPE
 from deputies.models import HandlingUnit
 
-from .. import documents
+from .. import documents, selectors
+from ..models import AWAITING_REPLY
 from .common import staff_required
 
 
@@ -22,6 +25,11 @@ class BatchForm(PortalForm):
     number = forms.CharField(
         label=gettext_lazy("发文字号"), required=False, max_length=64, help_text=gettext_lazy("如：〔2026〕5号，可留空。")
     )
+
+
+class SupervisionLetterForm(PortalForm):
+    act_by = forms.DateField(label=gettext_lazy("报送进展的期限"), widget=forms.DateInput(attrs={"type": "date"}))
+    number = BatchForm.base_fields["number"]
 
 
 def _docx(content, filename):
@@ -60,3 +68,28 @@ def staff_yearly_report(request, year):
         raise Http404
     content = documents.yearly_report(user=request.user, year=year)
     return _docx(content, _("%(year)s年度代表建议办理工作情况报告.docx") % {"year": year})
+
+
+@staff_required
+def staff_supervision_letter(request, pk):
+    """督办函 for one assigned item: a form for the date the unit reports by, then the .docx."""
+    suggestion = selectors.suggestion_detail(user=request.user, pk=pk)
+    if suggestion.status not in AWAITING_REPLY:
+        raise Http404
+    form = SupervisionLetterForm(
+        request.GET or None, initial={"act_by": timezone.localdate() + datetime.timedelta(days=15)}
+    )
+    if form.is_valid():
+        content = documents.supervision_letter(
+            suggestion=suggestion, act_by=form.cleaned_data["act_by"], doc_number=form.cleaned_data["number"]
+        )
+        return _docx(content, _("督办函-%(number)s.docx") % {"number": suggestion.number_label})
+    return render(request, "suggestions/supervision_letter.html", {"form": form, "suggestion": suggestion})
+
+
+@staff_required
+def staff_progress_notice(request):
+    """The month's 进度通报 as of today, as .docx."""
+    today = timezone.localdate()
+    content = documents.progress_notice(today=today)
+    return _docx(content, _("%(year)s年%(month)s月代表建议办理进度通报.docx") % {"year": today.year, "month": today.month})

@@ -3,7 +3,6 @@ return and close them; the unit sees the letters forwarded to it and answers;
 the deputy follows their own. Another role's letter answers 404."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +15,7 @@ from ..letters.forms import AnswerForm, CloseLetterForm, ForwardForm, LetterFilt
 from ..letters.permissions import can_make
 from ..models import Letter, Suggestion
 from ..services.letters import default_due_date
-from .common import Action, deputy_required, page_of, refusal, run, staff_required, unit_required
+from .common import Action, deputy_required, page_of, posted_action, refusal, run, staff_required, unit_required
 
 # What staff can do on a letter: (form, service call, what the page says).
 STAFF_ACTIONS = {
@@ -77,16 +76,9 @@ def staff_register(request):
 def staff_letter(request, pk):
     """One letter with its timeline, and the moves staff can make now."""
     letter = selectors.letter(user=request.user, pk=pk)
-    bound = {}
-    if request.method == "POST":
-        action = request.POST.get("action")
-        if action not in STAFF_ACTIONS:
-            raise Http404
-        todo = STAFF_ACTIONS[action]
-        form = bound[action] = todo.form(request.POST)
-        if run(form, lambda d: todo.call(letter, request.user, d)):
-            messages.success(request, todo.done)
-            return redirect("suggestions:staff_letter", pk=pk)
+    done, bound = posted_action(request, STAFF_ACTIONS, letter)
+    if done:
+        return redirect("suggestions:staff_letter", pk=pk)
     forms = {}
     for action, todo in STAFF_ACTIONS.items():
         if any(can_make(request.user, letter, move) for move in _MOVE_OF[action]):

@@ -2,7 +2,6 @@
 decision and the special committee's report; a deputy sees the motions they
 led or signed. Another role's motion answers 404."""
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -11,7 +10,7 @@ from .. import services
 from ..lifecycles import MOTIONS
 from ..motions import selectors
 from ..motions.forms import AsSuggestionForm, MotionFilterForm, MotionForm, PlaceForm, ReportForm, WithdrawForm
-from .common import Action, deputy_required, page_of, run, staff_required
+from .common import Action, deputy_required, page_of, posted_action, run, staff_required
 
 STAFF_ACTIONS = {
     "place_on_agenda": Action(
@@ -74,16 +73,9 @@ def staff_new_motion(request):
 @staff_required
 def staff_motion(request, pk):
     motion = selectors.motion(user=request.user, pk=pk)
-    bound = {}
-    if request.method == "POST":
-        action = request.POST.get("action")
-        if action not in STAFF_ACTIONS:
-            raise Http404
-        todo = STAFF_ACTIONS[action]
-        form = bound[action] = todo.form(request.POST)
-        if run(form, lambda d: todo.call(motion, request.user, d)):
-            messages.success(request, todo.done)
-            return redirect("suggestions:staff_motion", pk=pk)
+    done, bound = posted_action(request, STAFF_ACTIONS, motion)
+    if done:
+        return redirect("suggestions:staff_motion", pk=pk)
     forms = {
         action: bound.get(action) or todo.form()
         for action, todo in STAFF_ACTIONS.items()

@@ -34,7 +34,7 @@ from ..forms import (
     StaffFilterForm,
 )
 from ..models import AWAITING_REPLY, REPLIED_STATUSES, Disclosure, HandlingMode, Status
-from .common import Action, deadline, detail_context, mark_deadlines, page_of, run, staff_required
+from .common import Action, deadline, detail_context, mark_deadlines, page_of, posted_action, run, staff_required
 
 FOLLOWUP_MAX_ROWS = 1000
 
@@ -64,7 +64,7 @@ def _staff_list(request, queryset, template, extra=None):
 
 @staff_required
 def staff_review(request):
-    """审核队列: submitted, oldest first."""
+    """审查队列: submitted, oldest first."""
     return _staff_list(request, selectors.review_queue(user=request.user).with_units(), "dashboard/review.html")
 
 
@@ -167,10 +167,10 @@ def _decide_reassignment(suggestion, user, data):
 # Every move staff make from the pages: each call takes (suggestion, user, cleaned data).
 STAFF_ACTIONS = {
     "register": Action(
-        RegisterForm, lambda s, user, d: services.register_suggestion(suggestion=s, actor=user, **d), gettext_lazy("已立案。")
+        RegisterForm, lambda s, user, d: services.register_suggestion(suggestion=s, actor=user, **d), gettext_lazy("审查通过，已编号。")
     ),
     "reject": Action(
-        RejectForm, lambda s, user, d: services.reject_suggestion(suggestion=s, actor=user, **d), gettext_lazy("已作不予立案处理。")
+        RejectForm, lambda s, user, d: services.reject_suggestion(suggestion=s, actor=user, **d), gettext_lazy("已决定不作为代表建议处理。")
     ),
     "assign": Action(AssignForm, _assign, gettext_lazy("已交办。")),
     "key": Action(
@@ -197,16 +197,9 @@ STAFF_ACTIONS = {
 def staff_detail(request, pk):
     """One suggestion as staff see it, with the moves staff can make now."""
     suggestion = selectors.suggestion_detail(user=request.user, pk=pk)
-    bound = {}
-    if request.method == "POST":
-        action = request.POST.get("action")
-        if action not in STAFF_ACTIONS:
-            raise Http404
-        todo = STAFF_ACTIONS[action]
-        form = bound[action] = todo.form(request.POST)
-        if run(form, lambda d: todo.call(suggestion, request.user, d)):
-            messages.success(request, todo.done)
-            return redirect("suggestions:staff_detail", pk=pk)
+    done, bound = posted_action(request, STAFF_ACTIONS, suggestion)
+    if done:
+        return redirect("suggestions:staff_detail", pk=pk)
     context = detail_context(suggestion)
     pending_requests = list(selectors.pending_reassignment_requests(suggestion=suggestion))
     for req in pending_requests:

@@ -2,7 +2,6 @@
 can do on it now, and the unit's figures."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +13,7 @@ from deputies.models import HandlingUnit
 from .. import selectors, services
 from ..forms import CoOpinionForm, ContactForm, InboxFilterForm, ReassignmentForm, ReplyForm, SecondReplyForm
 from ..models import AWAITING_REPLY, AssignmentState, Status, UnitRole
-from .common import Action, deadline, detail_context, mark_deadlines, page_of, refusal, run, unit_required
+from .common import Action, deadline, detail_context, mark_deadlines, page_of, posted_action, refusal, unit_required
 
 OPEN_STATES = (AssignmentState.PENDING, AssignmentState.ACKNOWLEDGED, AssignmentState.REASSIGNMENT_REQUESTED, AssignmentState.REHANDLING)
 
@@ -74,12 +73,8 @@ def unit_detail(request, pk):
             else:
                 messages.success(request, _("已签收。"))
             return redirect("suggestions:unit_detail", pk=pk)
-        if action not in UNIT_ACTIONS:
-            raise Http404
-        todo = UNIT_ACTIONS[action]
-        form = bound[action] = todo.form(request.POST, request.FILES)
-        if run(form, lambda d: todo.call(assignment, request.user, d, followup_item)):
-            messages.success(request, todo.done)
+        done, bound = posted_action(request, UNIT_ACTIONS, assignment, followup_item)
+        if done:
             return redirect("suggestions:unit_detail", pk=pk)
     suggestion = selectors.suggestion_detail(user=request.user, pk=suggestion.pk)
     context = detail_context(suggestion)

@@ -40,7 +40,7 @@ def test_a_suggestion_from_submission_to_a_public_search(open_browser):
     deputy.shot("form")
     page.get_by_role("button", name="提交建议").click()
     page.get_by_text("建议已提交").wait_for()
-    assert page.get_by_text("待审核").first.is_visible()
+    assert page.get_by_text("待审查").first.is_visible()
     suggestion = Suggestion.objects.get(title=TITLE)
     assert suggestion.attachments.count() == 1
 
@@ -55,10 +55,10 @@ def test_a_suggestion_from_submission_to_a_public_search(open_browser):
     staff = open_browser("staff")
     staff.sign_in("officer")
     page = staff.page
-    page.get_by_role("link", name="审核").first.click()
+    page.get_by_role("link", name="审查").first.click()
     page.get_by_role("link", name=TITLE).click()
-    page.locator("#form-register").get_by_role("button", name="立案").click()
-    page.get_by_text("已立案。").wait_for()
+    page.locator("#form-register").get_by_role("button", name="审查通过").click()
+    page.get_by_text("审查通过，已编号。").wait_for()
     page.locator("#form-assign").get_by_label("主办单位").select_option(label="湖南省民政厅")
     staff.shot("assign")
     page.locator("#form-assign").get_by_role("button", name="交办").click()

@@ -20,11 +20,11 @@ def test_the_table_says_what_may_happen_from_each_state():
     allowed = {state: set(ISSUE_LIFECYCLE.allowed_moves(state)) for state in IssueStatus.values}
     assert allowed == {
         "open": {"answer", "forward", "take_up_as_suggestion", "close"},
-        "answered": {"close"},
+        "answered": {"close", "rate", "reopen"},
         "forwarded": {"feed_back"},
         "feedback": {"re_forward", "close"},
         "suggestion": {"close"},
-        "closed": set(),
+        "closed": {"rate", "reopen"},
     }
 
 

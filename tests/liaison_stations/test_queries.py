@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from liaison_stations import services
-from liaison_stations.models import StationPolicy
+from liaison_stations.models import Booking, CheckIn, StationPolicy
 from tests.deputies import factories as df
 
 from . import factories as f
@@ -17,7 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 def populate(station, n, *, keeper, unit):
-    """n stationed deputies (each with a mandate), n rules, n visits with visitors, n issues (half forwarded)."""
+    """n stationed deputies (each with a mandate), n rules, n visits with visitors, n issues (half forwarded),
+    n check-ins and n bookings."""
     for i in range(n):
         deputy = df.MandateFactory().deputy
         f.StationingFactory(station=station, deputy=deputy)
@@ -30,6 +31,9 @@ def populate(station, n, *, keeper, unit):
         )
         if i % 2:
             services.forward_issue(issue=visit.issues.get(), unit=unit, actor=keeper)
+        CheckIn.objects.create(station=station, deputy=deputy, on_date=timezone.localdate() - datetime.timedelta(days=i))
+        Booking.objects.create(station=station, deputy=deputy, on_date=timezone.localdate() + datetime.timedelta(days=i),
+                               name=f"群众{i}", mobile="13912345678", topic=f"事项{i}")
 
 
 def count(client, url):
@@ -62,7 +66,9 @@ PAGES = [
     ("issues", None, "staff", 4),
     ("unit_issues", None, "unit", 4),
     ("visits", "station", "keeper", 8),
-    ("rota", "station", "keeper", 10),
+    ("rota", "station", "keeper", 11),
+    ("bookings", "station", "keeper", 5),
+    ("book", "station", None, 6),
     ("figures", None, "staff", 6),
     ("rating", None, "staff", 6),
 ]

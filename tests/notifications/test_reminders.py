@@ -206,7 +206,7 @@ def test_events_reach_the_right_people_once_even_if_the_hook_was_lost(no_broker,
     unit_events = Notification.objects.filter(recipient_unit=unit, kind=Kind.SUGGESTION_EVENT)
     assert [n.subject for n in unit_events] == [f"交办：{suggestion.number_label}《{suggestion.title}》"]
     deputy_events = Notification.objects.filter(recipient_deputy=actors.deputy, kind=Kind.SUGGESTION_EVENT)
-    assert sorted(n.context["event_label"] for n in deputy_events) == ["交办", "立案"]
+    assert sorted(n.context["event_label"] for n in deputy_events) == ["交办", "审查通过"]
     with django_capture_on_commit_callbacks(execute=True):
         in_status(Status.SUBMITTED, actors)
     invited = Notification.objects.get(recipient_deputy=actors.cosigner_user.deputy, kind=Kind.SUGGESTION_EVENT)

@@ -99,7 +99,7 @@ def test_bulk_key_supervision_from_the_list(client, actors):
     assert done.redirect_chain[-1][0] == back
     html = done.content.decode()
     assert "已确定为重点督办：2 件" in html
-    assert "建议当前状态为「待审核」，不能执行「确定为重点督办」" in html  # the submitted one: refused, with the table's reason
+    assert "建议当前状态为「待审查」，不能执行「确定为重点督办」" in html  # the submitted one: refused, with the table's reason
     assert set(KeySupervision.objects.values_list("suggestion", flat=True)) == {one.pk, two.pk}
     assert one.events.filter(move="mark_key").exists()
 

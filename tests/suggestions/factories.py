@@ -87,6 +87,18 @@ def in_status(status, actors=None, *, mode=HandlingMode.LEAD, units=None):
     units = units or [df.HandlingUnitFactory(), df.HandlingUnitFactory()]
     if status == Status.DRAFT:
         return draft(actors, co_signers=[actors.cosigner_user.deputy]), actors, units
+    if status == Status.AWAITING_HEAD:  # a 全团建议 its contact (the lead deputy) sent to the head
+        from deputies.models import Delegation
+
+        delegation = Delegation.objects.create(
+            term=df.TermFactory(), name="测试代表团", head=df.deputy_user().deputy, contact=actors.deputy
+        )
+        s = services.draft_delegation_suggestion(
+            delegation=delegation, actor=actors.deputy_user, title="关于城际公交化的建议", content="建议加密班次。",
+            category=category(),
+        )
+        services.submit_to_head(suggestion=s, actor=actors.deputy_user)
+        return s, actors, units
     s = submit(actors, co_signers=[actors.cosigner_user.deputy])
     if status == Status.SUBMITTED:
         return s, actors, units

@@ -3,7 +3,7 @@
 The first locks the row (select_for_update); the second waits, then finds the
 suggestion already assigned and gets a conflict. A short sleep inside the
 checks, after the row is read, makes the two transactions overlap every time:
-without the row lock both would read 已立案 and both would assign."""
+without the row lock both would read 审查通过待交办 and both would assign."""
 import threading
 import time
 

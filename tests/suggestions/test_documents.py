@@ -90,3 +90,68 @@ def test_staff_download_the_documents_and_others_get_404(client, actors):
     client.force_login(actors.unit_user(unit))
     assert client.get(reverse("suggestions:staff_assignment_letter", args=[unit.pk]), {"date": today}).status_code == 404
     assert client.get(reverse("suggestions:staff_yearly_report", args=[2025])).status_code == 404
+
+
+def test_a_supervision_letter_goes_to_the_lead_unit_with_what_the_visits_found(actors):
+    import datetime
+
+    from suggestions.models import Assignment
+
+    lead, co = df.HandlingUnitFactory(name="省水利厅"), df.HandlingUnitFactory(name="省财政厅")
+    s, _a, _u = in_status(Status.ASSIGNED, actors, units=[lead, co])
+    today = timezone.localdate()
+    Assignment.objects.filter(suggestion=s, unit=lead).update(reply_due_at=timezone.now() - datetime.timedelta(days=10))
+    services.mark_key_supervision(suggestion=s, actor=actors.staff, supervising_leader="王主任")
+    services.record_supervision_visit(
+        actor=actors.staff, held_on=today, group_name="第一督办工作组", members="王主任", units=[lead],
+        suggestions=[s], findings="工程方案已完成，资金尚未到位。", follow_up="月底前落实资金。", theme="农村饮水",
+    )
+    act_by = today + datetime.timedelta(days=15)
+    text = "\n".join(text_of(documents.supervision_letter(suggestion=s, act_by=act_by, doc_number="〔2026〕9号")))
+    assert "省水利厅：" in text and "抄送：省财政厅" in text and "〔2026〕9号" in text
+    assert s.number_label in text and s.title in text
+    assert re.search(r"现已逾期1[01]天", text)  # ten days, whatever the hour
+    assert "工程方案已完成，资金尚未到位。" in text and "月底前落实资金。" in text
+    assert f"于{act_by.year}年{act_by.month}月{act_by.day}日前" in text
+
+
+def test_the_word_progress_notice_says_what_the_emailed_notice_says(actors):
+    import datetime
+
+    from suggestions.models import Assignment
+    from suggestions.notices.periodic import monthly_notices
+
+    late, on_time = df.HandlingUnitFactory(name="省住建厅"), df.HandlingUnitFactory(name="省教育厅")
+    overdue_item, _a, _u = in_status(Status.ASSIGNED, actors, units=[late, df.HandlingUnitFactory()])
+    in_status(Status.ASSIGNED, actors, units=[on_time, df.HandlingUnitFactory()])
+    Assignment.objects.filter(suggestion=overdue_item, unit=late).update(
+        reply_due_at=timezone.now() - datetime.timedelta(days=3)
+    )
+    overdue_item.reply_due_at = timezone.now() - datetime.timedelta(days=3)
+    overdue_item.save(update_fields=["reply_due_at"])
+    today = timezone.localdate()
+    text = "\n".join(text_of(documents.progress_notice(today=today)))
+    emailed = {m.context["unit_name"]: m.context for m in monthly_notices(today=today, force=True) if m.recipient.type == "unit"}
+    # Same ranking: the unit with an overdue item comes after the one without.
+    assert emailed["省教育厅"]["rank"] < emailed["省住建厅"]["rank"]
+    assert text.index("省教育厅") < text.index("省住建厅")
+    assert "逾期未答复1件" in text
+    late_section = text[text.index("二、逾期未答复的建议"):]
+    assert overdue_item.title in late_section and "省住建厅" in late_section
+
+
+def test_staff_make_a_supervision_letter_from_the_item_and_others_get_404(client, actors):
+    unit = df.HandlingUnitFactory()
+    s, _a, _u = in_status(Status.ASSIGNED, actors, units=[unit, df.HandlingUnitFactory()])
+    url = reverse("suggestions:staff_supervision_letter", args=[s.pk])
+    client.force_login(actors.staff)
+    assert url in client.get(reverse("suggestions:staff_detail", args=[s.pk])).content.decode()
+    assert "报送进展的期限" in client.get(url).content.decode()
+    response = client.get(url, {"act_by": "2030-01-31", "number": ""})
+    assert response.status_code == 200 and response["Content-Type"] == CONTENT_TYPE
+    assert any("2030年1月31日" in p for p in text_of(response.content))
+    notice = client.get(reverse("suggestions:staff_progress_notice"))
+    assert notice.status_code == 200 and text_of(notice.content)
+    client.force_login(actors.unit_user(unit))
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("suggestions:staff_progress_notice")).status_code == 404

@@ -145,9 +145,9 @@ def test_submit_draft_checks_completeness_then_invites_the_co_signers(django_cap
         services.submit_draft(suggestion=stale, actor=actors.deputy_user)
     assert exc.value.code == "conflict"
     # And it is no longer a draft: not editable, not deletable.
-    with pytest.raises(ValidationError, match="待审核"):
+    with pytest.raises(ValidationError, match="待审查"):
         services.update_draft(suggestion=d, actor=actors.deputy_user, title="改")
-    with pytest.raises(ValidationError, match="待审核"):
+    with pytest.raises(ValidationError, match="待审查"):
         services.delete_draft(suggestion=d, actor=actors.deputy_user)
 
 

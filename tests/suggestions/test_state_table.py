@@ -86,7 +86,7 @@ def test_the_public_services_refuse_out_of_order_and_wrong_actor_moves():
         services.assign_suggestion(suggestion=s2, actor=actors2.deputy_user, lead_unit=units2[0])
     s3, actors3, units3 = in_status(Status.SUBMITTED)
     for wrong in (actors3.deputy_user, df.UserFactory(role=Role.UNIT, handling_unit=units3[0])):
-        with pytest.raises(PermissionDenied, match="立案"):
+        with pytest.raises(PermissionDenied, match="审查通过"):
             services.register_suggestion(suggestion=s3, actor=wrong)
 
 

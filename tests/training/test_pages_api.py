@@ -300,7 +300,7 @@ def test_record_page_query_count(deputy_client, deputy_user, django_assert_num_q
 
     add(1)
     url = reverse("training:record", args=[deputy.pk, 2025])
-    assert_flat(deputy_client, url, lambda: add(3), 27, django_assert_num_queries)
+    assert_flat(deputy_client, url, lambda: add(3), 28, django_assert_num_queries)  # 28: station check-ins (扫码进站) counted
 
 
 def test_deleting_a_plan_with_sessions_is_a_conflict_not_a_server_error(staff_user, api_client):

@@ -70,9 +70,9 @@ def test_roll_and_shortlist_are_frozen_when_voting_opens(county, staff_user, ten
     # A deputy elected after voting opened is not on the roll.
     newcomer = vf.serving_deputies(county, 1)[0]
     newcomer_user = df.deputy_user(deputy=newcomer)
-    with pytest.raises(PermissionDenied, match="不在本次票决的选举人名册"):
+    with pytest.raises(PermissionDenied, match="不在本次参加票决代表名单"):
         services.cast_ballot(ballot=ballot, actor=newcomer_user, marks=marks_for(ballot, {1}))
-    with pytest.raises(ValidationError, match="名册以外"):
+    with pytest.raises(ValidationError, match="名单以外"):
         services.record_attendance(ballot=ballot, present_deputy_ids=[newcomer.pk], actor=staff_user)
     # A deputy who resigned after voting opened stays on the frozen roll.
     deputies[0].mandates.update(status=MandateStatus.RESIGNED)

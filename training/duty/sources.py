@@ -167,7 +167,7 @@ class SuggestionSource(DutySource):
         ("suggestions_total", _("提出建议(件,领衔与附议合计)")),
         ("suggestions_led", _("领衔提出建议(件)")),
         ("suggestions_cosigned", _("附议建议(件)")),
-        ("suggestions_registered", _("立案建议(件)")),
+        ("suggestions_registered", _("审查通过的建议（件）")),
         ("suggestions_replied", _("已答复建议(件)")),
     )
 
@@ -221,12 +221,16 @@ class SuggestionSource(DutySource):
 
         Suggestion = _model("suggestions.Suggestion")
         CoSignature = _model("suggestions.CoSignature")
-        # Drafts are not yet suggestions, and withdrawn ones no longer count.
-        not_counted = ("withdrawn", "draft")
+        # Drafts (and 全团建议 awaiting the head) are not yet suggestions, and withdrawn
+        # ones no longer count; a 全团建议 is the delegation's, not its drafting contact's.
+        not_counted = ("withdrawn", "draft", "awaiting_head")
         categories = self._categories()
         build = self._figures(categories)
         led = (
-            _restrict(Suggestion.objects.filter(year=year).exclude(status__in=not_counted), "lead_deputy_id", deputy_ids)
+            _restrict(
+                Suggestion.objects.filter(year=year, delegation__isnull=True).exclude(status__in=not_counted),
+                "lead_deputy_id", deputy_ids,
+            )
             .values("lead_deputy_id")
             .annotate(n=Count("pk", distinct=True), **build(""))
             .order_by()
@@ -259,8 +263,11 @@ class SuggestionSource(DutySource):
         Reply = _model("suggestions.Reply")
         rows = (
             Suggestion.objects.filter(year=year)
-            .exclude(status__in=("withdrawn", "draft"))
-            .filter(Q(lead_deputy=deputy) | Q(cosignatures__deputy=deputy, cosignatures__state="confirmed"))
+            .exclude(status__in=("withdrawn", "draft", "awaiting_head"))
+            .filter(
+                Q(lead_deputy=deputy, delegation__isnull=True)
+                | Q(cosignatures__deputy=deputy, cosignatures__state="confirmed")
+            )
             .distinct()
             .order_by("submitted_at", "pk")
         )
@@ -289,6 +296,7 @@ class StationSource(DutySource):
         ("station_people", _("接待群众(人次)")),
         ("station_activities", _("参加联络站活动(次)")),
         ("station_issues_handled", _("反映问题已办理(件)")),
+        ("station_duty_days", _("扫码进站接待值班（天）")),
     )
 
     def is_available(self):
@@ -351,6 +359,16 @@ class StationSource(DutySource):
             .order_by()
         )
         add(({"deputy_id": r["addressed_to_id"], "n": r["n"]} for r in messages), {"n": "station_issues_handled"})
+        # 扫码进站: one row per deputy, station and day on duty.
+        CheckIn = _model("liaison_stations.CheckIn")
+        if CheckIn is not None:
+            duty_days = (
+                _restrict(CheckIn.objects.filter(on_date__gte=first, on_date__lte=last), "deputy_id", deputy_ids)
+                .values("deputy_id")
+                .annotate(n=Count("pk"))
+                .order_by()
+            )
+            add(duty_days, {"n": "station_duty_days"})
         return result
 
     def details(self, *, year, deputy):

@@ -149,8 +149,8 @@ class Elector(models.Model):
     present = models.BooleanField(_("出席"), default=False)
 
     class Meta:
-        verbose_name = _("选举人名册")
-        verbose_name_plural = _("选举人名册")
+        verbose_name = _("参加票决代表名单")
+        verbose_name_plural = _("参加票决代表名单")
         ordering = ["ballot_id", "deputy__name", "pk"]
         constraints = [models.UniqueConstraint(fields=["ballot", "deputy"], name="one_roll_entry_per_deputy")]
 

@@ -204,7 +204,7 @@ def record_attendance(*, ballot, present_deputy_ids, actor, absent_deputy_ids=()
     present_ids, absent_ids = set(present_deputy_ids), set(absent_deputy_ids)
     on_roll = set(ballot.electors.filter(deputy_id__in=present_ids | absent_ids).values_list("deputy_id", flat=True))
     if (present_ids | absent_ids) - on_roll:
-        raise ValidationError(_("选举人名册已在开始投票时确定，名册以外的代表不能登记出席。"), code="conflict")
+        raise ValidationError(_("参加票决代表名单已在开始投票时确定，名单以外的代表不能登记出席。"), code="conflict")
     if ballot.participations.filter(deputy_id__in=absent_ids).exists():
         raise ValidationError(_("已投票的代表不能登记为缺席。"), code="conflict")
     ballot.electors.filter(deputy_id__in=present_ids).update(present=True)

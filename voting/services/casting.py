@@ -99,7 +99,7 @@ def cast_ballot(*, ballot, actor, marks):
                 raise ValidationError(_("赞成的项目不能超过应选项目数%(seats)s个。") % {"seats": seats})
             elector = Elector.objects.filter(ballot=ballot, deputy=deputy).values_list("present", flat=True).first()
             if elector is None:
-                raise PermissionDenied(_("您不在本次票决的选举人名册中。"))
+                raise PermissionDenied(_("您不在本次参加票决代表名单中。"))
             if not elector:
                 raise ValidationError(_("您尚未登记出席本次会议，请先到大会秘书处签到。"), code="conflict")
             BallotParticipation.objects.create(ballot=ballot, deputy=deputy, channel=Channel.ELECTRONIC)
@@ -129,7 +129,7 @@ def enter_paper_batch(*, ballot, label, deputy_ids, ballots, actor):
     seats = _hold_open_ballot(ballot)
     electors = dict(Elector.objects.filter(ballot=ballot, deputy_id__in=deputy_ids).values_list("deputy_id", "present"))
     if len(electors) != len(deputy_ids):
-        raise ValidationError(_("批次中有代表不在本次票决的选举人名册中。"))
+        raise ValidationError(_("批次中有代表不在本次参加票决代表名单中。"))
     if not all(electors.values()):
         raise ValidationError(_("批次中有代表未登记出席。"), code="conflict")
     if BallotParticipation.objects.filter(ballot=ballot, deputy_id__in=deputy_ids).exists():

@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('deputies', '0005_photo_checked_upload'),
-        ('suggestions', '0009_supervision_visits'),
+        ('suggestions', '0011_delegation_suggestions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -39,22 +39,22 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='historicalsuggestion',
             name='status',
-            field=models.CharField(choices=[('draft', '草稿'), ('submitted', '待审核'), ('withdrawn', '已撤回'), ('not_registered', '不予立案'), ('registered', '已立案待交办'), ('assigned', '办理中'), ('replied', '已答复待测评'), ('rehandling', '重新办理中'), ('closed', '已办结'), ('followup', '回头看办理中'), ('followup_replied', '回头看已答复'), ('merged', '已并案办理')], default='submitted', editable=False, max_length=20, verbose_name='状态'),
+            field=models.CharField(choices=[('draft', '草稿'), ('awaiting_head', '待团长审定'), ('submitted', '待审查'), ('withdrawn', '已撤回'), ('not_registered', '不作为代表建议处理'), ('registered', '审查通过待交办'), ('assigned', '办理中'), ('replied', '已答复待测评'), ('rehandling', '重新办理中'), ('closed', '已办结'), ('followup', '回头看办理中'), ('followup_replied', '回头看已答复'), ('merged', '已并案办理')], default='submitted', editable=False, max_length=20, verbose_name='状态'),
         ),
         migrations.AlterField(
             model_name='suggestion',
             name='status',
-            field=models.CharField(choices=[('draft', '草稿'), ('submitted', '待审核'), ('withdrawn', '已撤回'), ('not_registered', '不予立案'), ('registered', '已立案待交办'), ('assigned', '办理中'), ('replied', '已答复待测评'), ('rehandling', '重新办理中'), ('closed', '已办结'), ('followup', '回头看办理中'), ('followup_replied', '回头看已答复'), ('merged', '已并案办理')], default='submitted', editable=False, max_length=20, verbose_name='状态'),
+            field=models.CharField(choices=[('draft', '草稿'), ('awaiting_head', '待团长审定'), ('submitted', '待审查'), ('withdrawn', '已撤回'), ('not_registered', '不作为代表建议处理'), ('registered', '审查通过待交办'), ('assigned', '办理中'), ('replied', '已答复待测评'), ('rehandling', '重新办理中'), ('closed', '已办结'), ('followup', '回头看办理中'), ('followup_replied', '回头看已答复'), ('merged', '已并案办理')], default='submitted', editable=False, max_length=20, verbose_name='状态'),
         ),
         migrations.AlterField(
             model_name='suggestionevent',
             name='from_status',
-            field=models.CharField(blank=True, choices=[('draft', '草稿'), ('submitted', '待审核'), ('withdrawn', '已撤回'), ('not_registered', '不予立案'), ('registered', '已立案待交办'), ('assigned', '办理中'), ('replied', '已答复待测评'), ('rehandling', '重新办理中'), ('closed', '已办结'), ('followup', '回头看办理中'), ('followup_replied', '回头看已答复'), ('merged', '已并案办理')], max_length=20, verbose_name='原状态'),
+            field=models.CharField(blank=True, choices=[('draft', '草稿'), ('awaiting_head', '待团长审定'), ('submitted', '待审查'), ('withdrawn', '已撤回'), ('not_registered', '不作为代表建议处理'), ('registered', '审查通过待交办'), ('assigned', '办理中'), ('replied', '已答复待测评'), ('rehandling', '重新办理中'), ('closed', '已办结'), ('followup', '回头看办理中'), ('followup_replied', '回头看已答复'), ('merged', '已并案办理')], max_length=20, verbose_name='原状态'),
         ),
         migrations.AlterField(
             model_name='suggestionevent',
             name='to_status',
-            field=models.CharField(choices=[('draft', '草稿'), ('submitted', '待审核'), ('withdrawn', '已撤回'), ('not_registered', '不予立案'), ('registered', '已立案待交办'), ('assigned', '办理中'), ('replied', '已答复待测评'), ('rehandling', '重新办理中'), ('closed', '已办结'), ('followup', '回头看办理中'), ('followup_replied', '回头看已答复'), ('merged', '已并案办理')], max_length=20, verbose_name='新状态'),
+            field=models.CharField(choices=[('draft', '草稿'), ('awaiting_head', '待团长审定'), ('submitted', '待审查'), ('withdrawn', '已撤回'), ('not_registered', '不作为代表建议处理'), ('registered', '审查通过待交办'), ('assigned', '办理中'), ('replied', '已答复待测评'), ('rehandling', '重新办理中'), ('closed', '已办结'), ('followup', '回头看办理中'), ('followup_replied', '回头看已答复'), ('merged', '已并案办理')], max_length=20, verbose_name='新状态'),
         ),
         migrations.CreateModel(
             name='UnitFunctions',
