@@ -3,7 +3,17 @@ deputies must sign a joint motion, each session's proposal window) and
 read-only registers (status changes only through the services' pages)."""
 from django.contrib import admin
 
-from .models import Letter, LetterEvent, Motion, MotionEvent, MotionThreshold, ProposalWindow, SupervisionVisit
+from .models import (
+    Letter,
+    LetterEvent,
+    MergeLink,
+    Motion,
+    MotionEvent,
+    MotionThreshold,
+    ProposalWindow,
+    SupervisionVisit,
+    UnitFunctions,
+)
 
 
 @admin.register(MotionThreshold)
@@ -75,3 +85,21 @@ class SupervisionVisitAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(UnitFunctions)
+class UnitFunctionsAdmin(admin.ModelAdmin):
+    """职能关键词 staff edit: the unit recommendation reads them at once."""
+
+    list_display = ("unit", "keywords", "updated_at")
+    list_select_related = ("unit",)
+    search_fields = ("unit__name", "unit__short_name", "keywords")
+    autocomplete_fields = ("unit",)
+
+
+@admin.register(MergeLink)
+class MergeLinkAdmin(_ReadOnly):
+    """并案办理 as a register; merging and unmerging are moves made on the staff pages."""
+
+    list_display = ("suggestion", "lead", "merged_by", "merged_at")
+    list_select_related = ("suggestion", "lead", "merged_by")

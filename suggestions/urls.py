@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import attachments, delegation, deputy, documents, letters, motions, public, staff, supervision, unit
+from .views import attachments, delegation, deputy, documents, letters, motions, public, similar, staff, supervision, unit
 
 app_name = "suggestions"
 urlpatterns = [
@@ -58,6 +58,12 @@ urlpatterns = [
     path("staff/motions/<int:pk>/", motions.staff_motion, name="staff_motion"),
     path("staff/letters/new/", letters.staff_register, name="staff_register_letter"),
     path("staff/letters/<int:pk>/", letters.staff_letter, name="staff_letter"),
+    # similar suggestions, 并案办理, recommended units (views/similar.py)
+    path("similar.json", similar.similar_json, name="similar_json"),
+    path("mine/<int:pk>/rate-merged/", similar.rate_merged, name="rate_merged"),
+    path("staff/<int:pk>/recommend.json", similar.recommend_json, name="recommend_json"),
+    path("staff/<int:pk>/merge/", similar.staff_merge, name="staff_merge"),
+    path("staff/<int:pk>/unmerge/", similar.staff_unmerge, name="staff_unmerge"),
     # attachments, for those who may see the suggestion
     path("attachments/<int:pk>/", attachments.attachment, name="attachment"),
     path("reply-attachments/<int:pk>/", attachments.reply_attachment, name="reply_attachment"),

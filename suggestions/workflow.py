@@ -82,6 +82,16 @@ MOVES = {
     "rate_second_reply": _m(gettext_lazy("回头看测评"), [S.FOLLOWUP_REPLIED], S.CLOSED, [LEAD_DEPUTY], public=True),
     # 公开
     "decide_disclosure": _m(gettext_lazy("公开决定"), _AFTER_REPLY, None, [STAFF], to_deputy=True),
+    # 并案办理 (services.merge), before assignment: the merged item follows its lead
+    # item's assignment and reply ("follow_*" are recorded on it, its status stays)
+    # and its lead deputy rates the lead item's reply.
+    "merge": _m(gettext_lazy("并案办理"), [S.REGISTERED], S.MERGED, [STAFF], public=True),
+    "merge_lead": _m(gettext_lazy("作为并案主办件"), [S.REGISTERED], None, [STAFF], public=True),
+    "unmerge": _m(gettext_lazy("解除并案"), [S.MERGED], S.REGISTERED, [STAFF], public=True),
+    "unmerge_lead": _m(gettext_lazy("并案件解除并案"), [S.REGISTERED], None, [STAFF]),
+    "follow_assign": _m(gettext_lazy("随并案主办件交办"), [S.MERGED], None, [STAFF], public=True),
+    "follow_reply": _m(gettext_lazy("并案主办件已答复"), [S.MERGED], None, [UNIT], public=True),
+    "rate_merged": _m(gettext_lazy("测评并案答复"), [S.MERGED], S.CLOSED, [LEAD_DEPUTY], public=True),
 }
 
 

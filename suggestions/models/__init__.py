@@ -15,7 +15,8 @@ written by ``suggestions.services``.
 - ``followup``: follow-up rounds and their items;
 - ``letters``: deputies' letters (代表来信) and their events;
 - ``motions``: motions (议案), their signers, events, thresholds and proposal windows;
-- ``supervision``: 督办 records of supervision groups' visits.
+- ``supervision``: 督办 records of supervision groups' visits;
+- ``merge``: 并案办理 links, merged items' ratings, units' functions keywords.
 
 Every name is importable from ``suggestions.models``."""
 from .assignment import Assignment, AssignmentQuerySet, CoOpinion, ContactLog, ReassignmentRequest
@@ -38,6 +39,7 @@ from .choices import (
 )
 from .followup import FollowUpItem, FollowUpRound
 from .letters import Letter, LetterEvent, LetterQuerySet, LetterStatus
+from .merge import MergedRating, MergeLink, UnitFunctions
 from .motions import Motion, MotionEvent, MotionQuerySet, MotionSigner, MotionStatus, MotionThreshold, ProposalWindow
 from .reference import NumberCounter, ResultCategory, SuggestionCategory, SuggestionPolicy
 from .reply import Rating, Reply, ReplyAttachment
@@ -60,6 +62,9 @@ __all__ = [
     "AWAITING_REPLY",
     "LEAD_UNIT_FIRST",
     "OPEN_STATUSES",
+    "MergeLink",
+    "MergedRating",
+    "UnitFunctions",
     "REPLIED_STATUSES",
     "Assignment",
     "AssignmentQuerySet",

@@ -18,6 +18,8 @@ class Status(models.TextChoices):
     CLOSED = "closed", _("已办结")
     FOLLOWUP = "followup", _("回头看办理中")
     FOLLOWUP_REPLIED = "followup_replied", _("回头看已答复")
+    # 并案办理: handled with (and replied by the units of) another item, its lead.
+    MERGED = "merged", _("已并案办理")
 
 
 # Statuses in which units still owe a reply (the clock runs).

@@ -15,8 +15,9 @@ from ..workflow import MOVES
 
 # ---------------------------------------------------------------- events
 
-UNITS, REPLYING_UNITS, LEAD_UNIT, EVENT_UNIT, LEAD_DEPUTY, INVITED, STAFF, MOTION_SIGNERS = (
-    "units", "replying_units", "lead_unit", "event_unit", "lead_deputy", "invited", "staff", "motion_signers"
+UNITS, REPLYING_UNITS, LEAD_UNIT, EVENT_UNIT, LEAD_DEPUTY, INVITED, STAFF, MOTION_SIGNERS, CO_SIGNERS = (
+    "units", "replying_units", "lead_unit", "event_unit", "lead_deputy", "invited", "staff", "motion_signers",
+    "co_signers",
 )
 DELEGATION_HEAD = "delegation_head"
 # Who is told of each move (moves not listed tell no one beyond the timeline).
@@ -48,6 +49,13 @@ EVENT_RECIPIENTS = {
     "rate_second_reply": (REPLYING_UNITS,),
     "decide_disclosure": (LEAD_DEPUTY,),
     "respond_cosign": (LEAD_DEPUTY,),
+    # 并案办理: every deputy of a merged item (lead deputy and co-signers who confirmed)
+    # hears of the merge, of the lead item's assignment and of its reply.
+    "merge": (LEAD_DEPUTY, CO_SIGNERS),
+    "unmerge": (LEAD_DEPUTY, CO_SIGNERS),
+    "follow_assign": (LEAD_DEPUTY, CO_SIGNERS),
+    "follow_reply": (LEAD_DEPUTY, CO_SIGNERS),
+    "rate_merged": (EVENT_UNIT, STAFF),
 }
 
 
@@ -74,6 +82,12 @@ def event_messages(event_ids):
             suggestion_id__in=suggestion_ids, state=CoSignState.INVITED
         ).select_related("deputy"):
             invited[cosignature.suggestion_id].append(cosignature.deputy)
+    co_signers = defaultdict(list)
+    if any(CO_SIGNERS in EVENT_RECIPIENTS[event.move] for event in events):
+        for cosignature in CoSignature.objects.filter(
+            suggestion_id__in=suggestion_ids, state=CoSignState.CONFIRMED
+        ).select_related("deputy"):
+            co_signers[cosignature.suggestion_id].append(cosignature.deputy)
     motion_signers = defaultdict(list)
     if any(MOTION_SIGNERS in EVENT_RECIPIENTS[event.move] for event in events):
         for signature in MotionSigner.objects.filter(motion__suggestion_id__in=suggestion_ids).select_related(
@@ -117,8 +131,8 @@ def event_messages(event_ids):
                 deputy = suggestion.lead_deputy
                 recipients.append((Recipient.deputy(deputy.pk), _("%(name)s代表") % {"name": deputy.name},
                                    deputy_link(suggestion.pk)))
-            elif who == MOTION_SIGNERS:
-                for deputy in motion_signers[suggestion.pk]:
+            elif who in (MOTION_SIGNERS, CO_SIGNERS):
+                for deputy in (motion_signers if who == MOTION_SIGNERS else co_signers)[suggestion.pk]:
                     recipients.append((Recipient.deputy(deputy.pk), _("%(name)s代表") % {"name": deputy.name},
                                        deputy_link(suggestion.pk)))
             elif who == INVITED:

@@ -17,7 +17,8 @@ serialises every write to the suggestion's assignments, replies and ratings.
 - ``policy``: the deadline policy;
 - ``letters``: deputies' letters (代表来信), including 转来信;
 - ``motions``: motions (议案), the presidium's decision, the committee's report;
-- ``supervision``: 督办 records."""
+- ``supervision``: 督办 records;
+- ``merge``: 并案办理 (merge, unmerge, the merged items' ratings)."""
 from .assignment import (
     acknowledge_assignment,
     assign_suggestion,
@@ -39,6 +40,7 @@ from .letters import (
     turn_suggestion_into_letter,
 )
 from .delegation import approve_by_head, draft_delegation_suggestion, return_by_head, submit_to_head
+from .merge import merge_suggestions, rate_merged_reply, unmerge_suggestion
 from .motions import (
     handle_as_suggestion,
     place_on_agenda,
@@ -89,6 +91,9 @@ __all__ = [
     "return_answer",
     "turn_suggestion_into_letter",
     "mark_key_supervision",
+    "merge_suggestions",
+    "rate_merged_reply",
+    "unmerge_suggestion",
     "open_followup_round",
     "rate_reply",
     "rate_second_reply",

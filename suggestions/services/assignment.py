@@ -20,6 +20,7 @@ from ..models import (
     UnitRole,
 )
 from .common import OPEN_ASSIGNMENT_STATES, check_own_unit, reload_assignment, required
+from .merge import follow_lead
 
 
 def _new_assignment(suggestion, unit, role, actor, policy, today, now, part=""):
@@ -62,6 +63,7 @@ def assign_suggestion(*, suggestion, actor, mode=HandlingMode.LEAD, lead_unit=No
         raise ValidationError(_("承办单位已停用：%(units)s。") % {"units": "、".join(inactive)})
 
     policy = SuggestionPolicy.current()
+    units_text = "、".join(f"{u}（{role.label}）" for u, role, _p in plan)
 
     def apply(locked):
         now, today = timezone.now(), local_today()
@@ -69,8 +71,8 @@ def assign_suggestion(*, suggestion, actor, mode=HandlingMode.LEAD, lead_unit=No
         locked.handling_mode = mode
         locked.assigned_at = now
         locked.reply_due_at = max(a.reply_due_at for a in created if a.reply_due_at)
+        follow_lead(lead=locked, move="follow_assign", actor=actor, note=units_text)  # 并案办理: merged items follow
 
-    units_text = "、".join(f"{u}（{role.label}）" for u, role, _p in plan)
     return workflow.transition(
         suggestion=suggestion,
         move="assign",

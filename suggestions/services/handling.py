@@ -21,6 +21,7 @@ from ..models import (
     UnitRole,
 )
 from .common import OPEN_ASSIGNMENT_STATES, check_own_unit, reload_assignment, required
+from .merge import follow_lead
 
 
 def submit_co_opinion(*, assignment, actor, content):
@@ -129,6 +130,8 @@ def reply_to_suggestion(*, assignment, actor, letter, result_category, signed_of
             a.save(update_fields=update)
             locked.replied_at = reply.replied_at
             result["reply"] = reply
+            if move == "reply":  # 并案办理: the reply reaches every merged item's deputies
+                follow_lead(lead=locked, move="follow_reply", actor=actor, note=f"{a.unit}：{result_category}")
 
         workflow.transition(
             suggestion=locked,

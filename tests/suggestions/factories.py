@@ -111,6 +111,12 @@ def in_status(status, actors=None, *, mode=HandlingMode.LEAD, units=None):
     services.register_suggestion(suggestion=s, actor=actors.staff)
     if status == Status.REGISTERED:
         return s, actors, units
+    if status == Status.MERGED:
+        lead = submit(Actors())
+        services.register_suggestion(suggestion=lead, actor=actors.staff)
+        services.merge_suggestions(lead=lead, others=[s], actor=actors.staff)
+        s.refresh_from_db()
+        return s, actors, units
     if mode == HandlingMode.LEAD:
         services.assign_suggestion(suggestion=s, actor=actors.staff, mode=mode, lead_unit=units[0], co_units=units[1:])
     else:

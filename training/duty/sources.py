@@ -198,14 +198,19 @@ class SuggestionSource(DutySource):
 
         def build(prefix):
             pk = f"{prefix}id" if prefix else "pk"
-            current = Q(**{f"{prefix}replies__is_current": True})
+            # An item merged into another (并案办理) is answered by its lead item's reply.
+            paths = (f"{prefix}replies__", f"{prefix}merge_link__lead__replies__")
+            current = Q(**{f"{paths[0]}is_current": True}) | Q(**{f"{paths[1]}is_current": True})
             figures = {
                 "registered": Count(pk, filter=Q(**{f"{prefix}registered_at__isnull": False}), distinct=True),
                 "replied": Count(pk, filter=current, distinct=True),
             }
             for code, _name in categories:
                 figures[f"result_{code}"] = Count(
-                    pk, filter=current & Q(**{f"{prefix}replies__result_category__code": code}), distinct=True
+                    pk,
+                    filter=Q(**{f"{paths[0]}is_current": True, f"{paths[0]}result_category__code": code})
+                    | Q(**{f"{paths[1]}is_current": True, f"{paths[1]}result_category__code": code}),
+                    distinct=True,
                 )
             return figures
 

@@ -14,6 +14,7 @@ from congress_portal.accounts.models import User
 from congress_portal.workdays import local_today
 from deputies.models import Deputy, HandlingUnit, Level, MandateStatus, Session
 from suggestions import services
+from suggestions.demo_history import build_history
 from suggestions.models import (
     Assignment,
     Disclosure,
@@ -24,6 +25,7 @@ from suggestions.models import (
     Suggestion,
     SuggestionCategory,
 )
+from suggestions.unit_functions import seed_unit_functions
 
 TOPICS = [
     ("transport", "关于加快推进农村公路提质改造的建议", "我省部分县乡公路路面破损、养护资金不足，建议设立农村公路养护专项资金，推行“路长制”。"),
@@ -47,6 +49,9 @@ TOPICS = [
     ("law", "关于加强未成年人网络保护的建议", "建议压实平台主体责任，完善未成年人模式。"),
     ("other", "关于规范涉企行政检查的建议", "建议推行“综合查一次”，减少对企业正常经营的干扰。"),
 ]
+
+# Past items with varied texts (suggestions.demo_texts), closed, dated over two years.
+HISTORY_ITEMS = 160
 
 # (status, how many) — dozens, every status present.
 PLAN = [
@@ -131,6 +136,14 @@ class Command(BaseCommand):
                     services.respond_to_cosign(suggestion=s, actor=login_for(d), accept=True)
                 made += 1
                 self._advance(s, status, rng, staff, lead_user, demo_unit, units, member, results, i, today)
+        # Units' functions keywords, and a varied history of past items (some re-assigned,
+        # some merged) for the similar suggestions and the recommended units.
+        seed_unit_functions()
+        history = build_history(
+            count=HISTORY_ITEMS, staff=staff, deputies=pool, rng=rng,
+            units={u.short_name: u for u in HandlingUnit.objects.filter(is_active=True) if u.short_name},
+        )
+        made += history["items"]
         # The demo deputy's unfinished draft (seen by them alone).
         services.save_draft(
             lead_deputy=deputy_user.deputy, actor=deputy_user, title="关于推进城乡公交一体化的建议（草稿）",
