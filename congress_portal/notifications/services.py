@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from .models import Channel, ChannelPreference, Delivery, DeliveryStatus, Notification
 from .sending import (  # noqa: F401 - the service names callers use
+    SEND_TASK,
     confirm_delivery_sent,
     dispatch,
     dispatch_due_deliveries,
