@@ -291,3 +291,19 @@ def test_the_broker_gives_a_dead_workers_tasks_back_after_minutes_not_an_hour(se
         if not name.startswith("celery.") and getattr(task, "autoretry_for", ())
     )
     assert 0 < longest_wait * 2 <= visibility <= 900
+
+
+@pytest.mark.django_db
+def test_the_demo_sms_backend_answers_for_what_it_handed_over(settings, no_broker):
+    """The logging backend (demo, tests) knows the keys its process sent; for
+    any other it cannot tell, so that claim goes to staff, never out again."""
+    settings.SMS_BACKEND = "congress_portal.notifications.sms.LoggingSmsBackend"
+    deliveries(2)
+    sent, other = Delivery.objects.filter(channel=Channel.SMS).order_by("pk")
+    assert services.send_delivery(delivery_id=sent.pk) == "sent"
+    claimed = timezone.now() - LATER
+    Delivery.objects.filter(pk__in=[sent.pk, other.pk]).update(status=DeliveryStatus.SENDING, claimed_at=claimed)
+    counts = services.reconcile_stale_claims()
+    assert (counts["sent"], counts["unknown"]) == (1, 1)
+    assert Delivery.objects.get(pk=sent.pk).status == DeliveryStatus.SENT
+    assert Delivery.objects.get(pk=other.pk).status == DeliveryStatus.UNKNOWN
