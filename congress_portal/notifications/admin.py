@@ -39,7 +39,7 @@ class DeliveryInline(admin.TabularInline):
     model = Delivery
     extra = 0
     can_delete = False
-    fields = ("channel", "address", "status", "attempts", "sent_at", "last_error")
+    fields = ("channel", "address", "status", "attempts", "claimed_at", "sent_at", "last_error")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -73,24 +73,53 @@ class NotificationAdmin(admin.ModelAdmin):
 
 @admin.register(Delivery)
 class DeliveryAdmin(admin.ModelAdmin):
-    list_display = ("notification", "channel", "address", "status", "attempts", "next_attempt_at", "sent_at")
+    """Staff see every send here; 待核实 (unknown) ones wait for their decision."""
+
+    list_display = (
+        "notification", "channel", "address", "status", "attempts", "claimed_at", "next_attempt_at", "sent_at",
+    )
     list_filter = ("status", "channel", "created_at")
     search_fields = ("address", "key", "notification__recipient_key")
     list_select_related = ("notification",)
     readonly_fields = (
-        "key", "notification", "channel", "address", "status", "attempts", "next_attempt_at", "last_error",
-        "created_at", "sent_at",
+        "key", "notification", "channel", "address", "status", "attempts", "claimed_at", "next_attempt_at",
+        "last_error", "created_at", "sent_at",
     )
-    actions = ["retry_failed"]
+    actions = ["retry_failed", "retry_unknown", "confirm_sent"]
 
     def has_add_permission(self, request):
         return False
+
+    def _report(self, request, count):
+        self.message_user(
+            request, ngettext("已重新排队 %d 条。", "已重新排队 %d 条。", count) % count, messages.SUCCESS
+        )
 
     @admin.action(description=_("重新发送所选的失败记录"))
     def retry_failed(self, request, queryset):
         count = 0
         for delivery in queryset.filter(status=DeliveryStatus.FAILED):
             count += services.retry_delivery(delivery=delivery, actor=request.user)
+        self._report(request, count)
+
+    @admin.action(description=_("重新发送所选的待核实记录（可能已送达，重发可能使收件人收到两次，请先向短信平台或邮件服务器核实）"))
+    def retry_unknown(self, request, queryset):
+        count = 0
+        for delivery in queryset.filter(status=DeliveryStatus.UNKNOWN):
+            count += services.retry_delivery(delivery=delivery, actor=request.user)
+        self._report(request, count)
+        if count:
+            self.message_user(
+                request,
+                _("待核实记录可能已经送达：重新发送沿用原幂等键，支持幂等键的短信平台不会重复下发，其他渠道可能重复。"),
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("将所选的待核实记录标记为已送达（已向平台核实）"))
+    def confirm_sent(self, request, queryset):
+        count = 0
+        for delivery in queryset.filter(status=DeliveryStatus.UNKNOWN):
+            count += services.confirm_delivery_sent(delivery=delivery, actor=request.user)
         self.message_user(
-            request, ngettext("已重新排队 %d 条。", "已重新排队 %d 条。", count) % count, messages.SUCCESS
+            request, ngettext("已标记 %d 条为已送达。", "已标记 %d 条为已送达。", count) % count, messages.SUCCESS
         )

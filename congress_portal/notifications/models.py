@@ -279,16 +279,25 @@ class Channel(models.TextChoices):
 class DeliveryStatus(models.TextChoices):
     PENDING = "pending", _("待发送")
     RETRY = "retry", _("待重试")
+    # Claimed by a worker (committed) and being handed to the channel; the
+    # result is recorded in a transaction of its own afterwards.
+    SENDING = "sending", _("发送中")
     SENT = "sent", _("已发送")
     FAILED = "failed", _("发送失败")
+    # A claim whose result was never recorded and whose channel cannot say
+    # whether it was handed over: staff check before anything is resent.
+    UNKNOWN = "unknown", _("待核实")
 
 
 class Delivery(models.Model):
     """One send of a notification over email or SMS to one address.
 
     ``key`` goes to the backend as the idempotency key (email Message-ID, the
-    SMS gateway's client message id): if a worker dies after the hand-off but
-    before recording it, the resend carries the same key."""
+    SMS gateway's client message id), the same on every attempt. A send is
+    claimed (``sending``, ``claimed_at``, ``attempts`` + 1) in a committed
+    transaction before the channel is called, outside any transaction; the
+    result is recorded afterwards. A claim left behind is reconciled by the
+    key, never resent on sight (``sending.reconcile_stale_claims``)."""
 
     key = models.UUIDField(_("幂等键"), default=uuid.uuid4, unique=True, editable=False)
     # Indexed by delivery_once_per_address, which leads with the notification.
@@ -301,6 +310,7 @@ class Delivery(models.Model):
     status = models.CharField(_("状态"), max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
     next_attempt_at = models.DateTimeField(_("下次尝试"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("最近领取时间"), null=True, blank=True, editable=False)
     last_error = models.TextField(_("最近错误"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)

@@ -3,27 +3,30 @@
 ``record_messages`` is the one way anything is said: it records each message
 once (unique per recipient, kind, item and stage or period), creates the
 deliveries of the new ones over the recipients' chosen channels in the same
-transaction, and queues the sends after commit. ``send_delivery`` is what the
-Celery task calls; ``dispatch_due_deliveries`` is the periodic sweeper that
-picks up retries and anything whose queueing was lost.
+transaction, and queues the sends after commit. Sending itself (claim, send
+outside any transaction, record; stale claims reconciled) is ``sending.py``,
+re-exported here: ``send_delivery`` is what the Celery task calls,
+``dispatch_due_deliveries`` the periodic sweeper.
 """
 import json
-import logging
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
 
-from celery import current_app
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .models import Channel, ChannelPreference, Delivery, DeliveryStatus, Notification, NotificationPolicy
-
-logger = logging.getLogger(__name__)
-
-DISPATCH_CHUNK = 50
+from .models import Channel, ChannelPreference, Delivery, DeliveryStatus, Notification
+from .sending import (  # noqa: F401 - the service names callers use
+    SEND_TASK,
+    confirm_delivery_sent,
+    dispatch,
+    dispatch_due_deliveries,
+    reconcile_stale_claims,
+    retry_delivery,
+    send_delivery,
+)
 
 
 @dataclass(frozen=True)
@@ -244,98 +247,6 @@ def _addresses_by_recipient(recipients):
         for pk, addresses in _address_lookups[type_](type_ids).items():
             found[f"{type_}:{pk}"] = sorted(addresses)
     return found
-
-
-# The task is looked up by name in the Celery app's registry, not imported:
-# tasks.py calls these services, and the dependency points one way.
-SEND_TASK = "congress_portal.notifications.tasks.send_deliveries"
-
-
-def dispatch(delivery_ids):
-    """Queue the sends, a chunk of deliveries per task (called after commit)."""
-    send = current_app.tasks[SEND_TASK]
-    ids = list(delivery_ids)
-    for start in range(0, len(ids), DISPATCH_CHUNK):
-        send.delay(ids[start : start + DISPATCH_CHUNK])
-
-
-def send_delivery(*, delivery_id, now=None):
-    """Send one delivery if it is still owed; safe to run twice or at once.
-
-    The row is locked for the send, so two workers never send the same
-    delivery; a row another worker holds is skipped (that worker records it,
-    or dies and the sweeper re-queues it). Returns "sent", "failed" or
-    "skipped"."""
-    from . import channels
-
-    with transaction.atomic():
-        delivery = (
-            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("notification")
-            .filter(pk=delivery_id, status__in=[DeliveryStatus.PENDING, DeliveryStatus.RETRY])
-            .first()
-        )
-        if delivery is None:
-            return "skipped"
-        now = now or timezone.now()
-        delivery.attempts += 1
-        try:
-            channels.send(delivery)
-        except Exception as exc:  # any backend failure is recorded and retried
-            policy = NotificationPolicy.current()
-            delivery.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if delivery.attempts >= policy.max_send_attempts:
-                delivery.status = DeliveryStatus.FAILED
-                delivery.next_attempt_at = None
-            else:
-                delivery.status = DeliveryStatus.RETRY
-                delay = policy.retry_backoff_minutes * 2 ** (delivery.attempts - 1)
-                delivery.next_attempt_at = now + timedelta(minutes=delay)
-            delivery.save(update_fields=["attempts", "status", "next_attempt_at", "last_error"])
-            logger.warning("delivery %s failed (attempt %s): %s", delivery.pk, delivery.attempts, delivery.last_error)
-            return "failed"
-        delivery.status = DeliveryStatus.SENT
-        delivery.sent_at = now
-        delivery.next_attempt_at = None
-        delivery.save(update_fields=["attempts", "status", "sent_at", "next_attempt_at"])
-    return "sent"
-
-
-def dispatch_due_deliveries(*, now=None, pending_grace=timedelta(minutes=2), limit=5000):
-    """The sweeper: re-queue retries whose back-off has passed and pending
-    deliveries whose queueing was lost (a crash between commit and queueing,
-    a broker restart). Sending twice is harmless: send_delivery skips rows
-    already sent. Returns the number queued."""
-    from django.db.models import Q
-
-    now = now or timezone.now()
-    ids = list(
-        Delivery.objects.filter(
-            Q(status=DeliveryStatus.RETRY, next_attempt_at__lte=now)
-            | Q(status=DeliveryStatus.PENDING, created_at__lte=now - pending_grace)
-        )
-        .order_by("pk")
-        .values_list("pk", flat=True)[:limit]
-    )
-    if ids:
-        transaction.on_commit(lambda: dispatch(ids))
-    return len(ids)
-
-
-def retry_delivery(*, delivery, actor):
-    """Staff send a failed delivery again (admin action)."""
-    from django.core.exceptions import PermissionDenied
-
-    from .permissions import can_manage_deliveries
-
-    if not can_manage_deliveries(actor):
-        raise PermissionDenied
-    updated = Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.FAILED).update(
-        status=DeliveryStatus.RETRY, next_attempt_at=timezone.now(), attempts=0
-    )
-    if updated:
-        transaction.on_commit(lambda: dispatch([delivery.pk]))
-    return bool(updated)
 
 
 def mark_read(*, user, notification_ids=None, now=None):

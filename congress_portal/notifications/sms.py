@@ -1,12 +1,17 @@
 """SMS backends: a small interface, like Django's mail backends.
 
 ``settings.SMS_BACKEND`` names the class. Every backend takes the phone, the
-text and an idempotency key (the Delivery's key): a gateway that honours client
-message ids drops the rare resend that follows a worker dying between the
-hand-off and recording it.
+text and an idempotency key (the Delivery's key, the same on every attempt): a
+gateway that honours client message ids drops a resend after a timeout whose
+message did arrive. A backend that can say whether it took a key has
+``lookup(*, idempotency_key)`` returning "sent", "not_sent" or None (cannot
+tell): the portal asks it about a send whose result was never recorded
+instead of sending again.
 """
 import json
 import logging
+import threading
+from collections import OrderedDict
 import urllib.error
 import urllib.request
 
@@ -24,13 +29,32 @@ class BaseSmsBackend:
     def send(self, *, phone, text, idempotency_key):  # pragma: no cover - interface
         raise NotImplementedError
 
+    # Optional: def lookup(self, *, idempotency_key) -> "sent" | "not_sent" | None
+
 
 class LoggingSmsBackend(BaseSmsBackend):
     """The demo and the tests: writes the message to the log (the phone number
-    is masked by the portal's logging filter)."""
+    is masked by the portal's logging filter).
+
+    It remembers the keys this process handed over, so ``lookup`` answers
+    "sent" for those; any other key may have gone out from another worker
+    process, so the answer is None (cannot tell), never "not_sent". It keeps
+    the latest ``remembered`` keys, like a gateway's idempotency window."""
+
+    remembered = 100_000
+    _handed_over = OrderedDict()
+    _lock = threading.Lock()
 
     def send(self, *, phone, text, idempotency_key):
         logger.info("SMS to %s [%s]: %s", phone, idempotency_key, text)
+        with self._lock:
+            self._handed_over[str(idempotency_key)] = True
+            while len(self._handed_over) > self.remembered:
+                self._handed_over.popitem(last=False)
+
+    def lookup(self, *, idempotency_key):
+        with self._lock:
+            return "sent" if str(idempotency_key) in self._handed_over else None
 
 
 class HttpGatewaySmsBackend(BaseSmsBackend):
@@ -41,7 +65,9 @@ class HttpGatewaySmsBackend(BaseSmsBackend):
     JSON ``{"phone": ..., "content": ..., "client_msg_id": ...}`` with the
     headers ``Authorization: Bearer <token>`` and ``Idempotency-Key: <key>``;
     any 2xx answer is success, anything else (or a timeout) raises SmsError
-    and the delivery is retried with back-off."""
+    and the delivery is retried with back-off, under the same key. It has no
+    ``lookup``: a send whose result was never recorded is left to staff
+    (待核实) unless the gateway adapter adds one."""
 
     timeout = 10
 

@@ -211,11 +211,22 @@ SPECTACULAR_SETTINGS = {
 
 # Celery. The broker URL comes from the environment.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
-# Redis redelivers a message a dead worker had taken (acks_late) after this many
-# seconds; tasks are short and safe to run twice, so an hour is only a ceiling.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+# Redis hands a message taken but not yet acknowledged to another worker after
+# visibility_timeout seconds. With acks_late (below) a message is acknowledged
+# when its task ends, so this is how long a dead worker's tasks wait to run
+# again (an hour delayed them by an hour). It must exceed the longest ETA or
+# countdown a task waits with (no task is scheduled with an ETA; the longest
+# autoretry back-off is 120 s): else the message would be handed out again while
+# it waits. A task running longer than this also gets a second copy; that is
+# harmless, as every task is safe to run twice and each send is claimed first.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600)}
+# A send claimed this long ago and still unrecorded is reconciled by its key
+# (congress_portal/notifications/sending.py): far longer than any send takes.
+NOTIFICATION_CLAIM_STALE_SECONDS = env.int("NOTIFICATION_CLAIM_STALE_SECONDS", default=600)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
+# acks_late + reject_on_worker_lost: a task whose worker dies runs again rather
+# than being lost; the price is that tasks run twice, which each one allows.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -1,6 +1,7 @@
 """A file sink standing in for the mail server and the SMS gateway in the
 reliability tests. Each hand-off appends one JSON line (O_APPEND, one write:
-lines from two worker processes never interleave)."""
+lines from two worker processes never interleave). Like a gateway that keeps
+what it took, it answers a lookup by key from the whole file."""
 import json
 import os
 
@@ -24,9 +25,19 @@ def read(path):
         return [json.loads(line) for line in handle if line.strip()]
 
 
+def _lookup(channel, idempotency_key):
+    taken = any(
+        line["channel"] == channel and line["key"] == str(idempotency_key) for line in read(os.environ["NOTIFY_SINK"])
+    )
+    return "sent" if taken else "not_sent"
+
+
 class SinkSmsBackend:
     def send(self, *, phone, text, idempotency_key):
         _write({"channel": "sms", "to": phone, "key": str(idempotency_key), "text": text, "pid": os.getpid()})
+
+    def lookup(self, *, idempotency_key):
+        return _lookup("sms", idempotency_key)
 
 
 class SinkEmailBackend(BaseEmailBackend):
@@ -35,3 +46,6 @@ class SinkEmailBackend(BaseEmailBackend):
             key = message.extra_headers.get("Message-ID", "").strip("<>").split("@")[0]
             _write({"channel": "email", "to": message.to[0], "key": key, "text": message.subject, "pid": os.getpid()})
         return len(email_messages)
+
+    def lookup(self, *, idempotency_key):
+        return _lookup("email", idempotency_key)

@@ -1,14 +1,20 @@
 """Runs the reminder scan by hand. With --dry-run it prints what it would
 send and to whom, marking what was already sent, and writes nothing: staff
-check before a deadline."""
+check before a deadline.
+
+A broker that is down does not fail the scan: what was found is recorded in
+the database with its deliveries pending, and the sweeper
+(``dispatch_due_deliveries``) queues them once the broker is back."""
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from congress_portal.notifications import registry
 from congress_portal.notifications.models import Notification, NotificationPolicy
 from congress_portal.notifications.services import record_messages
+from congress_portal.notifications.sending import broker_reachable
 
 
 class Command(BaseCommand):
@@ -35,6 +41,12 @@ class Command(BaseCommand):
             self._print(messages, today, limit)
             return
         recorded = record_messages(messages=messages) if messages else []
+        if recorded and not broker_reachable():
+            self.stdout.write(f"{today}: found {len(messages)}, recorded {len(recorded)} (the rest were already sent)")
+            self.stdout.write(self.style.WARNING(_(
+                "消息队列暂时无法连接：%(count)d 条新消息已记录在数据库中，将在下次补发（消息重试与补发任务）时发送。"
+            ) % {"count": len(recorded)}))
+            return
         self.stdout.write(f"{today}: found {len(messages)}, recorded and queued {len(recorded)} (the rest were already sent)")
 
     def _print(self, messages, today, limit):
