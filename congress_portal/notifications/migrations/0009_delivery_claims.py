@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0007_letter_and_motion_kinds'),
+        ('notifications', '0008_station_constituent'),
     ]
 
     operations = [
