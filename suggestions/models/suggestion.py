@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 from congress_portal.accounts import roles
 from congress_portal.transitions import move_label
 from congress_portal.uploads import stored_name
-from deputies.models import Level
+from deputies.models import Level, Mandate, MandateStatus
 
 from .assignment import Assignment
 from .choices import (
@@ -29,12 +29,12 @@ from .reference import SuggestionCategory
 
 class SuggestionQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Lists are scoped here: staff see all, a unit what is assigned to it,
-        a deputy what they led or were asked to co-sign, everyone else the
-        published items. A draft is seen by its author only (not by staff,
-        units, the co-signers it names, or the public)."""
+        """Lists are scoped here: staff see their own congress's items, a unit
+        what is assigned to it, a deputy what they led or were asked to
+        co-sign, everyone else the published items. A draft is seen by its
+        author only (not by staff, units, the co-signers it names, or the public)."""
         if roles.is_staff_member(user):
-            return self.submitted()
+            return roles.scope_to_congress(self.submitted(), user)
         unit_id = roles.unit_id_of(user)
         if unit_id is not None:
             return self.submitted().filter(
@@ -49,6 +49,13 @@ class SuggestionQuerySet(models.QuerySet):
             )
             return self.filter(Q(lead_deputy=deputy) | (Exists(cosigned) & ~Q(status=Status.DRAFT)))
         return self.published()  # never a draft: drafts are not published
+
+    def supervised_by(self, user):
+        """Figures and comparisons: a staff user's own congress and those below
+        it (read-only); for anyone else the same as ``visible_to``."""
+        if roles.is_staff_member(user):
+            return roles.scope_to_congress(self.submitted(), user, supervise=True)
+        return self.visible_to(user)
 
     def submitted(self):
         """Everything but drafts: what the lists, figures and exports count."""
@@ -84,6 +91,18 @@ class SuggestionQuerySet(models.QuerySet):
         return self.select_related("lead_deputy", "category", "session__term__congress", "key_supervision")
 
 
+def congress_id_for(lead_deputy_id, session, level):
+    """The congress a suggestion belongs to: its session's, else the congress of
+    the lead deputy's serving mandate at ``level`` (the latest one)."""
+    if session is not None:
+        return session.term.congress_id
+    mandates = Mandate.objects.filter(deputy_id=lead_deputy_id, status=MandateStatus.SERVING).order_by("-start_date", "-pk")
+    return (
+        mandates.filter(level=level).values_list("congress_id", flat=True).first()
+        or mandates.values_list("congress_id", flat=True).first()
+    )
+
+
 class Suggestion(models.Model):
     lead_deputy = models.ForeignKey(
         "deputies.Deputy", verbose_name=_("领衔代表"), on_delete=models.PROTECT, related_name="led_suggestions"
@@ -102,6 +121,12 @@ class Suggestion(models.Model):
         "deputies.Session", verbose_name=_("会议"), on_delete=models.PROTECT, null=True, blank=True, related_name="suggestions"
     )
     year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
+    # The congress the suggestion is addressed to: its session's, else that of
+    # the lead deputy's mandate at ``deputy_level``. Its staff act on it.
+    congress = models.ForeignKey(
+        "deputies.Congress", verbose_name=_("人民代表大会"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="suggestions",
+    )
     # The level of the congress the suggestion is addressed to (the lead deputy's mandate there).
     deputy_level = models.CharField(_("代表层级"), max_length=16, choices=Level.choices, default=Level.PROVINCIAL, db_index=True)
     number = models.PositiveIntegerField(_("编号"), null=True, blank=True)
@@ -141,7 +166,8 @@ class Suggestion(models.Model):
                 fields=["session", "number"], condition=Q(session__isnull=False, number__isnull=False), name="unique_number_per_session"
             ),
             models.UniqueConstraint(
-                fields=["year", "number"], condition=Q(session__isnull=True, number__isnull=False), name="unique_number_per_year"
+                fields=["congress", "year", "number"], condition=Q(session__isnull=True, number__isnull=False),
+                name="unique_number_per_congress_year",
             ),
             models.CheckConstraint(condition=Q(status="draft") | Q(category__isnull=False), name="category_unless_draft"),
         ]
@@ -171,6 +197,12 @@ class Suggestion(models.Model):
     @property
     def is_published(self):
         return self.published_at is not None and self.disclosure in (Disclosure.FULL, Disclosure.SUMMARY)
+
+    def save(self, *args, **kwargs):
+        # Rows written without the services (factories, imports) still get their congress.
+        if self.congress_id is None and self.lead_deputy_id is not None:
+            self.congress_id = congress_id_for(self.lead_deputy_id, self.session, self.deputy_level)
+        super().save(*args, **kwargs)
 
     def clean(self):
         if self.session_id and self.year and self.session.year != self.year:
