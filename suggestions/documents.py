@@ -82,9 +82,9 @@ def yearly_report(*, user, year):
     counted apart."""
     dashboard = selectors.staff_dashboard(user=user, year=year)
     figures = dashboard["figures"]
-    letters = letter_selectors.counts(year=year)
+    letters = letter_selectors.counts(year=year, user=user)
     motions = dict(
-        Motion.objects.filter(session__year=year).values_list("status").annotate(n=Count("pk")).order_by()
+        Motion.objects.visible_to(user).filter(session__year=year).values_list("status").annotate(n=Count("pk")).order_by()
     )
     doc = Document(title_text=_("%(year)s年度代表建议办理工作情况的报告") % {"year": year})
     doc.issuer(issuer())

@@ -7,6 +7,11 @@ def can_manage_training(user):
     return roles.is_staff_member(user)
 
 
+def can_manage_session(user, session):
+    """Staff of the congress whose term's plan the session belongs to."""
+    return roles.acts_on(user, session.plan.term.congress_id)
+
+
 def can_read_materials(user):
     return roles.is_staff_member(user) or roles.deputy_of(user) is not None
 

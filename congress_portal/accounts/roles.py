@@ -119,9 +119,3 @@ def scope_to_congress(queryset, user, field="congress", *, supervise=False):
     acting = acting_congress_ids(user)
     return queryset if acting is None else queryset.filter(**{f"{field}__in": acting})
 
-
-def staff_acting_on(congress_id):
-    """A filter on users: the staff accounts that act on ``congress_id`` (its own
-    staff, the whole province's and superusers), for notices sent to staff."""
-
-    return (Q(role=Role.STAFF) & (Q(congress__isnull=True) | Q(congress_id=congress_id))) | Q(is_superuser=True)

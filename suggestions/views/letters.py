@@ -50,7 +50,7 @@ def staff_letters(request):
     context = _list_context(request, lambda d: selectors.letters(
         user=request.user, q=(d.get("q") or "").strip(), status=d.get("status") or "", overdue=bool(d.get("overdue")),
     ))
-    context["counts"] = selectors.counts(year=timezone.localdate().year)
+    context["counts"] = selectors.counts(year=timezone.localdate().year, user=request.user)
     return render(request, "suggestions/letters/staff_list.html", context)
 
 
