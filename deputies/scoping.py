@@ -29,6 +29,24 @@ def congress_for_area(area):
     return max(candidates, key=lambda c: (len(c.area.path), LEVEL_RANK.get(c.level, 0)))
 
 
+def congress_finder():
+    """For bulk writes: a function area -> congress id (as ``congress_for_area``),
+    from one query over the congresses."""
+    by_path = {}
+    for congress in Congress.objects.select_related("area").only("pk", "level", "area__path"):
+        best = by_path.get(congress.area.path)
+        if best is None or LEVEL_RANK.get(congress.level, 0) > LEVEL_RANK.get(best.level, 0):
+            by_path[congress.area.path] = congress
+
+    def find(area):
+        for path in reversed(area_paths_up(area)):
+            if path in by_path:
+                return by_path[path].pk
+        return None
+
+    return find
+
+
 def units_for_congress(congress):
     """The units an item of ``congress`` may be assigned to (for pickers)."""
     qs = HandlingUnit.objects.filter(is_active=True)
