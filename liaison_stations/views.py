@@ -442,7 +442,7 @@ def rating(request):
 @require_POST
 def designate(request):
     year = _year(request)
-    station = get_object_or_404(Station, pk=request.POST.get("station"))
+    station = get_object_or_404(Station.objects.supervised_by(request.user), pk=request.POST.get("station"))
     score = request.POST.get("score") or None
     try:
         services.designate_model_station(station=station, year=year, score=score, actor=request.user)

@@ -115,7 +115,7 @@ def staff_suggestion_to_letter(request, pk):
 @staff_required
 def staff_letter_of_suggestion(request, pk):
     """The letter a suggestion was turned into."""
-    letter = get_object_or_404(Letter.objects.only("pk"), from_suggestion_id=pk)
+    letter = get_object_or_404(Letter.objects.visible_to(request.user).only("pk"), from_suggestion_id=pk)
     return redirect("suggestions:staff_letter", pk=letter.pk)
 
 
