@@ -233,11 +233,7 @@ class DutyRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     ordering_fields = ["score", "year"]
 
     def get_queryset(self):
-        qs = m.DutyRecord.objects.select_related("deputy").order_by("-year", "-score", "deputy_id")
-        if roles.is_staff_member(self.request.user):
-            return qs
-        deputy = roles.deputy_of(self.request.user)
-        return qs.filter(deputy=deputy) if deputy else qs.none()
+        return selectors.duty_records_visible_to(self.request.user).order_by("-year", "-score", "deputy_id")
 
     @extend_schema(
         parameters=[OpenApiParameter("year", int, required=True), OpenApiParameter("deputy", int, description="工作人员查询时填写")],

@@ -26,9 +26,11 @@ def can_request_leave(user, enrolment):
 
 
 def can_view_duty_record(user, deputy):
-    """Staff see every record; a deputy sees their own."""
+    """Staff see the records of their congress's deputies and those below it; a
+    deputy sees their own."""
     if roles.is_staff_member(user):
-        return True
+        seen = roles.seen_congresses(user)
+        return seen is None or deputy.mandates.filter(congress__in=seen).exists()
     own = roles.deputy_of(user)
     return own is not None and own.pk == deputy.pk
 

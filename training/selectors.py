@@ -40,6 +40,19 @@ def deputy_ids_for_rule(rule):
 # --- sessions, enrolments, materials --------------------------------------------
 
 
+def duty_records_visible_to(user):
+    """Stored duty records: staff those of deputies with a mandate in their
+    congress or one below it; a deputy their own; others none."""
+    qs = m.DutyRecord.objects.select_related("deputy")
+    if roles.is_staff_member(user):
+        seen = roles.seen_congresses(user)
+        if seen is None:
+            return qs
+        return qs.filter(Exists(Mandate.objects.filter(deputy=OuterRef("deputy_id"), congress__in=seen)))
+    deputy = roles.deputy_of(user)
+    return qs.filter(deputy=deputy) if deputy is not None else qs.none()
+
+
 def sessions_visible_to(user):
     """Staff see their own congress's sessions; a deputy the sessions they are
     enrolled in; others none."""

@@ -232,7 +232,7 @@ def coverage_xlsx(request):
 def records(request):
     _staff_only(request)
     year = forms.YearForm(request.GET).year_or_default()
-    qs = m.DutyRecord.objects.filter(year=year).select_related("deputy").order_by("-score", "deputy_id")
+    qs = selectors.duty_records_visible_to(request.user).filter(year=year).order_by("-score", "deputy_id")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     latest = m.DutyRecord.objects.filter(year=year).order_by("-computed_at").values_list("computed_at", flat=True).first()
     return render(
@@ -258,5 +258,5 @@ def records_refresh(request):
 def records_xlsx(request):
     _staff_only(request)
     year = forms.YearForm(request.GET).year_or_default()
-    qs = m.DutyRecord.objects.filter(year=year).select_related("deputy").order_by("-score", "deputy_id")
+    qs = selectors.duty_records_visible_to(request.user).filter(year=year).order_by("-score", "deputy_id")
     return exports.xlsx_response(exports.duty_records_workbook(qs, metric_labels(), year), f"履职档案-{year}.xlsx")

@@ -10,7 +10,7 @@ import io
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from openpyxl import load_workbook
 
 from congress_portal.accounts import roles
@@ -229,6 +229,8 @@ ENDPOINTS = [
     ("call page", lambda w: reverse("voting:staff_call", args=[w.call[OWN].pk]), ACTING),
     ("ballot page", lambda w: reverse("voting:staff_ballot", args=[w.ballot[OWN].pk]), SUPERVISION),
     ("ballot api", lambda w: f"/api/voting/ballots/{w.ballot[OWN].pk}/", SUPERVISION),
+    ("deputy api", lambda w: f"/api/deputies/deputies/{w.deputy[OWN].pk}/", SUPERVISION),
+    ("duty record page", lambda w: reverse("training:record", args=[w.deputy[OWN].pk, 2025]), SUPERVISION),
 ]
 
 
@@ -239,4 +241,31 @@ def test_congress_matrix(client, world, name, url, expected):
     for viewer in (OWN, BESIDE, ABOVE):
         client.force_login(world.staff[viewer])
         got[viewer] = client.get(target).status_code
+    assert got == expected, name
+
+
+# Lists, exports and figures: whether the owner's object shows up for each viewer.
+ACTING_LIST = {OWN: True, BESIDE: False, ABOVE: False}
+SUPERVISION_LIST = {OWN: True, BESIDE: False, ABOVE: True}
+LISTS = [
+    ("staff list", reverse_lazy("suggestions:staff_list"), "甲县道路养护", ACTING_LIST),
+    ("assignment queue", reverse_lazy("suggestions:staff_assign_queue"), "甲县道路养护", ACTING_LIST),
+    ("suggestions api", "/api/suggestions/", "甲县道路养护", ACTING_LIST),
+    ("letters page", reverse_lazy("suggestions:staff_letters"), "甲县来信", ACTING_LIST),
+    ("training sessions page", reverse_lazy("training:sessions"), "甲县履职学习班", ACTING_LIST),
+    ("training sessions api", "/api/training/sessions/", "甲县履职学习班", ACTING_LIST),
+    ("ballots side by side", reverse_lazy("voting:staff_overview"), "甲县票决", SUPERVISION_LIST),
+    ("ballots api", "/api/voting/ballots/", "甲县票决", SUPERVISION_LIST),
+    ("station figures", reverse_lazy("liaison_stations:figures"), "甲县联络站", SUPERVISION_LIST),
+]
+
+
+@pytest.mark.parametrize("name,url,marker,expected", LISTS, ids=[e[0] for e in LISTS])
+def test_congress_matrix_of_lists(client, world, name, url, marker, expected):
+    got = {}
+    for viewer in (OWN, BESIDE, ABOVE):
+        client.force_login(world.staff[viewer])
+        response = client.get(str(url))
+        assert response.status_code == 200, (name, viewer)
+        got[viewer] = marker in response.content.decode()
     assert got == expected, name
