@@ -303,7 +303,7 @@ def followup_rounds(*, user):
     if not roles.is_staff_member(user):
         return FollowUpRound.objects.none()
     return (
-        FollowUpRound.objects.select_related("opened_by")
+        followup_rounds_of(user).select_related("opened_by")
         .annotate(
             item_count=Count("items"),
             suggestion_count=Count("items__suggestion", distinct=True),
@@ -312,6 +312,16 @@ def followup_rounds(*, user):
         )
         .order_by("-opened_at", "-pk")
     )
+
+
+def followup_rounds_of(user):
+    """The rounds of the staff user's congress: opened by its staff or over its items."""
+    rounds = FollowUpRound.objects.all()
+    own = roles.acting_congress_ids(user)
+    if own is None:
+        return rounds
+    items = FollowUpItem.objects.filter(round=OuterRef("pk"), suggestion__congress__in=own)
+    return rounds.filter(Q(opened_by__congress__in=own) | Q(Exists(items)))
 
 
 def followup_items(*, user):
