@@ -11,6 +11,7 @@ from django.urls import path
 from rest_framework import generics, permissions, viewsets
 from rest_framework.routers import DefaultRouter
 
+from congress_portal.accounts import roles
 from congress_portal.accounts.roles import deputy_of
 
 from . import selectors, services
@@ -146,6 +147,9 @@ class MandateViewSet(ServiceWritesMixin, viewsets.ModelViewSet):
     ordering_fields = ("start_date", "level", "id")
     queryset = selectors.mandates_list()
     save_service = staticmethod(services.save_mandate)
+
+    def get_queryset(self):  # the mandates of the staff user's congress and those below it
+        return roles.scope_to_congress(super().get_queryset(), self.request.user, supervise=True)
     instance_kwarg = "mandate"
 
 

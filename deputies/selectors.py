@@ -1,6 +1,7 @@
 """Reads of the deputies app, with their joins chosen here."""
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
+from congress_portal.accounts import roles
 from congress_portal.keyset import keyset_page
 from congress_portal.search import keyword_filter
 
@@ -166,10 +167,15 @@ def deputy_directory(*, level=None, area=None, delegation=None, group=None, sear
 
 
 def deputies_for(user):
-    """Deputies with their mandates; staff only (callers check the permission)."""
+    """Deputies with their mandates; staff only (callers check the permission):
+    those with a mandate in the staff user's congress or one below it."""
     if not can_see_personal_data(user):
         return Deputy.objects.none()
-    return Deputy.objects.prefetch_related(
+    deputies = Deputy.objects.all()
+    seen = roles.seen_congresses(user)
+    if seen is not None:
+        deputies = deputies.filter(Exists(Mandate.objects.filter(deputy=OuterRef("pk"), congress__in=seen)))
+    return deputies.prefetch_related(
         Prefetch("mandates", queryset=Mandate.objects.select_related("congress", "term", "delegation", "electoral_unit")),
         Prefetch("groups", queryset=DeputyGroup.objects.only("pk", "name")),
     ).order_by("name", "pk")

@@ -10,6 +10,7 @@ import random
 from django.utils import timezone
 
 from deputies.models import AdministrativeArea, AreaKind, Level, Mandate, MandateStatus
+from deputies.scoping import congress_finder
 
 from .models import (
     Frequency,
@@ -72,11 +73,12 @@ def build_stations(rng, *, village_points_per_township=0, extra_per_county=0, li
     townships = list(AdministrativeArea.objects.filter(kind=AreaKind.TOWNSHIP).select_related("parent").order_by("code"))
     province = AdministrativeArea.objects.filter(kind=AreaKind.PROVINCE).order_by("code").first()
     stations = []
+    congress_of = congress_finder()  # bulk_create skips Station.save, which sets it
 
     def add(name, kind, area, address):
         lat, lng = _coords(rng, area.code + name)
         stations.append(Station(
-            name=name, kind=kind, area=area, address=address, latitude=lat, longitude=lng,
+            name=name, kind=kind, area=area, congress_id=congress_of(area), address=address, latitude=lat, longitude=lng,
             opening_hours=rng.choice(OPENING), public_phone=f"0731-{rng.randint(80000000, 89999999)}",
             introduction=f"{name}是{area.name}人大代表联系群众的固定场所,实行代表轮流进站接待。",
         ))

@@ -212,14 +212,14 @@ def station_figures(*, year, stations=None):
     )
 
 
-def area_figures(*, year, depth_kind="county"):
+def area_figures(*, year, depth_kind="county", stations=None):
     """The same figures summed per area of ``depth_kind`` (county by default):
     each station counts towards the area of that kind above or at it."""
     from deputies.models import AdministrativeArea
 
     rows = {}
     areas = {a.code: a for a in AdministrativeArea.objects.filter(kind=depth_kind)}
-    for station in station_figures(year=year).order_by():
+    for station in station_figures(year=year, stations=stations).order_by():
         codes = station.area.path.split("/")
         code = next((c for c in reversed(codes) if c in areas), None)
         if code is None:
@@ -238,12 +238,12 @@ def _rate(part, whole):
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1")) if whole else Decimal(0)
 
 
-def station_rating(*, year, policy=None):
+def station_rating(*, year, policy=None, stations=None):
     """Stations ranked for choosing the year's model stations; the weights are
     the policy row's. Each row: station (with its figures), rates and score."""
     policy = policy or StationPolicy.current()
     ranked = []
-    for station in station_figures(year=year).filter(is_active=True):
+    for station in station_figures(year=year, stations=stations).filter(is_active=True):
         resolved_rate = _rate(station.issues_resolved, station.issues_raised)
         on_time_rate = _rate(station.feedback_on_time, station.issues_forwarded)
         score = (

@@ -13,6 +13,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from deputies.scoping import check_units_serve
+
 from . import constituents, permissions
 from .models import (
     ISSUE_LIFECYCLE,
@@ -248,6 +250,7 @@ def forward_issue(*, issue, unit, actor, due_on=None, note=""):
     """Forward (转办) to a handling unit with a feedback due date (default from the policy row)."""
     if unit is None or not unit.is_active:
         raise ValidationError({"unit": _("请选择启用中的承办单位。")})
+    check_units_serve(issue.station.congress, [unit], "unit")
     today = timezone.localdate()
     due_on = due_on or default_feedback_due_on(today)
     if due_on < today:

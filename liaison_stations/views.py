@@ -482,9 +482,10 @@ def figures(request):
     if not permissions.can_view_figures(request.user):
         raise PermissionDenied
     year = _year(request)
-    stations = Paginator(selectors.station_figures(year=year).order_by("area__code", "name", "pk"), 100)
+    supervised = Station.objects.supervised_by(request.user)  # its own congress's and those below
+    stations = Paginator(selectors.station_figures(year=year, stations=supervised).order_by("area__code", "name", "pk"), 100)
     return render(request, "liaison_stations/figures.html", {
-        "year": year, "areas": selectors.area_figures(year=year),
+        "year": year, "areas": selectors.area_figures(year=year, stations=supervised),
         "page": stations.get_page(request.GET.get("page")),
     })
 
@@ -494,7 +495,7 @@ def rating(request):
     if not permissions.can_view_figures(request.user):
         raise PermissionDenied
     year = _year(request)
-    ranked = selectors.station_rating(year=year)
+    ranked = selectors.station_rating(year=year, stations=Station.objects.supervised_by(request.user))
     page = Paginator(ranked, 100).get_page(request.GET.get("page"))
     return render(request, "liaison_stations/rating.html", {
         "year": year, "page": page, "designated": selectors.model_stations(year=year),
@@ -506,7 +507,7 @@ def rating(request):
 @require_POST
 def designate(request):
     year = _year(request)
-    station = get_object_or_404(Station, pk=request.POST.get("station"))
+    station = get_object_or_404(Station.objects.supervised_by(request.user), pk=request.POST.get("station"))
     score = request.POST.get("score") or None
     try:
         services.designate_model_station(station=station, year=year, score=score, actor=request.user)

@@ -257,7 +257,8 @@ class SuggestionAdmin(SimpleHistoryAdmin):
         return False  # submitted through the portal or the import (services)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).submitted()  # a draft is its author's alone
+        # A draft is its author's alone; staff see their own congress's items.
+        return super().get_queryset(request).visible_to(request.user)
 
 
 class _QueueAdmin(SuggestionAdmin):

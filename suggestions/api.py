@@ -267,7 +267,9 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def get_queryset(self):
         user = self.request.user
         if roles.is_staff_member(user):
-            return Assignment.objects.filter(is_active=True).select_related(
+            return Assignment.objects.filter(
+                is_active=True, suggestion__in=Suggestion.objects.visible_to(user).values("pk")
+            ).select_related(
                 "suggestion__category", "suggestion__lead_deputy", "suggestion__key_supervision", "unit"
             ).order_by("reply_due_at", "pk")
         return selectors.unit_inbox(user=user)
@@ -351,6 +353,9 @@ class FollowUpRoundViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, views
     serializer_class = s.SuggestionFollowUpRoundSerializer
     permission_classes = [IsStaffMember]
     queryset = FollowUpRound.objects.order_by("-opened_at")
+
+    def get_queryset(self):
+        return selectors.followup_rounds_of(self.request.user).order_by("-opened_at")
 
     @extend_schema(request=s.SuggestionFollowUpRoundInputSerializer, responses={201: s.SuggestionFollowUpRoundSerializer})
     def create(self, request):

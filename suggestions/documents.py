@@ -17,7 +17,7 @@ from congress_portal.wordml import Document
 
 from . import selectors
 from .letters import selectors as letter_selectors
-from .models import AWAITING_REPLY, Assignment, Motion, MotionStatus, UnitRole
+from .models import AWAITING_REPLY, Assignment, Motion, MotionStatus, Suggestion, UnitRole
 from .notices.periodic import OPEN_ITEM_COLUMNS, monthly_figures, unit_figure_rows
 
 ISSUER = "省人民代表大会常务委员会代表工作委员会"
@@ -27,29 +27,37 @@ def issuer():
     return _(ISSUER)
 
 
-def batch_assignments(*, held_on):
+def _assigned_on(held_on, user):
+    """Active assignments made that (local) day, of the suggestions ``user`` acts on."""
+    qs = Assignment.objects.filter(is_active=True, assigned_at__date=held_on)
+    if user is not None:
+        qs = qs.filter(suggestion__in=Suggestion.objects.visible_to(user).values("pk"))
+    return qs
+
+
+def batch_assignments(*, held_on, user=None):
     """The items handed over at the 交办会 of ``held_on``: the active
     assignments made that (local) day, with their suggestions and units."""
     return (
-        Assignment.objects.filter(is_active=True, assigned_at__date=held_on)
+        _assigned_on(held_on, user)
         .select_related("unit", "suggestion__lead_deputy", "suggestion__session__term", "suggestion__key_supervision")
         .order_by("unit__code", "suggestion__number", "pk")
     )
 
 
-def batch_units(*, held_on):
+def batch_units(*, held_on, user=None):
     """The units of a 交办会, with how many items each got (one query)."""
     return list(
-        Assignment.objects.filter(is_active=True, assigned_at__date=held_on)
+        _assigned_on(held_on, user)
         .values("unit_id", "unit__name")
         .annotate(items=Count("pk"))
         .order_by("unit__name")
     )
 
 
-def assignment_letter(*, unit, held_on, doc_number=""):
+def assignment_letter(*, unit, held_on, doc_number="", user=None):
     """交办函: the unit's items of the 交办会 of ``held_on`` and their deadlines, as .docx bytes."""
-    rows = [a for a in batch_assignments(held_on=held_on) if a.unit_id == unit.pk]
+    rows = [a for a in batch_assignments(held_on=held_on, user=user) if a.unit_id == unit.pk]
     roles = Counter(a.role for a in rows)
     doc = Document(title_text=_("关于交办省人大代表建议的函"))
     doc.issuer(issuer())
@@ -84,9 +92,9 @@ def yearly_report(*, user, year):
     counted apart."""
     dashboard = selectors.staff_dashboard(user=user, year=year)
     figures = dashboard["figures"]
-    letters = letter_selectors.counts(year=year)
+    letters = letter_selectors.counts(year=year, user=user)
     motions = dict(
-        Motion.objects.filter(session__year=year).values_list("status").annotate(n=Count("pk")).order_by()
+        Motion.objects.visible_to(user).filter(session__year=year).values_list("status").annotate(n=Count("pk")).order_by()
     )
     doc = Document(title_text=_("%(year)s年度代表建议办理工作情况的报告") % {"year": year})
     doc.issuer(issuer())

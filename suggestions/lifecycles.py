@@ -49,7 +49,7 @@ class LetterLifecycle(Lifecycle):
 
     def actor_kinds(self, user, letter):
         kinds = set()
-        if roles.is_staff_member(user):
+        if roles.acts_on(user, letter.congress_id):
             kinds.add(STAFF)
         unit_id = roles.unit_id_of(user)
         if unit_id is not None and letter.unit_id == unit_id:
@@ -92,7 +92,7 @@ class MotionLifecycle(Lifecycle):
 
     def actor_kinds(self, user, motion):
         kinds = set()
-        if roles.is_staff_member(user):
+        if roles.acts_on(user, motion.session.term.congress_id):
             kinds.add(STAFF)
         deputy = roles.deputy_of(user)
         if deputy is not None and motion.lead_deputy_id == deputy.pk:

@@ -9,7 +9,8 @@ from .models import AWAITING_REPLY, AssignmentState, Status, UnitRole
 
 
 def can_make(user, suggestion, move):
-    """The state table allows ``move`` now and ``user`` is of an allowed kind."""
+    """The state table allows ``move`` now and ``user`` is of an allowed kind
+    (staff: of the suggestion's own congress)."""
     spec = workflow.MOVES[move]
     return suggestion.status in spec.sources and bool(workflow.actor_kinds(user, suggestion) & spec.actors)
 
@@ -34,15 +35,15 @@ def can_enter_on_behalf(user):
 
 
 def can_review(user, suggestion):
-    return roles.is_staff_member(user) and suggestion.status == Status.SUBMITTED
+    return roles.acts_on(user, suggestion.congress_id) and suggestion.status == Status.SUBMITTED
 
 
 def can_assign(user, suggestion):
-    return roles.is_staff_member(user) and suggestion.status == Status.REGISTERED
+    return roles.acts_on(user, suggestion.congress_id) and suggestion.status == Status.REGISTERED
 
 
 def can_extend(user, suggestion):
-    return roles.is_staff_member(user) and suggestion.status == Status.ASSIGNED
+    return roles.acts_on(user, suggestion.congress_id) and suggestion.status == Status.ASSIGNED
 
 
 def can_mark_key(user, suggestion):

@@ -204,7 +204,7 @@ def review_queue(*, user):
     if not roles.is_staff_member(user):
         return Suggestion.objects.none()
     return (
-        Suggestion.objects.filter(status=Status.SUBMITTED)
+        Suggestion.objects.visible_to(user).filter(status=Status.SUBMITTED)
         .with_list_joins()
         .prefetch_related(Prefetch("cosignatures", queryset=CoSignature.objects.select_related("deputy")))
         .order_by("submitted_at", "pk")
@@ -215,7 +215,7 @@ def assignment_queue(*, user):
     """Registered, waiting to be assigned."""
     if not roles.is_staff_member(user):
         return Suggestion.objects.none()
-    return Suggestion.objects.filter(status=Status.REGISTERED).with_list_joins().order_by("registered_at", "pk")
+    return Suggestion.objects.visible_to(user).filter(status=Status.REGISTERED).with_list_joins().order_by("registered_at", "pk")
 
 
 def reassignment_requests(*, user):
@@ -224,6 +224,7 @@ def reassignment_requests(*, user):
         return ReassignmentRequest.objects.none()
     return (
         ReassignmentRequest.objects.filter(decision=Decision.PENDING)
+        .filter(assignment__suggestion__in=Suggestion.objects.visible_to(user).values("pk"))
         .select_related("assignment__unit", "assignment__suggestion", "suggested_unit", "requested_by")
         .order_by("requested_at")
     )
@@ -243,7 +244,7 @@ def disclosure_queue(*, user):
     if not roles.is_staff_member(user):
         return Suggestion.objects.none()
     return (
-        Suggestion.objects.filter(status__in=REPLIED_STATUSES, disclosure=Disclosure.UNDECIDED)
+        Suggestion.objects.visible_to(user).filter(status__in=REPLIED_STATUSES, disclosure=Disclosure.UNDECIDED)
         .with_list_joins()
         .order_by("replied_at", "pk")
     )
@@ -279,7 +280,7 @@ def followup_candidates(*, user, year=None, result_codes=("A", "B")):
         return Suggestion.objects.none()
     replies = Reply.objects.filter(suggestion=OuterRef("pk"), is_current=True, result_category__code__in=list(result_codes))
     qs = (
-        Suggestion.objects.filter(status=Status.CLOSED)
+        Suggestion.objects.visible_to(user).filter(status=Status.CLOSED)
         .filter(Exists(replies))
         .with_list_joins()
         .with_units()
@@ -302,7 +303,7 @@ def followup_rounds(*, user):
     if not roles.is_staff_member(user):
         return FollowUpRound.objects.none()
     return (
-        FollowUpRound.objects.select_related("opened_by")
+        followup_rounds_of(user).select_related("opened_by")
         .annotate(
             item_count=Count("items"),
             suggestion_count=Count("items__suggestion", distinct=True),
@@ -313,11 +314,21 @@ def followup_rounds(*, user):
     )
 
 
+def followup_rounds_of(user):
+    """The rounds of the staff user's congress: opened by its staff or over its items."""
+    rounds = FollowUpRound.objects.all()
+    own = roles.acting_congress_ids(user)
+    if own is None:
+        return rounds
+    items = FollowUpItem.objects.filter(round=OuterRef("pk"), suggestion__congress__in=own)
+    return rounds.filter(Q(opened_by__congress__in=own) | Q(Exists(items)))
+
+
 def followup_items(*, user):
     """Second replies a unit owes (unit) or all open items (staff)."""
     qs = FollowUpItem.objects.select_related("round", "suggestion", "assignment__unit").order_by("round__due_date", "pk")
     if roles.is_staff_member(user):
-        return qs
+        return qs.filter(suggestion__in=Suggestion.objects.visible_to(user).values("pk"))
     unit_id = roles.unit_id_of(user)
     if unit_id is None:
         return qs.none()
@@ -377,8 +388,9 @@ def timeline(*, user, suggestion):
 
 def dashboard_figures(*, user, year=None, session=None):
     """Counts for the staff dashboard: by status, lead/split unit, category and
-    result category, overdue, and the satisfaction rate of rated replies."""
-    base = Suggestion.objects.visible_to(user)
+    result category, overdue, and the satisfaction rate of rated replies.
+    Staff see their own congress's and those below it (supervision)."""
+    base = Suggestion.objects.supervised_by(user)
     if year:
         base = base.filter(year=year)
     if session:
@@ -464,7 +476,7 @@ def staff_dashboard(*, user, year=None):
         "figures": headline,
         "charts": charts,
         "charts_data": {k: {"labels": c["labels"], "values": c["values"]} for k, c in charts.items()},
-        "years": list(Suggestion.objects.submitted().order_by("-year").values_list("year", flat=True).distinct()),
+        "years": list(Suggestion.objects.supervised_by(user).order_by("-year").values_list("year", flat=True).distinct()),
         "definitions": [figures.DEFINITIONS["satisfaction_rate"], figures.DEFINITIONS["on_time_rate"]],
     }
 
@@ -517,7 +529,7 @@ def _definitions(min_rated=None):
     return texts
 
 
-def league_table(*, now=None):
+def league_table(*, now=None, user=None):
     """承办单位排行 (four queries, whatever the number of units and items): per
     unit with items to reply to, its figures from ``figures.by_unit``;
     ``ranked`` (units with at least the policy's ``min_rated_for_ranking``
@@ -525,7 +537,10 @@ def league_table(*, now=None):
     ``apart`` (the others, by name, not ranked), with ``definitions``."""
     now = now or timezone.now()
     min_rated = SuggestionPolicy.current().min_rated_for_ranking
-    per_unit = figures.by_unit(assignments=figures.owing_replies(), now=now)
+    owing = figures.owing_replies()
+    if user is not None:  # a staff export: the congresses the user supervises
+        owing = owing.filter(suggestion__in=Suggestion.objects.supervised_by(user).values("pk"))
+    per_unit = figures.by_unit(assignments=owing, now=now)
     rows = []
     for unit in HandlingUnit.objects.filter(pk__in=list(per_unit)).only("name", "short_name"):
         rows.append({"unit": unit, **per_unit[unit.pk]})
@@ -545,7 +560,7 @@ def closed_unsatisfied(*, user):
         return Suggestion.objects.none()
     closing = SuggestionEvent.objects.filter(suggestion=OuterRef("pk"), move="close_not_satisfied")
     return (
-        Suggestion.objects.filter(Exists(closing))
+        Suggestion.objects.visible_to(user).filter(Exists(closing))
         .with_list_joins()
         .with_units()
         .order_by("-closed_at", "-pk")

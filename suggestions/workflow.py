@@ -110,7 +110,7 @@ class SuggestionLifecycle(Lifecycle):
 
     def actor_kinds(self, user, suggestion):
         kinds = set()
-        if roles.is_staff_member(user):
+        if roles.acts_on(user, suggestion.congress_id):
             kinds.add(STAFF)
         unit_id = roles.unit_id_of(user)
         if unit_id is not None and Assignment.objects.filter(

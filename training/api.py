@@ -4,8 +4,9 @@ import django_filters
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
@@ -43,12 +44,28 @@ class SessionFilter(django_filters.FilterSet):
         fields = ["plan", "kind", "form", "field", "year"]
 
 
+def _own_congress(user, congress_id):
+    if not roles.acts_on(user, congress_id):
+        raise exceptions.PermissionDenied(_("只能办理本级人大的事项。"))
+
+
 class TrainingPlanViewSet(viewsets.ModelViewSet):
     serializer_class = serializers.TrainingPlanSerializer
     permission_classes = [IsCommitteeStaff]
     filterset_fields = ["term", "year"]
     ordering_fields = ["year", "title"]
     queryset = m.TrainingPlan.objects.select_related("term__congress").order_by("-year", "title", "pk")
+
+    def get_queryset(self):  # its own congress's plans
+        return roles.scope_to_congress(super().get_queryset(), self.request.user, "term__congress")
+
+    def perform_create(self, serializer):
+        _own_congress(self.request.user, serializer.validated_data["term"].congress_id)
+        serializer.save()
+
+    def perform_update(self, serializer):
+        _own_congress(self.request.user, serializer.validated_data.get("term", serializer.instance.term).congress_id)
+        serializer.save()
 
 
 class TrainingSessionViewSet(viewsets.ModelViewSet):
@@ -59,6 +76,14 @@ class TrainingSessionViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         return selectors.sessions_visible_to(self.request.user).order_by("-starts_at", "pk")
+
+    def perform_create(self, serializer):
+        _own_congress(self.request.user, serializer.validated_data["plan"].term.congress_id)
+        serializer.save()
+
+    def perform_update(self, serializer):
+        _own_congress(self.request.user, serializer.validated_data.get("plan", serializer.instance.plan).term.congress_id)
+        serializer.save()
 
     @extend_schema(responses=serializers.CheckInTokenSerializer)
     @action(detail=True, methods=["get"], url_path="checkin-token", permission_classes=[IsCommitteeStaff])
@@ -208,11 +233,7 @@ class DutyRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     ordering_fields = ["score", "year"]
 
     def get_queryset(self):
-        qs = m.DutyRecord.objects.select_related("deputy").order_by("-year", "-score", "deputy_id")
-        if roles.is_staff_member(self.request.user):
-            return qs
-        deputy = roles.deputy_of(self.request.user)
-        return qs.filter(deputy=deputy) if deputy else qs.none()
+        return selectors.duty_records_visible_to(self.request.user).order_by("-year", "-score", "deputy_id")
 
     @extend_schema(
         parameters=[OpenApiParameter("year", int, required=True), OpenApiParameter("deputy", int, description="工作人员查询时填写")],

@@ -7,6 +7,11 @@ def can_manage_training(user):
     return roles.is_staff_member(user)
 
 
+def can_manage_session(user, session):
+    """Staff of the congress whose term's plan the session belongs to."""
+    return roles.acts_on(user, session.plan.term.congress_id)
+
+
 def can_read_materials(user):
     return roles.is_staff_member(user) or roles.deputy_of(user) is not None
 
@@ -21,9 +26,11 @@ def can_request_leave(user, enrolment):
 
 
 def can_view_duty_record(user, deputy):
-    """Staff see every record; a deputy sees their own."""
+    """Staff see the records of their congress's deputies and those below it; a
+    deputy sees their own."""
     if roles.is_staff_member(user):
-        return True
+        seen = roles.seen_congresses(user)
+        return seen is None or deputy.mandates.filter(congress__in=seen).exists()
     own = roles.deputy_of(user)
     return own is not None and own.pk == deputy.pk
 

@@ -40,11 +40,25 @@ def deputy_ids_for_rule(rule):
 # --- sessions, enrolments, materials --------------------------------------------
 
 
+def duty_records_visible_to(user):
+    """Stored duty records: staff those of deputies with a mandate in their
+    congress or one below it; a deputy their own; others none."""
+    qs = m.DutyRecord.objects.select_related("deputy")
+    if roles.is_staff_member(user):
+        seen = roles.seen_congresses(user)
+        if seen is None:
+            return qs
+        return qs.filter(Exists(Mandate.objects.filter(deputy=OuterRef("deputy_id"), congress__in=seen)))
+    deputy = roles.deputy_of(user)
+    return qs.filter(deputy=deputy) if deputy is not None else qs.none()
+
+
 def sessions_visible_to(user):
-    """Staff see every session; a deputy the sessions they are enrolled in; others none."""
+    """Staff see their own congress's sessions; a deputy the sessions they are
+    enrolled in; others none."""
     qs = m.TrainingSession.objects.select_related("plan__term__congress")
     if roles.is_staff_member(user):
-        return qs.annotate(
+        return roles.scope_to_congress(qs, user, "plan__term__congress").annotate(
             enrolled_count=Count("enrolments", distinct=True),
             attended_count=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.ATTENDED), distinct=True),
         )
@@ -57,7 +71,7 @@ def sessions_visible_to(user):
 def enrolments_visible_to(user):
     qs = m.Enrolment.objects.select_related("session", "deputy")
     if roles.is_staff_member(user):
-        return qs
+        return roles.scope_to_congress(qs, user, "session__plan__term__congress")
     deputy = roles.deputy_of(user)
     if deputy is None:
         return qs.none()
@@ -91,7 +105,7 @@ def hours_by_year(deputy):
 def leave_requests_visible_to(user):
     qs = m.LeaveRequest.objects.select_related("enrolment__session", "enrolment__deputy", "decided_by")
     if roles.is_staff_member(user):
-        return qs
+        return roles.scope_to_congress(qs, user, "enrolment__session__plan__term__congress")
     deputy = roles.deputy_of(user)
     if deputy is None:
         return qs.none()
@@ -101,7 +115,9 @@ def leave_requests_visible_to(user):
 def materials_visible_to(user):
     qs = m.TrainingMaterial.objects.select_related("session")
     if roles.is_staff_member(user):
-        return qs
+        # Library items of no session are shared by every congress.
+        own = roles.acting_congress_ids(user)
+        return qs if own is None else qs.filter(Q(session__isnull=True) | Q(session__plan__term__congress__in=own))
     if roles.deputy_of(user) is None:
         return qs.none()
     return qs.filter(is_published=True)

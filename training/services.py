@@ -21,9 +21,12 @@ from .tokens import session_id_from_token
 BATCH = 2000
 
 
-def _require_staff(actor):
+def _require_staff(actor, session=None):
+    """Staff; of the training session's congress when ``session`` is given."""
     if not permissions.can_manage_training(actor):
         raise PermissionDenied(_("只有代表工作委员会工作人员可以进行此操作。"))
+    if session is not None and not permissions.can_manage_session(actor, session):
+        raise PermissionDenied(_("只能办理本级人大的事项。"))
 
 
 def notify_enrolled(session_id, deputy_ids):
@@ -55,7 +58,7 @@ def _enrol_ids(*, session, deputy_ids, source, rule=None):
 @transaction.atomic
 def enrol_deputies(*, session, deputies, actor):
     """Enrol deputies by hand. Those already on the roll are left as they are."""
-    _require_staff(actor)
+    _require_staff(actor, session)
     new_ids = _enrol_ids(session=session, deputy_ids=[d.pk for d in deputies], source=EnrolmentSource.HAND)
     _notify_enrolled(session.pk, new_ids)
     return len(new_ids)
@@ -64,7 +67,7 @@ def enrol_deputies(*, session, deputies, actor):
 @transaction.atomic
 def add_enrolment_rule(*, session, kind, actor, term=None, level="", group=None, field=""):
     """Record a rule on the session and apply it at once."""
-    _require_staff(actor)
+    _require_staff(actor, session)
     rule = m.EnrolmentRule(session=session, kind=kind, term=term, level=level or "", group=group, field=field or "")
     rule.full_clean()
     rule.save()
@@ -77,7 +80,7 @@ def add_enrolment_rule(*, session, kind, actor, term=None, level="", group=None,
 def apply_enrolment_rule(*, rule, actor):
     """Enrol everyone the rule selects who is not yet on the roll (set-based:
     one query for the selection, one for the roll, batched inserts)."""
-    _require_staff(actor)
+    _require_staff(actor, rule.session)
     rule = m.EnrolmentRule.objects.select_for_update().get(pk=rule.pk)
     new_ids = _enrol_ids(
         session=rule.session, deputy_ids=selectors.deputy_ids_for_rule(rule), source=EnrolmentSource.RULE, rule=rule
@@ -91,7 +94,7 @@ def apply_enrolment_rule(*, rule, actor):
 
 @transaction.atomic
 def withdraw_enrolment(*, enrolment, actor):
-    _require_staff(actor)
+    _require_staff(actor, enrolment.session)
     enrolment = m.Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     if enrolment.status == EnrolmentStatus.ATTENDED:
         raise ValidationError(_("已参加培训的报名不能撤销。"), code="attended")
@@ -145,7 +148,7 @@ def _attend(enrolment, *, method, at, hours):
 def mark_attendance(*, enrolment, attended, actor, hours=None, now=None):
     """Staff record attendance (or undo it). ``hours`` overrides the session's
     hours, e.g. for a deputy who left halfway."""
-    _require_staff(actor)
+    _require_staff(actor, enrolment.session)
     enrolment = m.Enrolment.objects.select_for_update(of=("self",)).select_related("session").get(pk=enrolment.pk)
     if attended:
         credited = enrolment.session.hours if hours is None else hours
@@ -181,7 +184,7 @@ def request_leave(*, enrolment, reason, user, now=None):
 
 @transaction.atomic
 def decide_leave(*, leave_request, approve, actor, note="", now=None):
-    _require_staff(actor)
+    _require_staff(actor, leave_request.enrolment.session)
     leave_request = m.LeaveRequest.objects.select_for_update().get(pk=leave_request.pk)
     if leave_request.status != LeaveStatus.PENDING:
         raise ValidationError(_("该请假申请已审批。"), code="conflict")
@@ -204,6 +207,8 @@ def decide_leave(*, leave_request, approve, actor, note="", now=None):
 def record_plenary_attendance(*, session, deputies, status, actor, note=""):
     """Record (or correct) the attendance of deputies at a plenary, in bulk."""
     _require_staff(actor)
+    if not roles.acts_on(actor, session.term.congress_id):
+        raise PermissionDenied(_("只能办理本级人大的事项。"))
     if status not in m.PlenaryAttendanceStatus.values:
         raise ValidationError({"status": _("出席情况不正确。")})
     rows = [

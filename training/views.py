@@ -165,7 +165,7 @@ def session_detail(request, pk):
 @require_POST
 def mark(request, pk):
     _staff_only(request)
-    enrolment = get_object_or_404(m.Enrolment, pk=pk)
+    enrolment = get_object_or_404(selectors.enrolments_visible_to(request.user), pk=pk)
     form = forms.MarkForm(request.POST)
     if form.is_valid():
         try:
@@ -183,7 +183,7 @@ def session_qr(request, pk):
     _staff_only(request)
     import segno
 
-    session = get_object_or_404(m.TrainingSession, pk=pk)
+    session = get_object_or_404(selectors.sessions_visible_to(request.user), pk=pk)
     policy = m.TrainingPolicy.current()
     url = request.build_absolute_uri(reverse("training:check-in") + "?t=" + make_checkin_token(session))
     refresh = max(30, policy.checkin_token_minutes * 60 - 60)
@@ -201,6 +201,10 @@ def _coverage_args(request):
         term = form.cleaned_data["term"]
         level = form.cleaned_data["level"] or None
     terms = [term] if term else list(selectors.current_terms())
+    seen = roles.seen_congresses(request.user)  # its own congress's and those below it
+    if seen is not None:
+        seen_ids = set(seen.values_list("pk", flat=True))
+        terms = [t for t in terms if t.congress_id in seen_ids]
     return form, terms, level
 
 
@@ -228,7 +232,7 @@ def coverage_xlsx(request):
 def records(request):
     _staff_only(request)
     year = forms.YearForm(request.GET).year_or_default()
-    qs = m.DutyRecord.objects.filter(year=year).select_related("deputy").order_by("-score", "deputy_id")
+    qs = selectors.duty_records_visible_to(request.user).filter(year=year).order_by("-score", "deputy_id")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     latest = m.DutyRecord.objects.filter(year=year).order_by("-computed_at").values_list("computed_at", flat=True).first()
     return render(
@@ -254,5 +258,5 @@ def records_refresh(request):
 def records_xlsx(request):
     _staff_only(request)
     year = forms.YearForm(request.GET).year_or_default()
-    qs = m.DutyRecord.objects.filter(year=year).select_related("deputy").order_by("-score", "deputy_id")
+    qs = selectors.duty_records_visible_to(request.user).filter(year=year).order_by("-score", "deputy_id")
     return exports.xlsx_response(exports.duty_records_workbook(qs, metric_labels(), year), f"履职档案-{year}.xlsx")

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
+from congress_portal.accounts import roles
 from congress_portal.client_address import client_address
 
 from . import exports, permissions, selectors, services
@@ -32,7 +33,7 @@ class CallViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"])
     def ratings(self, request, pk=None):
         call = self.get_object()
-        if call.rating_status != ProjectCall.RatingStatus.PUBLISHED and not permissions.can_manage(request.user):
+        if call.rating_status != ProjectCall.RatingStatus.PUBLISHED and not roles.sees(request.user, call.congress_id):
             raise Http404
         return Response(s.RatingResultSerializer(selectors.rating_results(call), many=True).data)
 
@@ -66,7 +67,7 @@ class ProposalViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             return Proposal.objects.none()
         qs = selectors.proposals_for_staff()
         if permissions.can_manage(self.request.user):
-            return qs
+            return roles.scope_to_congress(qs, self.request.user, "call__congress")
         return qs.filter(submitted_by=self.request.user)
 
     def get_serializer_class(self):
@@ -146,7 +147,7 @@ class ReportsDueView(generics.ListAPIView):
     def list(self, request, *args, **kwargs):
         if not permissions.can_manage(request.user):
             raise exceptions.PermissionDenied()
-        return Response(self.get_serializer(selectors.progress_reports_due(), many=True).data)
+        return Response(self.get_serializer(selectors.progress_reports_due(user=request.user), many=True).data)
 
 
 class BallotViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -175,7 +176,7 @@ class BallotViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def _staff_ballot(self):
         ballot = self.get_object()
-        if not permissions.can_manage(self.request.user):
+        if not permissions.can_manage(self.request.user, ballot):  # another congress's ballot
             raise Http404
         return ballot
 

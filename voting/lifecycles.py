@@ -77,7 +77,7 @@ class VotingLifecycle(Lifecycle):
 
 
 def _staff(user, obj):
-    return {STAFF} if permissions.can_manage(user) else set()
+    return {STAFF} if permissions.can_manage(user, obj) else set()
 
 
 # --------------------------------------------------------------------------- ballots

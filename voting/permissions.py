@@ -1,13 +1,23 @@
 """Who may do what in the ballot cycle: pure predicates on roles.py."""
 from congress_portal.accounts import roles
-from deputies.models import Mandate, MandateStatus
+from deputies.models import Congress, Mandate, MandateStatus
 
 from .models import BallotStatus, ProjectStatus
 
 
-def can_manage(user):
-    """Committee staff run calls, reviews, ballots, tallies and publication."""
-    return roles.is_staff_member(user)
+def can_manage(user, obj=None):
+    """Committee staff run calls, reviews, ballots, tallies and publication: of
+    their own congress when ``obj`` (a call, proposal, project or ballot) is given."""
+    if obj is None:
+        return roles.is_staff_member(user)
+    return roles.acts_on(user, congress_id_of(obj))
+
+
+def congress_id_of(obj):
+    if isinstance(obj, Congress):
+        return obj.pk
+    congress_id = getattr(obj, "congress_id", None)
+    return congress_id if congress_id is not None else obj.call.congress_id
 
 
 def serves_in(user, congress_id):

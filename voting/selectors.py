@@ -36,11 +36,13 @@ def _count(model, **filters):
 
 
 def ballots_visible_to(user):
-    """Staff: every congress's ballots. Deputies: ballots they are on the roll of,
-    and published ones. The public: published ones."""
+    """Staff: their own congress's ballots and those of the congresses below it
+    (and published ones, like everyone). Deputies: ballots they are on the roll
+    of, and published ones. The public: published ones."""
     qs = Ballot.objects.select_related("congress", "call", "session")
     if permissions.can_manage(user):
-        return qs
+        seen = roles.seen_congresses(user)
+        return qs if seen is None else qs.filter(Q(congress__in=seen) | Q(status=BallotStatus.PUBLISHED))
     deputy = roles.deputy_of(user)
     if deputy is not None:
         on_roll = Elector.objects.filter(ballot=OuterRef("pk"), deputy=deputy)
@@ -48,10 +50,19 @@ def ballots_visible_to(user):
     return qs.published()
 
 
+def ballots_run_by(user):
+    """The ballots a staff user runs: its own congress's (404 for the others)."""
+    return roles.scope_to_congress(Ballot.objects.select_related("congress", "call", "session"), user)
+
+
 def ballot_overview(user):
-    """Every ballot the user may see, with its figures, for the side-by-side table."""
+    """Every ballot the user may see, with its figures, for the side-by-side table
+    (staff: their own congress's and those below it)."""
+    visible = ballots_visible_to(user)
+    if permissions.can_manage(user):
+        visible = roles.scope_to_congress(visible, user, supervise=True)
     return (
-        ballots_visible_to(user)
+        visible
         .annotate(
             candidate_count=_count(BallotCandidate),
             present_count=_count(Elector, present=True),
@@ -73,11 +84,13 @@ def _per_call(queryset, value, output_field):
     return Subquery(qs, output_field=output_field)
 
 
-def comparison_calls(*, year=None, level=None, area=None):
+def comparison_calls(*, year=None, level=None, area=None, user=None):
     """One row per congress and year (a call): candidates, chosen, completed, mean
     percent done of the chosen projects and the year-end satisfaction counts. The
     ballot figures (attendance, turnout) come from ``attach_ballot_figures``."""
     calls = ProjectCall.objects.select_related("congress__area")
+    if user is not None:  # the congresses the staff user supervises
+        calls = roles.scope_to_congress(calls, user, supervise=True)
     if year:
         calls = calls.filter(year=year)
     if level:
@@ -211,10 +224,11 @@ def open_calls(today=None):
 
 
 def projects_visible_to(user):
-    """Staff see every project; a unit its own; everyone the ones chosen by a published ballot."""
+    """Staff see their own congress's projects and those below it; a unit its
+    own; everyone the ones chosen by a published ballot."""
     qs = Project.objects.select_related("congress", "call", "responsible_unit")
     if permissions.can_manage(user):
-        return qs
+        return roles.scope_to_congress(qs, user, supervise=True)
     public = Q(status__in=[ProjectStatus.CHOSEN, ProjectStatus.COMPLETED])
     unit_id = roles.unit_id_of(user)
     if unit_id is not None:
@@ -259,7 +273,7 @@ def _next_report_dates(projects):
     return dates
 
 
-def progress_reports_due(*, today=None, unit_id=None):
+def progress_reports_due(*, today=None, unit_id=None, user=None):
     """Chosen projects whose next progress report is due within the reminder lead
     time or overdue: (project, due date, overdue). For the notifications work to
     remind the responsible unit; the cycle comes from the congress's policy."""
@@ -267,6 +281,8 @@ def progress_reports_due(*, today=None, unit_id=None):
     projects = Project.objects.filter(status=ProjectStatus.CHOSEN).select_related("congress", "call", "responsible_unit")
     if unit_id is not None:
         projects = projects.filter(responsible_unit_id=unit_id)
+    if user is not None:
+        projects = roles.scope_to_congress(projects, user, supervise=True)
     due = []
     for project, due_on, lead_days in _next_report_dates(list(_with_report_dates(projects).order_by("pk"))):
         if due_on is not None and due_on - datetime.timedelta(days=lead_days) <= today:

@@ -273,7 +273,7 @@ def staff_comparison_export(request):
 def staff_call(request, pk):
     """A call's proposals (adopt / merge) and projects (reserve, new ballot)."""
     _staff_only(request)
-    call = get_object_or_404(ProjectCall.objects.select_related("congress"), pk=pk)
+    call = get_object_or_404(roles.scope_to_congress(ProjectCall.objects.select_related("congress"), request.user), pk=pk)
     if request.method == "POST":
         try:
             if "adopt" in request.POST:
@@ -345,7 +345,7 @@ def staff_ballot(request, pk):
 @login_required
 def staff_ballot_action(request, pk, action):
     _staff_only(request)
-    ballot = get_object_or_404(Ballot, pk=pk)
+    ballot = get_object_or_404(selectors.ballots_run_by(request.user), pk=pk)
     try:
         if action in STAFF_ACTIONS:
             result = STAFF_ACTIONS[action](ballot, request.user)

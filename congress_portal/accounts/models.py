@@ -30,6 +30,17 @@ class User(AbstractUser):
         related_name="members",
     )
     display_name = models.CharField(_("姓名"), max_length=64, blank=True)
+    # The congress whose working body a staff account belongs to (the provincial
+    # committee, a county's representative work office, a township presidium).
+    # Empty on a staff account: the whole province (as a superuser).
+    congress = models.ForeignKey(
+        "deputies.Congress",
+        verbose_name=_("所属人大"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff_members",
+    )
 
     objects = UserManager()
 

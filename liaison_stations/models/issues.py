@@ -93,8 +93,8 @@ SATISFIED_RATINGS = (ConstituentRating.SATISFIED, ConstituentRating.MOSTLY)
 
 class IssueQuerySet(models.QuerySet):
     def visible_to(self, user):
-        if roles.is_staff_member(user):
-            return self.all()
+        if roles.is_staff_member(user):  # its own congress's stations
+            return roles.scope_to_congress(self.all(), user, "station__congress")
         if roles.is_station_keeper(user):
             return self.filter(station__keepers=user)
         unit_id = roles.unit_id_of(user)

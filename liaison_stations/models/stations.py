@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from congress_portal.accounts import roles
+from deputies.scoping import congress_for_area
 
 
 class StationKind(models.TextChoices):
@@ -27,10 +28,15 @@ class StationQuerySet(models.QuerySet):
     def kept_by(self, user):
         return self.filter(keepers=user)
 
+    def supervised_by(self, user):
+        """Figures and ratings: a staff user's own congress's stations and those
+        of the congresses below it (everything for the whole province)."""
+        return roles.scope_to_congress(self.all(), user, supervise=True)
+
     def recordable_by(self, user):
         """Stations whose visits and rota this user may record."""
         if roles.is_staff_member(user):
-            return self.all()
+            return roles.scope_to_congress(self.all(), user)
         if roles.is_station_keeper(user):
             return self.kept_by(user)
         return self.none()
@@ -38,7 +44,7 @@ class StationQuerySet(models.QuerySet):
     def handled_by(self, user):
         """Stations whose issues this user sees and handles (keepers, stationed deputies, staff)."""
         if roles.is_staff_member(user):
-            return self.all()
+            return roles.scope_to_congress(self.all(), user)
         if roles.is_station_keeper(user):
             return self.kept_by(user)
         deputy = roles.deputy_of(user)
@@ -54,6 +60,12 @@ class Station(models.Model):
     kind = models.CharField(_("类型"), max_length=24, choices=StationKind.choices, db_index=True)
     area = models.ForeignKey(
         "deputies.AdministrativeArea", verbose_name=_("行政区划"), on_delete=models.PROTECT, related_name="liaison_stations"
+    )
+    # The congress whose staff act on the station: that of its area, or of the
+    # nearest area above it with a congress (deputies.scoping.congress_for_area).
+    congress = models.ForeignKey(
+        "deputies.Congress", verbose_name=_("所属人大"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="liaison_stations", editable=False,
     )
     address = models.CharField(_("地址"), max_length=255, blank=True)
     # WGS-84 degrees; a map widget or a printed map reads them.
@@ -95,6 +107,23 @@ class Station(models.Model):
 
     def __str__(self):
         return self.name
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        station = super().from_db(db, field_names, values)
+        station._loaded_area_id = station.__dict__.get("area_id")
+        return station
+
+    def save(self, *args, **kwargs):
+        # The congress follows the area (set on creation, moved with the station).
+        moved = self.area_id != getattr(self, "_loaded_area_id", self.area_id)
+        if self.area_id and (self.congress_id is None or moved):
+            congress = congress_for_area(self.area)
+            self.congress_id = congress.pk if congress else None
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "congress"}
+        super().save(*args, **kwargs)
+        self._loaded_area_id = self.area_id
 
     def clean(self):
         if (self.latitude is None) != (self.longitude is None):

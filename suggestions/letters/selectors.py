@@ -44,9 +44,10 @@ def timeline(*, user, letter):
     return qs
 
 
-def counts(*, year=None):
-    """Letters by status and overdue, counted apart from suggestions."""
-    base = Letter.objects.all()
+def counts(*, year=None, user=None):
+    """Letters by status and overdue, counted apart from suggestions (those
+    ``user`` sees, when given: a staff user's own congress)."""
+    base = Letter.objects.all() if user is None else Letter.objects.visible_to(user)
     if year:
         base = base.filter(year=year)
     by_status = dict(base.values_list("status").annotate(n=Count("pk")).order_by())

@@ -24,10 +24,10 @@ class LetterStatus(models.TextChoices):
 
 class LetterQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Staff see every letter, a unit the letters forwarded to it, a deputy
-        their own; no one else sees any."""
+        """Staff see their own congress's letters, a unit the letters forwarded
+        to it, a deputy their own; no one else sees any."""
         if roles.is_staff_member(user):
-            return self
+            return roles.scope_to_congress(self, user)
         unit_id = roles.unit_id_of(user)
         if unit_id is not None:
             return self.filter(unit_id=unit_id).exclude(status=LetterStatus.REGISTERED)
@@ -46,6 +46,11 @@ class LetterQuerySet(models.QuerySet):
 class Letter(models.Model):
     deputy = models.ForeignKey(
         "deputies.Deputy", verbose_name=_("来信代表"), on_delete=models.PROTECT, related_name="letters"
+    )
+    # The congress whose staff registered the letter and act on it.
+    congress = models.ForeignKey(
+        "deputies.Congress", verbose_name=_("人民代表大会"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="letters",
     )
     year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
     number = models.PositiveIntegerField(_("来信编号"))
@@ -80,7 +85,9 @@ class Letter(models.Model):
         verbose_name = _("代表来信")
         verbose_name_plural = _("代表来信")
         ordering = ["-pk"]
-        constraints = [models.UniqueConstraint(fields=["year", "number"], name="unique_letter_number_per_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["congress", "year", "number"], name="unique_letter_number_per_congress_year")
+        ]
         indexes = [
             models.Index(fields=["unit", "status", "due_date"], name="letter_unit_inbox"),
             models.Index(fields=["deputy", "-id"], name="letter_deputy_list"),

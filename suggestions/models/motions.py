@@ -82,9 +82,9 @@ class MotionStatus(models.TextChoices):
 
 class MotionQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Staff see every motion; a deputy those they led or signed."""
+        """Staff see their own congress's motions; a deputy those they led or signed."""
         if roles.is_staff_member(user):
-            return self
+            return roles.scope_to_congress(self, user, "session__term__congress")
         deputy = roles.deputy_of(user)
         if deputy is not None:
             signed = MotionSigner.objects.filter(motion=models.OuterRef("pk"), deputy=deputy)

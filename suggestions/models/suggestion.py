@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 from congress_portal.accounts import roles
 from congress_portal.transitions import move_label
 from congress_portal.uploads import stored_name
-from deputies.models import Level, chinese_number
+from deputies.models import Level, Mandate, MandateStatus, chinese_number
 
 from .assignment import Assignment
 from .choices import (
@@ -29,12 +29,12 @@ from .reference import SuggestionCategory
 
 class SuggestionQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Lists are scoped here: staff see all, a unit what is assigned to it,
-        a deputy what they led or were asked to co-sign, everyone else the
-        published items. A draft is seen by its author only (not by staff,
-        units, the co-signers it names, or the public)."""
+        """Lists are scoped here: staff see their own congress's items, a unit
+        what is assigned to it, a deputy what they led or were asked to
+        co-sign, everyone else the published items. A draft is seen by its
+        author only (not by staff, units, the co-signers it names, or the public)."""
         if roles.is_staff_member(user):
-            return self.submitted()
+            return roles.scope_to_congress(self.submitted(), user)
         unit_id = roles.unit_id_of(user)
         if unit_id is not None:
             return self.submitted().filter(
@@ -54,6 +54,13 @@ class SuggestionQuerySet(models.QuerySet):
                 | (Q(delegation__head=deputy) & ~Q(status=Status.DRAFT))
             )
         return self.published()  # never a draft: drafts are not published
+
+    def supervised_by(self, user):
+        """Figures and comparisons: a staff user's own congress and those below
+        it (read-only); for anyone else the same as ``visible_to``."""
+        if roles.is_staff_member(user):
+            return roles.scope_to_congress(self.submitted(), user, supervise=True)
+        return self.visible_to(user)
 
     def submitted(self):
         """Everything but drafts (and 全团建议 not yet approved by the head): what the lists, figures and exports count."""
@@ -89,6 +96,18 @@ class SuggestionQuerySet(models.QuerySet):
         return self.select_related("lead_deputy", "category", "session__term__congress", "key_supervision")
 
 
+def congress_id_for(lead_deputy_id, session, level):
+    """The congress a suggestion belongs to: its session's, else the congress of
+    the lead deputy's serving mandate at ``level`` (the latest one)."""
+    if session is not None:
+        return session.term.congress_id
+    mandates = Mandate.objects.filter(deputy_id=lead_deputy_id, status=MandateStatus.SERVING).order_by("-start_date", "-pk")
+    return (
+        mandates.filter(level=level).values_list("congress_id", flat=True).first()
+        or mandates.values_list("congress_id", flat=True).first()
+    )
+
+
 class Suggestion(models.Model):
     lead_deputy = models.ForeignKey(
         "deputies.Deputy", verbose_name=_("领衔代表"), on_delete=models.PROTECT, related_name="led_suggestions"
@@ -107,6 +126,12 @@ class Suggestion(models.Model):
         "deputies.Session", verbose_name=_("会议"), on_delete=models.PROTECT, null=True, blank=True, related_name="suggestions"
     )
     year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
+    # The congress the suggestion is addressed to: its session's, else that of
+    # the lead deputy's mandate at ``deputy_level``. Its staff act on it.
+    congress = models.ForeignKey(
+        "deputies.Congress", verbose_name=_("人民代表大会"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="suggestions",
+    )
     # The level of the congress the suggestion is addressed to (the lead deputy's mandate there).
     deputy_level = models.CharField(_("代表层级"), max_length=16, choices=Level.choices, default=Level.PROVINCIAL, db_index=True)
     number = models.PositiveIntegerField(_("编号"), null=True, blank=True)
@@ -154,7 +179,8 @@ class Suggestion(models.Model):
                 fields=["session", "number"], condition=Q(session__isnull=False, number__isnull=False), name="unique_number_per_session"
             ),
             models.UniqueConstraint(
-                fields=["year", "number"], condition=Q(session__isnull=True, number__isnull=False), name="unique_number_per_year"
+                fields=["congress", "year", "number"], condition=Q(session__isnull=True, number__isnull=False),
+                name="unique_number_per_congress_year",
             ),
             models.CheckConstraint(condition=Q(status="draft") | Q(category__isnull=False), name="category_unless_draft"),
         ]
@@ -170,12 +196,14 @@ class Suggestion(models.Model):
         return self.title or str(_("（无标题草稿）"))
 
     def official_reference(self):
-        """湖南省十四届二次会议第0009号, or 2026年闭会期间第0045号 between plenaries."""
+        """湖南省十四届二次会议第0009号, or 湖南省2026年闭会期间第0045号 between plenaries
+        (each congress numbers its own items per year)."""
         if self.session_id:
             term = self.session.term
             return (f"{term.congress.place}{chinese_number(term.number)}届"
                     f"{chinese_number(self.session.number)}次会议第{self.number:04d}号")
-        return f"{self.year}年闭会期间第{self.number:04d}号"
+        place = self.congress.place if self.congress_id else ""
+        return f"{place}{self.year}年闭会期间第{self.number:04d}号"
 
     @property
     def number_label(self):
@@ -196,6 +224,9 @@ class Suggestion(models.Model):
         return self.published_at is not None and self.disclosure in (Disclosure.FULL, Disclosure.SUMMARY)
 
     def save(self, *args, **kwargs):
+        # Rows written without the services (factories, imports) still get their congress.
+        if self.congress_id is None and self.lead_deputy_id is not None:
+            self.congress_id = congress_id_for(self.lead_deputy_id, self.session, self.deputy_level)
         # A number given by hand (an import, a fixture) gets its official form too.
         if self.number and not self.reference:
             self.reference = self.official_reference()

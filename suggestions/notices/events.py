@@ -145,6 +145,8 @@ def event_messages(event_ids):
                                    delegation_link(suggestion.pk)))
             elif who == STAFF:
                 for user in staff:
+                    if user.congress_id not in (None, suggestion.congress_id) and not user.is_superuser:
+                        continue  # another congress's officer
                     recipients.append((Recipient.user(user.pk), str(user), staff_link(suggestion.pk)))
         seen = set()
         for recipient, name, link in recipients:

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congress_portal.workdays import add_working_days, due_date_after_months, end_of_day, local_today
+from deputies.scoping import check_units_serve
 
 from .. import workflow
 from ..models import (
@@ -66,6 +67,7 @@ def assign_suggestion(*, suggestion, actor, mode=HandlingMode.LEAD, lead_unit=No
     units_text = "、".join(f"{u}（{role.label}）" for u, role, _p in plan)
 
     def apply(locked):
+        check_units_serve(locked.congress, [u for u, _r, _p in plan], "lead_unit" if mode == HandlingMode.LEAD else "split_units")
         now, today = timezone.now(), local_today()
         created = [_new_assignment(locked, u, role, actor, policy, today, now, part) for u, role, part in plan]
         locked.handling_mode = mode
@@ -202,6 +204,7 @@ def decide_reassignment(*, request, actor, approve, note="", new_unit=None):
             a.is_active, a.state = False, AssignmentState.WITHDRAWN
             a.save(update_fields=["is_active", "state"])
             if new_unit is not None:
+                check_units_serve(locked.congress, [new_unit], "new_unit")
                 if Assignment.objects.active().filter(suggestion=locked, unit=new_unit).exists():
                     raise ValidationError({"new_unit": _("该单位已承办此建议。")})
                 req.new_assignment = _new_assignment(locked, new_unit, a.role, actor, policy, local_today(), now, a.part)

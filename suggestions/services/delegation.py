@@ -37,8 +37,10 @@ def draft_delegation_suggestion(*, delegation, actor, title="", content="", cate
             lead_deputy=deputy, actor=actor, title=title, content=content, category=category,
             during_session=during_session, session=session, disclosure_consent=disclosure_consent,
         )
-        Suggestion.objects.filter(pk=suggestion.pk).update(delegation=delegation)
-        suggestion.delegation = delegation
+        # It belongs to the congress the delegation sits in, whatever the contact's own mandates.
+        congress_id = delegation.term.congress_id
+        Suggestion.objects.filter(pk=suggestion.pk).update(delegation=delegation, congress_id=congress_id)
+        suggestion.delegation, suggestion.congress_id = delegation, congress_id
     return suggestion
 
 
@@ -69,10 +71,11 @@ def approve_by_head(*, suggestion, actor, note=""):
         locked.year = locked.session.year if locked.session_id else timezone.localtime(now).year
         # Addressed to the congress the delegation sits in.
         locked.deputy_level = locked.delegation.term.congress.level
+        locked.congress_id = locked.delegation.term.congress_id
 
     return workflow.transition(
         suggestion=suggestion, move="approve_by_head", actor=actor, note=note.strip(),
-        expected_status=Status.AWAITING_HEAD, fields=["submitted_at", "year", "deputy_level"], apply=apply,
+        expected_status=Status.AWAITING_HEAD, fields=["submitted_at", "year", "deputy_level", "congress"], apply=apply,
     )
 
 

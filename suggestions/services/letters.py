@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congress_portal.accounts import roles
+from deputies.models import MandateStatus
+from deputies.scoping import check_units_serve
 
 from .. import workflow
 from ..lifecycles import LETTERS
@@ -16,9 +18,21 @@ from ..models import Letter, LetterStatus, NumberCounter
 from .common import required
 
 
-def _next_letter_number(year):
-    """Letters are numbered apart from suggestions, per year."""
-    scope = f"letter:{year}"
+def _letter_congress_id(actor, deputy, from_suggestion):
+    """The suggestion's congress, else the registering officer's, else that of
+    the deputy's serving mandate at the highest level."""
+    if from_suggestion is not None and from_suggestion.congress_id:
+        return from_suggestion.congress_id
+    own = roles.congress_of(actor)
+    if own is not None:
+        return own.pk
+    mandate = deputy.mandates.filter(status=MandateStatus.SERVING).order_by("level_rank", "-start_date").first()
+    return mandate.congress_id if mandate else None
+
+
+def _next_letter_number(year, congress_id=None):
+    """Letters are numbered apart from suggestions, per congress and year."""
+    scope = f"letter:{year}" + (f":congress:{congress_id}" if congress_id else "")
     try:
         with transaction.atomic():
             NumberCounter.objects.get_or_create(scope=scope)
@@ -32,8 +46,10 @@ def _next_letter_number(year):
 
 def _create_letter(*, actor, deputy, title, content, received_on, from_suggestion=None, note=""):
     received_on = received_on or timezone.localdate()
+    congress_id = _letter_congress_id(actor, deputy, from_suggestion)
     letter = Letter.objects.create(
-        deputy=deputy, year=received_on.year, number=_next_letter_number(received_on.year), title=title.strip(),
+        deputy=deputy, congress_id=congress_id, year=received_on.year,
+        number=_next_letter_number(received_on.year, congress_id), title=title.strip(),
         content=content.strip(), received_on=received_on, from_suggestion=from_suggestion,
         registered_by=actor if getattr(actor, "pk", None) else None,
     )
@@ -91,6 +107,7 @@ def forward_letter(*, letter, actor, unit, due_date, note=""):
         raise ValidationError({"unit": _("请选择转办单位。")}, code="required")
     if not unit.is_active:
         raise ValidationError({"unit": _("该单位已停用。")}, code="inactive_unit")
+    check_units_serve(letter.congress, [unit], "unit")
     if due_date is None or due_date <= timezone.localdate():
         raise ValidationError({"due_date": _("答复期限应晚于今天。")}, code="due_date")
     move_name = "reforward" if letter.status == LetterStatus.FORWARDED else "forward"

@@ -10,7 +10,10 @@ from .letters import letter_from_rejected
 
 
 def _next_number(suggestion):
-    scope = f"session:{suggestion.session_id}" if suggestion.session_id else f"year:{suggestion.year}"
+    if suggestion.session_id:
+        scope = f"session:{suggestion.session_id}"
+    else:  # between plenaries each congress numbers its own items per year
+        scope = f"year:{suggestion.year}" + (f":congress:{suggestion.congress_id}" if suggestion.congress_id else "")
     try:
         with transaction.atomic():
             NumberCounter.objects.get_or_create(scope=scope)
@@ -18,7 +21,7 @@ def _next_number(suggestion):
         pass
     counter = NumberCounter.objects.select_for_update().get(scope=scope)
     taken = Suggestion.objects.filter(number__isnull=False)
-    taken = taken.filter(session_id=suggestion.session_id) if suggestion.session_id else taken.filter(session__isnull=True, year=suggestion.year)
+    taken = taken.filter(session_id=suggestion.session_id) if suggestion.session_id else taken.filter(session__isnull=True, year=suggestion.year, congress_id=suggestion.congress_id)
     number = counter.last_number + 1
     while taken.filter(number=number).exists():  # numbers given by hand (e.g. an import)
         number += 1

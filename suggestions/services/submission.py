@@ -9,7 +9,10 @@ from congress_portal.accounts import roles
 from congress_portal.uploads import ATTACHMENT_TYPES, check_uploads
 
 from .. import workflow
+from deputies.models import MandateStatus
+
 from ..models import CoSignature, CoSignState, Status, Suggestion, SuggestionAttachment
+from ..models.suggestion import congress_id_for
 from .common import congress_level, required
 
 
@@ -55,6 +58,14 @@ def submit_suggestion(
     entered_by_staff = roles.is_staff_member(actor)
     if not entered_by_staff and roles.deputy_of(actor) != lead_deputy:
         raise PermissionDenied(_("只能以本人名义领衔提出建议。"))
+    level = congress_level(lead_deputy, session)
+    congress_id = congress_id_for(lead_deputy.pk, session, level)
+    own = roles.congress_of(actor)
+    if entered_by_staff and own is not None and congress_id != own.pk:
+        # Staff enter paper suggestions for their own congress's deputies only.
+        if session is not None or not lead_deputy.mandates.filter(congress=own, status=MandateStatus.SERVING).exists():
+            raise PermissionDenied(_("只能录入本级人大代表向本级人大提出的建议。"))
+        level, congress_id = own.level, own.pk
     _check_complete(title=title, content=content, category=category, during_session=during_session, session=session, year=year)
     co_signers = _check_co_signers(lead_deputy, co_signers)
     _check_attachments(attachments)
@@ -68,7 +79,8 @@ def submit_suggestion(
             during_session=during_session,
             session=session,
             year=session.year if session is not None else (year or timezone.localtime(submitted_at).year),
-            deputy_level=congress_level(lead_deputy, session),
+            deputy_level=level,
+            congress_id=congress_id,
             disclosure_consent=disclosure_consent,
             entered_by_staff=entered_by_staff,
             entered_by=actor if entered_by_staff else None,
@@ -180,6 +192,7 @@ def update_draft(*, suggestion, actor, attachments=(), remove_attachments=(), co
             setattr(locked, name, value)
         locked.year = locked.session.year if locked.session_id else locked.year
         locked.deputy_level = congress_level(locked.lead_deputy, locked.session)
+        locked.congress_id = congress_id_for(locked.lead_deputy_id, locked.session, locked.deputy_level)
         if co_signers is not None:
             wanted = _check_co_signers(locked.lead_deputy, co_signers)
             CoSignature.objects.filter(suggestion=locked).exclude(deputy__in=wanted).delete()
@@ -200,7 +213,7 @@ def update_draft(*, suggestion, actor, attachments=(), remove_attachments=(), co
             suggestion=suggestion,
             move="update_draft",
             actor=actor,
-            fields=[*DRAFT_FIELDS, "year", "deputy_level"],
+            fields=[*DRAFT_FIELDS, "year", "deputy_level", "congress"],
             apply=apply,
         )
         _delete_files_after_commit(removed)
@@ -223,6 +236,7 @@ def submit_draft(*, suggestion, actor):
         locked.submitted_at = now
         locked.year = locked.session.year if locked.session_id else timezone.localtime(now).year
         locked.deputy_level = congress_level(locked.lead_deputy, locked.session)
+        locked.congress_id = congress_id_for(locked.lead_deputy_id, locked.session, locked.deputy_level)
         CoSignature.objects.filter(suggestion=locked, state=CoSignState.PROPOSED).update(state=CoSignState.INVITED, invited_at=now)
 
     return workflow.transition(
@@ -230,7 +244,7 @@ def submit_draft(*, suggestion, actor):
         move="submit_draft",
         actor=actor,
         expected_status=Status.DRAFT,
-        fields=["submitted_at", "year", "deputy_level"],
+        fields=["submitted_at", "year", "deputy_level", "congress"],
         apply=apply,
     )
 

@@ -44,7 +44,7 @@ def staff_documents(request):
     form = BatchForm(request.GET or None)
     units = []
     if form.is_valid():
-        units = documents.batch_units(held_on=form.cleaned_data["date"])
+        units = documents.batch_units(held_on=form.cleaned_data["date"], user=request.user)
     today = timezone.localdate()
     return render(request, "suggestions/documents.html", {
         "form": form, "units": units, "years": list(range(today.year, today.year - 5, -1)),
@@ -58,7 +58,9 @@ def staff_assignment_letter(request, unit_pk):
         raise Http404
     unit = get_object_or_404(HandlingUnit, pk=unit_pk)
     held_on = form.cleaned_data["date"]
-    content = documents.assignment_letter(unit=unit, held_on=held_on, doc_number=form.cleaned_data["number"])
+    content = documents.assignment_letter(
+        unit=unit, held_on=held_on, doc_number=form.cleaned_data["number"], user=request.user
+    )
     return _docx(content, _("交办函-%(unit)s-%(date)s.docx") % {"unit": unit.name, "date": held_on.isoformat()})
 
 

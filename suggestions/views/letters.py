@@ -49,7 +49,7 @@ def staff_letters(request):
     context = _list_context(request, lambda d: selectors.letters(
         user=request.user, q=(d.get("q") or "").strip(), status=d.get("status") or "", overdue=bool(d.get("overdue")),
     ))
-    context["counts"] = selectors.counts(year=timezone.localdate().year)
+    context["counts"] = selectors.counts(year=timezone.localdate().year, user=request.user)
     return render(request, "suggestions/letters/staff_list.html", context)
 
 
@@ -107,7 +107,7 @@ def staff_suggestion_to_letter(request, pk):
 @staff_required
 def staff_letter_of_suggestion(request, pk):
     """The letter a suggestion was turned into."""
-    letter = get_object_or_404(Letter.objects.only("pk"), from_suggestion_id=pk)
+    letter = get_object_or_404(Letter.objects.visible_to(request.user).only("pk"), from_suggestion_id=pk)
     return redirect("suggestions:staff_letter", pk=letter.pk)
 
 

@@ -139,7 +139,7 @@ def staff_export(request):
 @staff_required
 def staff_units_export(request):
     """Excel (xlsx) of the units' figures: the league table's rows and the definitions."""
-    response = HttpResponse(excel.export_unit_figures(selectors.league_table()), content_type=excel.XLSX)
+    response = HttpResponse(excel.export_unit_figures(selectors.league_table(user=request.user)), content_type=excel.XLSX)
     response["Content-Disposition"] = f"attachment; filename=unit-figures-{timezone.localdate():%Y%m%d}.xlsx"
     return response
 

@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from congress_portal.accounts.models import Role, User
 from deputies.models import AdministrativeArea, Congress, Deputy, DeputyGroup, HandlingUnit, Level, Mandate, UnitContact
+from deputies.local_demo import LOCAL_CONGRESSES
 from tests.deputies import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,7 @@ def test_seed_deputies_builds_the_demo_province():
     assert AdministrativeArea.objects.get(code="430104000000").name == "岳麓区"
     assert all(len(code) == 12 and code.isdigit() for code in AdministrativeArea.objects.values_list("code", flat=True))
     assert set(Congress.objects.values_list("level", flat=True)) == set(Level.values)
-    assert 55 <= HandlingUnit.objects.count() <= 70 and UnitContact.objects.filter(receives_notices=True).exists()
+    assert 55 <= HandlingUnit.objects.filter(area__code="430000000000").count() <= 70 and UnitContact.objects.filter(receives_notices=True).exists()
     assert Deputy.objects.count() > 500 and DeputyGroup.objects.exists()
     # Some people hold mandates at two levels.
     assert Mandate.objects.values("deputy").distinct().count() < Mandate.objects.count()
@@ -28,6 +29,12 @@ def test_seed_deputies_builds_the_demo_province():
     assert logins["admin"].is_superuser and logins["admin"].role == Role.STAFF
     assert logins["unit"].handling_unit.short_name == "省交通运输厅"
     assert logins["staff"].check_password("Demo@2026")
+    # Every congress has its own staff: the province's, two counties' and two townships'.
+    assert logins["staff"].congress.level == Level.PROVINCIAL and logins["admin"].congress is None
+    for staff_login, unit_login, code, _body in LOCAL_CONGRESSES:
+        congress = logins[staff_login].congress
+        assert congress.area.code == code and logins[staff_login].check_password("Demo@2026")
+        assert logins[unit_login].handling_unit.area_id == congress.area_id
     levels = set(logins["deputy"].deputy.mandates.values_list("level", flat=True))
     assert {Level.PROVINCIAL, Level.COUNTY} <= levels
     # A second run leaves the data alone.

@@ -31,7 +31,7 @@ def _lock_ballot(ballot):
 
 @transaction.atomic
 def create_ballot(*, call, title, seats, actor, session=None):
-    _require_staff(actor)
+    _require_staff(actor, call)
     if session is not None and session.term.congress_id != call.congress_id:
         raise ValidationError({"session": _("会议不属于该人民代表大会。")})
     ballot = Ballot.objects.create(congress_id=call.congress_id, call=call, title=title, seats=seats, session=session)
@@ -43,7 +43,7 @@ def create_ballot(*, call, title, seats, actor, session=None):
 def set_candidates(*, ballot, projects, actor):
     """Replace the shortlist. Only while the ballot is being drafted: once it goes to
     review the candidates are fixed (a returned review reopens the draft)."""
-    _require_staff(actor)
+    _require_staff(actor, ballot)
     ballot = _lock_ballot(ballot)
     BALLOTS.check(ballot, "set_candidates", actor)
     ids = [p.pk for p in projects]
@@ -80,7 +80,7 @@ def _require_more_candidates_than_seats(ballot):
 
 @transaction.atomic
 def submit_for_review(*, ballot, actor):
-    _require_staff(actor)
+    _require_staff(actor, ballot)
     ballot = _lock_ballot(ballot)
     BALLOTS.check(ballot, "submit_for_review", actor)
     _require_more_candidates_than_seats(ballot)
@@ -105,7 +105,7 @@ def next_review_stage(ballot):
 def record_review(*, ballot, stage, decided_on, decision, actor, note=""):
     """Record one stage's decision. Stages go in their configured order; the last
     approval makes the ballot ready; a return sends the shortlist back to draft."""
-    _require_staff(actor)
+    _require_staff(actor, ballot)
     ballot = _lock_ballot(ballot)
     BALLOTS.check(ballot, "approve_stage", actor)
     round_, expected = next_review_stage(ballot)
@@ -160,7 +160,7 @@ def open_voting(*, ballot, actor, now=None):
     the deputies whose mandate in the congress's current term is valid on the
     voting day (``roll_day_and_term``); the opening event names that day and
     term. Nothing on the roll or the shortlist changes after."""
-    _require_staff(actor)
+    _require_staff(actor, ballot)
     ballot = _lock_ballot(ballot)
     BALLOTS.check(ballot, "open", actor)
     _require_more_candidates_than_seats(ballot)
@@ -197,7 +197,7 @@ def open_voting(*, ballot, actor, now=None):
 def record_attendance(*, ballot, present_deputy_ids, actor, absent_deputy_ids=()):
     """Mark deputies of the frozen roll present (or absent). Deputies not on the
     roll are refused; a deputy who has voted cannot be marked absent."""
-    _require_staff(actor)
+    _require_staff(actor, ballot)
     _exclude_voters(ballot)  # "has this deputy voted?" must not change under us
     ballot = _lock_ballot(ballot)
     BALLOTS.check(ballot, "record_attendance", actor)
@@ -223,7 +223,7 @@ def close_voting(*, ballot, actor, now=None):
     transaction ids nor the participations' ids still follow the order in which
     deputies voted. The ballots being written when the close comes are waited
     for (and counted); later ones are refused."""
-    _require_staff(actor)
+    _require_staff(actor, ballot)
     _exclude_voters(ballot)
     ballot = _lock_ballot(ballot)
 

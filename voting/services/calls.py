@@ -18,7 +18,7 @@ from .common import _require_staff
 
 
 def create_call(*, congress, year, title, opens_on, closes_on, description="", actor):
-    _require_staff(actor)
+    _require_staff(actor, congress)
     if closes_on < opens_on:
         raise ValidationError({"closes_on": _("征集截止日期早于开始日期。")})
     if ProjectCall.objects.filter(congress=congress, year=year).exists():
@@ -123,7 +123,7 @@ def adopt_proposals(*, proposals, actor, project=None, title="", description="",
 
 
 def reject_proposal(*, proposal, actor, note):
-    _require_staff(actor)
+    _require_staff(actor, proposal)
 
     def with_note(locked):
         locked.staff_note = note
@@ -134,7 +134,7 @@ def reject_proposal(*, proposal, actor, note):
 
 # =========================================================================== year-end rating
 def open_rating(*, call, actor):
-    _require_staff(actor)
+    _require_staff(actor, call)
     RATINGS.transition(call, "open_rating", actor=actor)
     return call
 
@@ -154,6 +154,6 @@ def rate_project(*, project, actor, rating, comment=""):
 
 
 def publish_ratings(*, call, actor):
-    _require_staff(actor)
+    _require_staff(actor, call)
     RATINGS.transition(call, "publish_ratings", actor=actor)
     return call

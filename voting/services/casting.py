@@ -116,7 +116,7 @@ def enter_paper_batch(*, ballot, label, deputy_ids, ballots, actor):
     """A counted batch of paper ballots: the deputies who handed in a paper ballot
     (they may not also vote on the phone) and the ballots' contents, as many of each.
     A ballot approving more than N is stored as invalid (废票)."""
-    _require_staff(actor)
+    _require_staff(actor, ballot)
     deputy_ids = list(deputy_ids)
     if len(set(deputy_ids)) != len(deputy_ids):
         raise ValidationError(_("同一代表在批次中重复出现。"))

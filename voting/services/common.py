@@ -19,9 +19,12 @@ from .. import permissions
 BALLOT_LOCK_NAMESPACE = 0x766F7465  # "vote"
 
 
-def _require_staff(actor):
+def _require_staff(actor, obj=None):
+    """Staff; of ``obj``'s congress (a call, proposal, project or ballot) when given."""
     if not permissions.can_manage(actor):
         raise PermissionDenied(_("只有代表工作委员会工作人员可以进行此操作。"))
+    if obj is not None and not permissions.can_manage(actor, obj):
+        raise PermissionDenied(_("只能办理本级人大的事项。"))
 
 
 def _ballot_lock_key(ballot):

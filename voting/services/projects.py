@@ -16,7 +16,9 @@ from .common import _require_staff
 @transaction.atomic
 def merge_projects(*, keep, duplicates, actor):
     """Fold duplicate projects into one: their proposals move to ``keep``."""
-    _require_staff(actor)
+    _require_staff(actor, keep)
+    for duplicate in duplicates:
+        _require_staff(actor, duplicate)
     projects = {p.pk: p for p in Project.objects.select_for_update().filter(pk__in=[keep.pk, *[d.pk for d in duplicates]])}
     keep = projects[keep.pk]
     for duplicate in duplicates:
@@ -37,14 +39,15 @@ def merge_projects(*, keep, duplicates, actor):
 
 
 def move_to_reserve(*, project, actor):
-    _require_staff(actor)
+    _require_staff(actor, project)
     PROJECTS.transition(project, "to_reserve", actor=actor)
     return project
 
 
 def take_from_reserve(*, project, call, actor):
     """Bring a reserved project into a (later) year's call as a candidate."""
-    _require_staff(actor)
+    _require_staff(actor, project)
+    _require_staff(actor, call)
 
     def into_call(locked):
         if call.congress_id != locked.congress_id:
@@ -57,7 +60,7 @@ def take_from_reserve(*, project, call, actor):
 
 # =========================================================================== implementation
 def add_milestone(*, project, title, due_on, actor):
-    _require_staff(actor)
+    _require_staff(actor, project)
     return Milestone.objects.create(project=project, title=title, due_on=due_on)
 
 

@@ -111,7 +111,7 @@ def _apply_rules(tally, seats):
 @transaction.atomic
 def tally_ballot(*, ballot, actor, now=None):
     """Count the closed ballot and write the result sheet. Refused without a quorum."""
-    _require_staff(actor)
+    _require_staff(actor, ballot)
     ballot = _lock_ballot(ballot)
     BALLOTS.check(ballot, "tally", actor)
     tally = count_ballot(ballot)
@@ -173,7 +173,7 @@ def recount(ballot):
 @transaction.atomic
 def declare_invalid(*, ballot, actor):
     """A closed ballot without a quorum is declared invalid; its shortlist may go to a new ballot."""
-    _require_staff(actor)
+    _require_staff(actor, ballot)
     ballot = _lock_ballot(ballot)
     BALLOTS.check(ballot, "declare_invalid", actor)
     if count_ballot(ballot).quorum_met:
@@ -188,7 +188,7 @@ def declare_invalid(*, ballot, actor):
 @transaction.atomic
 def publish_results(*, ballot, actor, now=None):
     """Publish the result sheet; chosen projects go on to implementation."""
-    _require_staff(actor)
+    _require_staff(actor, ballot)
     ballot = _lock_ballot(ballot)
     BALLOTS.check(ballot, "publish", actor)
     outcomes = dict(ballot.results.values_list("candidate__project_id", "outcome"))
@@ -210,7 +210,7 @@ def publish_results(*, ballot, actor, now=None):
 def start_runoff(*, ballot, actor, title=""):
     """A new ballot among the candidates tied at the cut-off, for the seats left.
     The shortlist already passed review, so it is ready to open."""
-    _require_staff(actor)
+    _require_staff(actor, ballot)
     ballot = _lock_ballot(ballot)
     BALLOTS.check(ballot, "start_runoff", actor)
     tied = list(

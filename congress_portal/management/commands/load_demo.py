@@ -10,7 +10,11 @@ SEED_COMMANDS = ["seed_deputies", "seed_suggestions", "seed_stations", "seed_not
 DEMO_PASSWORD = "Demo@2026"
 DEMO_LOGINS = [
     ("admin", "超级管理员 superuser"),
-    ("staff", "代表工作委员会工作人员 committee staff"),
+    ("staff", "省人大常委会代表工作委员会工作人员 provincial committee staff (sees every congress below)"),
+    ("staff_furong", "芙蓉区人大常委会工作人员 county staff (芙蓉区 only)"),
+    ("staff_yuelu", "岳麓区人大常委会工作人员 county staff (岳麓区 only)"),
+    ("staff_pingshang", "坪上镇人大主席团工作人员 township staff"),
+    ("staff_huanghua", "黄花镇人大主席团工作人员 township staff"),
     ("unit", "承办单位 handling-unit member"),
     ("deputy", "人大代表 deputy"),
     ("keeper", "联络站管理员 station keeper"),
@@ -36,4 +40,4 @@ class Command(BaseCommand):
                     call_command(name, stdout=self.stdout, stderr=self.stderr)
         self.stdout.write("\nDemo logins (password %s):" % DEMO_PASSWORD)
         for username, role in DEMO_LOGINS:
-            self.stdout.write(f"  {username:8} {role}")
+            self.stdout.write(f"  {username:15} {role}")

@@ -13,7 +13,8 @@ from django.db import transaction
 
 from congress_portal.accounts.models import Role, User
 from deputies import seeding
-from deputies.models import AdministrativeArea, Deputy, Level, Mandate, MandateStatus, UnitContact
+from deputies.local_demo import build_local_congresses
+from deputies.models import AdministrativeArea, Congress, Deputy, Level, Mandate, MandateStatus, UnitContact
 from deputies.services import import_deputies
 
 DEMO_PASSWORD = "Demo@2026"
@@ -67,7 +68,9 @@ class Command(BaseCommand):
             return u
 
         user("admin", Role.STAFF, "系统管理员", is_staff=True, is_superuser=True)
-        user("staff", Role.STAFF, "代表工作委员会 刘湘云", is_staff=True).groups.add(staff_group)
+        province = Congress.objects.filter(area__code=seeding.PROVINCE[0], level=Level.PROVINCIAL).first()
+        user("staff", Role.STAFF, "代表工作委员会 刘湘云", is_staff=True, congress=province).groups.add(staff_group)
+        build_local_congresses(password=password, staff_group=staff_group)
         for username, short in (("unit", "省交通运输厅"), ("unit2", "省教育厅")):
             member = user(username, Role.UNIT, f"{short} 建议办理联络员", handling_unit=units[short])
             contact = UnitContact.objects.filter(unit=units[short]).order_by("pk").first()

@@ -65,7 +65,7 @@ class Command(BaseCommand):
         keeper = User.objects.filter(username="keeper").first()
         if keeper is None:
             return []
-        staff = User.objects.filter(username="staff").first()
+        staff = User.objects.filter(username="staff_yuelu").first()  # 岳麓区 staff act on its stations
         unit_user = User.objects.filter(username="unit").select_related("handling_unit").first()
         deputy_user = User.objects.filter(username="deputy").select_related("deputy").first()
         yuelu = AdministrativeArea.objects.get(code="430104000000")

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from congress_portal.accounts.models import User
 from congress_portal.workdays import local_today
+from deputies.local_demo import local_congresses, local_units
 from deputies.models import Deputy, HandlingUnit, Level, MandateStatus, Session
 from suggestions import services
 from suggestions.demo_history import build_history
@@ -144,12 +145,40 @@ class Command(BaseCommand):
             units={u.short_name: u for u in HandlingUnit.objects.filter(is_active=True) if u.short_name},
         )
         made += history["items"]
+        made += self._local(rng, categories)
         # The demo deputy's unfinished draft (seen by them alone).
         services.save_draft(
             lead_deputy=deputy_user.deputy, actor=deputy_user, title="关于推进城乡公交一体化的建议（草稿）",
             content="目前我省部分县市城乡公交线路衔接不畅，", category=categories.get("transport"), co_signers=pool[:1],
         )  # fmt: skip
         return made + 1
+
+    def _local(self, rng, categories):
+        """A few items of each local congress (deputies.local_demo), entered,
+        registered and assigned by its own staff to its own units."""
+        made = 0
+        for login, congress in local_congresses():
+            staff = User.objects.filter(username=login).first()
+            units = local_units(congress)
+            deputies = list(
+                Deputy.objects.filter(mandates__congress=congress, mandates__status=MandateStatus.SERVING)
+                .distinct().order_by("pk")[:3]
+            )
+            if staff is None or not units or not deputies:
+                continue
+            for i, lead in enumerate(deputies):
+                code, title, content = TOPICS[(i * 7 + congress.pk) % len(TOPICS)]
+                s = services.submit_suggestion(
+                    lead_deputy=lead, title=title, content=content.replace("我省", congress.area.name),
+                    category=categories[code], actor=staff, disclosure_consent=True,
+                )
+                made += 1
+                if i == 2:
+                    continue  # waiting for review
+                services.register_suggestion(suggestion=s, actor=staff)
+                if i == 0:
+                    services.assign_suggestion(suggestion=s, actor=staff, lead_unit=units[0], co_units=units[1:2])
+        return made
 
     def _advance(self, s, status, rng, staff, lead_user, demo_unit, units, member, results, i, today):
         if status == Status.SUBMITTED:

@@ -13,7 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from congress_portal.accounts.models import Role, User
-from deputies.models import Deputy, Gender, HandlingUnit, Level, Mandate, MandateStatus, Party
+from deputies.local_demo import local_congresses, local_units
+from deputies.models import Deputy, Gender, HandlingUnit, Level, Mandate, MandateStatus, Party, Session
 from deputies.seeding import GIVEN_CHARS, SURNAMES
 from deputies.validators import id_number_check_char
 from voting import services
@@ -69,14 +70,21 @@ class Command(BaseCommand):
             return
         started = time.monotonic()
         self.rng = random.Random(2026)
-        self.staff = staff
         with transaction.atomic():
             congress, term = mandate.congress, mandate.term
+            # Each congress's ballots are run by its own staff (or a superuser).
+            self.staff = (
+                User.objects.filter(role=Role.STAFF, congress=congress).first()
+                or User.objects.filter(is_superuser=True).first() or staff
+            )
             self._top_up_electorate(term)
             units = self._units(congress)
             year = timezone.localdate().year
             finished = self._finished_ballot(congress, term, units, year)
             current = self._open_ballot(congress, term, units, year + 1, mandate.deputy)
+            for login, local in local_congresses():
+                if local.pk != congress.pk:
+                    self._local_ballot(local, User.objects.get(username=login), year + 1)
         self.stdout.write(
             f"{congress}: ballot '{finished.title}' published, ballot '{current.title}' open "
             f"({current.electors.count()} on the roll) in {time.monotonic() - started:.1f}s"
@@ -160,6 +168,31 @@ class Command(BaseCommand):
         )
         services.move_to_reserve(project=services.adopt_proposals(proposals=[extra], actor=self.staff), actor=self.staff)
         return call, projects
+
+    def _local_ballot(self, congress, staff, year):
+        """A local congress's (deputies.local_demo) ballot in review: its call, three
+        adopted proposals and a shortlist of three for two seats, by its own staff."""
+        units = local_units(congress) or self._units(congress)
+        call = services.create_call(
+            congress=congress, year=year, title=f"{year}年民生实事候选项目征集",
+            description="面向社会公众、人大代表和政府部门征集下一年度民生实事候选项目。",
+            opens_on=datetime.date(year - 1, 9, 1), closes_on=datetime.date(year - 1, 10, 31), actor=staff,
+        )
+        day = call.opens_on + datetime.timedelta(days=10)
+        projects = []
+        for i, (title, _unit_index, budget) in enumerate(UPCOMING[:3]):
+            proposal = services.submit_public_proposal(
+                call=call, title=title, description=f"{title}，惠及{congress.area.name}群众。", estimated_budget=budget,
+                area=congress.area.name, client_address=f"10.6.{congress.pk % 250}.{i + 1}", today=day, now=timezone.now(),
+            )
+            projects.append(services.adopt_proposals(
+                proposals=[proposal], actor=staff, title=title, estimated_budget=budget, responsible_unit=units[i % len(units)],
+            ))
+        session = Session.objects.filter(term__congress=congress, year=year).first()
+        ballot = services.create_ballot(call=call, title=f"{year}年民生实事项目票决", seats=2, session=session, actor=staff)
+        services.set_candidates(ballot=ballot, projects=projects, actor=staff)
+        services.submit_for_review(ballot=ballot, actor=staff)
+        return ballot
 
     def _ready(self, congress, term, call, projects, seats):
         session = term.sessions.filter(year=call.year).first()
