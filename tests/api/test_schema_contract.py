@@ -11,11 +11,12 @@ import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
-from werkzeug.test import Client
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
+from werkzeug.test import Client
 
 from congress_portal.wsgi import application
 from suggestions.models import Status
@@ -101,11 +102,11 @@ def run_operation(operation, headers, ids, failures, examples):
     if pool and "{" in operation.path:
         strategy = st.tuples(strategy, st.sampled_from(pool + [None])).map(lambda pair: _with_id(*pair))
 
-    @settings(
+    @hypothesis_settings(
         max_examples=examples,
         deadline=None,
-        database=None,
-        derandomize=True,
+        database=None,  # no example database left in the work tree
+        derandomize=True,  # the same examples on every run: a failure here reproduces
         phases=[Phase.explicit, Phase.generate],
         suppress_health_check=list(HealthCheck),
     )
