@@ -18,7 +18,7 @@ from .validators import mask_id_number, mask_phone
 
 class AreaSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    parent_code = serializers.CharField(source="parent.code", read_only=True, default=None)
+    parent_code = serializers.CharField(source="parent.code", read_only=True, allow_null=True)
 
     class Meta:
         model = AdministrativeArea
@@ -53,7 +53,7 @@ class DirectoryMandateSerializer(serializers.ModelSerializer):
     congress = serializers.CharField(source="congress.name", read_only=True)
     area = AreaBriefSerializer(source="congress.area", read_only=True)
     term = serializers.CharField(source="term.label", read_only=True)
-    electoral_unit = serializers.CharField(source="electoral_unit.name", read_only=True, default=None)
+    electoral_unit = serializers.CharField(source="electoral_unit.name", read_only=True, allow_null=True)
     delegation = NamedSerializer(read_only=True, allow_null=True)
 
     class Meta:
@@ -83,7 +83,7 @@ class MandateSerializer(serializers.ModelSerializer):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     deputy_name = serializers.CharField(source="deputy.name", read_only=True)
     congress_name = serializers.CharField(source="congress.name", read_only=True)
-    delegation_name = serializers.CharField(source="delegation.name", read_only=True, default=None)
+    delegation_name = serializers.CharField(source="delegation.name", read_only=True, allow_null=True)
 
     class Meta:
         model = Mandate
@@ -137,7 +137,7 @@ class OwnDeputySerializer(serializers.ModelSerializer):
 
 
 class DeputyGroupSerializer(serializers.ModelSerializer):
-    leader_name = serializers.CharField(source="leader.name", read_only=True, default=None)
+    leader_name = serializers.CharField(source="leader.name", read_only=True, allow_null=True)
     area_name = serializers.CharField(source="area.name", read_only=True)
     members = serializers.PrimaryKeyRelatedField(many=True, queryset=Deputy.objects.all(), required=False)
 

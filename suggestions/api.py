@@ -145,7 +145,7 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return _detail(request, pk)
 
     @extend_schema(responses=s.SuggestionEventSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # one suggestion's timeline, whole
     def events(self, request, pk=None):
         """The timeline the user may see."""
         events = selectors.timeline(user=request.user, suggestion=self._target())
@@ -155,18 +155,22 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         page = self.paginate_queryset(self.filter_queryset(queryset))
         return self.get_paginated_response(s.SuggestionListSerializer(page, many=True, context={"request": self.request}).data)
 
+    @extend_schema(responses=s.SuggestionListSerializer(many=True))
     @action(detail=False, methods=["get"])
     def overdue(self, request):
         return self._list(selectors.overdue_list(user=request.user))
 
+    @extend_schema(responses=s.SuggestionListSerializer(many=True))
     @action(detail=False, methods=["get"], url_path="key-supervision-list")
     def key_supervision_list(self, request):
         return self._list(selectors.key_supervision_list(user=request.user))
 
+    @extend_schema(responses=s.SuggestionListSerializer(many=True))
     @action(detail=False, methods=["get"], url_path="review-queue", permission_classes=[IsStaffMember])
     def review_queue(self, request):
         return self._list(selectors.review_queue(user=request.user).with_units())
 
+    @extend_schema(responses=s.SuggestionListSerializer(many=True))
     @action(detail=False, methods=["get"], url_path="disclosure-queue", permission_classes=[IsStaffMember])
     def disclosure_queue(self, request):
         return self._list(selectors.disclosure_queue(user=request.user).with_units())

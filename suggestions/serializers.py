@@ -68,7 +68,7 @@ class SuggestionListSerializer(serializers.ModelSerializer):
     lead_deputy = SuggestionDeputyRefSerializer()
     category = SuggestionCategorySerializer()
     status_label = serializers.CharField(source="get_status_display")
-    session = serializers.StringRelatedField()
+    session = serializers.StringRelatedField(allow_null=True)
     is_overdue = serializers.BooleanField()
     key_supervision = serializers.SerializerMethodField()
     units = serializers.SerializerMethodField()
@@ -127,7 +127,7 @@ class SuggestionEventSerializer(serializers.ModelSerializer):
     move_label = serializers.CharField()
     from_status_label = serializers.CharField(source="get_from_status_display")
     to_status_label = serializers.CharField(source="get_to_status_display")
-    unit = serializers.StringRelatedField()
+    unit = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = SuggestionEvent
@@ -198,7 +198,7 @@ class SuggestionPublicSuggestionSerializer(serializers.ModelSerializer):
     number_label = serializers.CharField(read_only=True)
     category = serializers.CharField(source="category.name")
     lead_deputy = serializers.CharField(source="lead_deputy.name")
-    session = serializers.StringRelatedField()
+    session = serializers.StringRelatedField(allow_null=True)
     title = serializers.SerializerMethodField()
     content = serializers.SerializerMethodField()
     public_summary = serializers.SerializerMethodField()
@@ -273,7 +273,7 @@ class SuggestionReassignmentRequestSerializer(serializers.ModelSerializer):
     unit = serializers.CharField(source="assignment.unit.name")
     suggestion_id = serializers.IntegerField(source="assignment.suggestion_id")
     suggestion_title = serializers.CharField(source="assignment.suggestion.title")
-    suggested_unit = serializers.StringRelatedField()
+    suggested_unit = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = ReassignmentRequest

@@ -72,6 +72,8 @@ class MaterialSerializer(serializers.ModelSerializer):
 
 class EnrolmentSerializer(serializers.ModelSerializer):
     deputy = DeputyBriefSerializer(read_only=True)
+    # Blank until the deputy checks in (a read-only ModelSerializer field loses allow_blank).
+    check_in_method = serializers.ChoiceField(choices=m.CheckInMethod.choices, allow_blank=True, read_only=True)
     session_title = serializers.CharField(source="session.title", read_only=True)
     session_starts_at = serializers.DateTimeField(source="session.starts_at", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)

@@ -30,7 +30,7 @@ class CallViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["congress", "year"]
 
     @extend_schema(responses=s.RatingResultSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # one call's results, whole
     def ratings(self, request, pk=None):
         call = self.get_object()
         if call.rating_status != ProjectCall.RatingStatus.PUBLISHED and not roles.sees(request.user, call.congress_id):
@@ -109,12 +109,12 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.projects_visible_to(self.request.user).order_by("-call__year", "pk")
 
     @extend_schema(responses=s.MilestoneSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # one project's milestones, whole
     def milestones(self, request, pk=None):
         return Response(s.MilestoneSerializer(self.get_object().milestones.all(), many=True).data)
 
     @extend_schema(request={"multipart/form-data": s.ProgressReportSerializer}, responses=s.ProgressReportSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], url_path="progress-reports", permission_classes=[IsAuthenticated])
+    @action(detail=True, methods=["get", "post"], url_path="progress-reports", permission_classes=[IsAuthenticated], pagination_class=None)
     def progress_reports(self, request, pk=None):
         project = self.get_object()
         if request.method == "GET":

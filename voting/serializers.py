@@ -44,8 +44,8 @@ class ProposalSerializer(serializers.ModelSerializer):
 
     source_display = serializers.CharField(source="get_source_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
-    deputy_name = serializers.CharField(source="deputy.name", read_only=True, default=None)
-    department_name = serializers.CharField(source="department.name", read_only=True, default=None)
+    deputy_name = serializers.CharField(source="deputy.name", read_only=True, allow_null=True)
+    department_name = serializers.CharField(source="department.name", read_only=True, allow_null=True)
 
     class Meta:
         model = Proposal
@@ -74,7 +74,7 @@ class RejectSerializer(serializers.Serializer):
 class ProjectSerializer(serializers.ModelSerializer):
     congress_name = serializers.CharField(source="congress.name", read_only=True)
     year = serializers.IntegerField(source="call.year", read_only=True)
-    responsible_unit_name = serializers.CharField(source="responsible_unit.name", read_only=True, default=None)
+    responsible_unit_name = serializers.CharField(source="responsible_unit.name", read_only=True, allow_null=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
 
     class Meta:
@@ -202,7 +202,7 @@ class ElectorSerializer(serializers.ModelSerializer):
     """A line of the roll call: who, present, voted or not. Never how."""
 
     deputy_name = serializers.CharField(source="deputy.name", read_only=True)
-    electoral_unit = serializers.CharField(source="mandate.electoral_unit.name", read_only=True, default=None)
+    electoral_unit = serializers.CharField(source="mandate.electoral_unit.name", read_only=True, allow_null=True)
     has_voted = serializers.BooleanField(read_only=True)
 
     class Meta:

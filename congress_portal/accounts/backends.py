@@ -7,7 +7,8 @@ from django.db.models import Q
 def find_account(identifier):
     """The account a sign-in identifier names: its username or its mobile number.
     Lowest id first, so the backend and the lock-out always agree on the account."""
-    if not identifier:
+    if not identifier or "\x00" in identifier:
+        # PostgreSQL text cannot hold NUL: such a name is no account, not a server error.
         return None
     User = get_user_model()
     return User._default_manager.filter(Q(username=identifier) | Q(phone=identifier)).order_by("pk").first()
@@ -26,7 +27,10 @@ def lockout_username(request, credentials=None):
     else:
         identifier = getattr(request, "data", request.POST).get(field)
     account = find_account(identifier)
-    return account.get_username() if account is not None else identifier
+    if account is not None:
+        return account.get_username()
+    # Counted without NUL bytes, which PostgreSQL text cannot store.
+    return identifier.replace("\x00", "") if isinstance(identifier, str) else identifier
 
 
 class UsernameOrPhoneBackend(ModelBackend):
