@@ -2,11 +2,16 @@
 data PyPI publishes), and every pin at the latest patch release of its line, so
 a security release (Django 5.2.8 while 5.2.19 was out) is not missed.
 
+A patch release counts once it is PORTAL_PIN_GRACE_DAYS old (default 14): a
+release published this morning should not turn the build red before anyone could
+read its notes, but a security release is not left for longer than that.
+
 Both ask PyPI. The pins check fails under CI when PyPI does not answer (bin/test
 has just installed from it). The audit needs PyPI's per-release advisory pages
 (or OSV), which some networks do not reach although the package index answers:
 then it is skipped, saying so, unless PORTAL_REQUIRE_AUDIT=true makes that a
 failure (set it where the advisory service is reachable)."""
+import datetime
 import json
 from concurrent.futures import ThreadPoolExecutor
 import os
@@ -42,15 +47,22 @@ def pins():
     return found
 
 
+GRACE = datetime.timedelta(days=int(os.environ.get("PORTAL_PIN_GRACE_DAYS", "14")))
+
+
 def released_versions(name):
+    """The releases of ``name`` published at least GRACE ago (not yanked, not pre-releases)."""
     with urllib.request.urlopen(f"https://pypi.org/pypi/{name}/json", timeout=20) as response:
         releases = json.load(response)["releases"]
+    cutoff = datetime.datetime.now(datetime.timezone.utc) - GRACE
     versions = []
     for text, files in releases.items():
         version = Version(text)
         if version.is_prerelease or version.is_devrelease or not files or all(f.get("yanked") for f in files):
             continue
-        versions.append(version)
+        uploaded = min(datetime.datetime.fromisoformat(f["upload_time_iso_8601"].replace("Z", "+00:00")) for f in files)
+        if uploaded <= cutoff:
+            versions.append(version)
     return versions
 
 
@@ -71,7 +83,7 @@ def test_every_pin_is_the_latest_patch_release_of_its_line():
     for name, pinned in sorted(pinned_versions.items()):
         versions = released[name]
         line = pinned.release[:2]
-        latest = max(v for v in versions if v.release[:2] == line)
+        latest = max((v for v in versions if v.release[:2] == line), default=pinned)
         if latest > pinned:
             behind.append(f"{name}=={pinned} (latest patch {latest})")
     assert not behind, behind
