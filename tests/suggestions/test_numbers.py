@@ -22,7 +22,7 @@ def test_the_same_number_in_two_sessions_reads_differently(actors):
     assert first.number == second.number == between.number == 1
     assert first.number_label == "湖南省十四届二次会议第0001号"
     assert second.number_label == "长沙县十八届二次会议第0001号"
-    assert between.number_label == "2025年闭会期间第0001号"
+    assert between.number_label == f"{between.congress.place}2025年闭会期间第0001号"
     assert str(province) == "湖南省第十四届人民代表大会第二次会议"
 
 
