@@ -154,11 +154,15 @@ def deputy_directory(*, level=None, area=None, delegation=None, group=None, sear
     if group is not None:
         queryset = queryset.filter(group_memberships__group=group)
     if search:
-        queryset = queryset.filter(name__contains=search.strip())
+        match = keyword_filter(["name"], search)
+        if match is not None:
+            queryset = queryset.filter(match)
+    # Entry order (the primary key): the API pages it by keyset, and a name
+    # order over 2.8 million people would sort them all on every page.
     return queryset.only("pk", "name", "gender").prefetch_related(
         directory_mandates_prefetch(),
         Prefetch("groups", queryset=DeputyGroup.objects.only("pk", "name")),
-    ).order_by("name", "pk")
+    ).order_by("pk")
 
 
 # ---------------------------------------------------------------------------

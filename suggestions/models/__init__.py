@@ -15,7 +15,8 @@ written by ``suggestions.services``.
 - ``followup``: follow-up rounds and their items;
 - ``letters``: deputies' letters (代表来信) and their events;
 - ``motions``: motions (议案), their signers, events, thresholds and proposal windows;
-- ``supervision``: 督办 records of supervision groups' visits.
+- ``supervision``: 督办 records of supervision groups' visits;
+- ``summary``: the staff dashboard's figures kept as rows (suggestions/summary.py).
 
 Every name is importable from ``suggestions.models``."""
 from .assignment import Assignment, AssignmentQuerySet, CoOpinion, ContactLog, ReassignmentRequest
@@ -56,7 +57,10 @@ from .suggestion import (
 )
 from .supervision import SupervisionVisit
 
+from .summary import DashboardSummary
+
 __all__ = [
+    "DashboardSummary",
     "AWAITING_REPLY",
     "LEAD_UNIT_FIRST",
     "OPEN_STATUSES",

@@ -147,7 +147,8 @@ class Suggestion(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "reply_due_at"]),
-            models.Index(fields=["-published_at"], condition=Q(published_at__isnull=False), name="suggestion_published_idx"),
+            # The public list's keyset order (congress_portal/keyset.py): newest published first.
+            models.Index(fields=["-published_at", "-id"], condition=Q(published_at__isnull=False), name="suggestion_published_order"),
             models.Index(fields=["-submitted_at", "-id"], name="suggestion_list_idx"),
         ]
 
