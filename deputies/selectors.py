@@ -1,12 +1,10 @@
 """Reads of the deputies app, with their joins chosen here."""
-import json
-
 from django.db import connection
 from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q
 from django.db.models.expressions import RawSQL
 
 from congress_portal.keyset import keyset_page
-from congress_portal.search import keyword_filter, tsquery, words
+from congress_portal.search import estimated_matches, keyword_filter, tsquery, words
 
 from .models import (
     LEVEL_RANK,
@@ -121,16 +119,6 @@ def place_matches(place):
 COMMON_MATCHES = 2000
 
 
-def _estimated_matches(q):
-    """The planner's estimate of the deputies matching ``q`` (the n-gram
-    column's statistics; planning only, nothing is read)."""
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (FORMAT JSON) SELECT 1 FROM deputies_deputy WHERE search_ngrams @@ %s::tsquery", [tsquery(q)])
-        plan = cursor.fetchone()[0]
-    plan = plan if isinstance(plan, list) else json.loads(plan)
-    return plan[0]["Plan"]["Plan Rows"]
-
-
 def _like(word):
     return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
@@ -164,7 +152,7 @@ def directory_page(*, q=None, level=None, place=None, after="", before=""):
         )
     )
     if q and words(q):
-        if connection.vendor == "postgresql" and _estimated_matches(q) > COMMON_MATCHES:
+        if connection.vendor == "postgresql" and estimated_matches("deputies_deputy", q) > COMMON_MATCHES:
             mandates = mandates.filter(_deputy_probe(q))
         else:
             mandates = mandates.filter(deputy_id__in=Deputy.objects.filter(keyword_filter(["name", "work_unit"], q)).values("pk"))
