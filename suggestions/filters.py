@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from congress_portal.logging import mask_text
-from congress_portal.search import NgramMatch, tsquery
+from congress_portal.search import NgramMatch, estimated_matches, tsquery
 from deputies.models import Deputy, HandlingUnit, Level, Session
 
 from .models import (
@@ -38,6 +38,7 @@ class IdChoiceFilter(django_filters.ModelChoiceFilter):
 # join the suggestions' own n-gram match; beyond that the keyword is too
 # common to list by them and the title and text matches stand alone.
 MATCH_LIMIT = 2000
+COMMON_IN_REPLIES = 20 * MATCH_LIMIT
 
 
 def _indexed():
@@ -159,10 +160,13 @@ def public_keyword(queryset, value):
         in_reply = Exists(Reply.objects.filter(suggestion=OuterRef("pk"), is_current=True, letter__icontains=value))
         return queryset.filter(own_text | Q(lead_deputy__name__icontains=value) | (full & in_reply))
     # Plain id lists, so that the planner may join the three index scans (BitmapOr).
-    replied = list(
-        Reply.objects.filter(NgramMatch(tsquery(value)), is_current=True, letter__icontains=value)
-        .order_by("-suggestion_id").values_list("suggestion_id", flat=True)[:MATCH_LIMIT]
-    )  # fmt: skip
+    replies = Reply.objects.filter(_contains("letter", value), is_current=True)
+    if estimated_matches("suggestions_reply", value) <= COMMON_IN_REPLIES:
+        # A rare word: its few letters from the n-gram index. A common one (in
+        # more letters than the planner, multiplying its grams' shares,
+        # believes) is found by walking the newest letters and stops at the limit.
+        replies = replies.filter(NgramMatch(tsquery(value)))
+    replied = list(replies.order_by("-suggestion_id").values_list("suggestion_id", flat=True)[:MATCH_LIMIT])
     return queryset.filter(own_text | Q(lead_deputy_id__in=_deputies_named(value)) | (full & Q(pk__in=replied)))
 
 

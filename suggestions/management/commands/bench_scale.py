@@ -57,8 +57,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--suggestions", type=int, default=1_000_000)
         parser.add_argument("--build-only", action="store_true")
+        parser.add_argument("--keep-summary", action="store_true", help="measure with the summary rows already there")
 
-    def handle(self, *args, suggestions, build_only, **options):
+    def handle(self, *args, suggestions, build_only, keep_summary, **options):
         out = self.stdout.write
         started = time.monotonic()
         if not Term.objects.exists():
@@ -78,9 +79,10 @@ class Command(BaseCommand):
         from suggestions import summary
         from suggestions.benchfigures import print_figures
 
-        refresh_started = time.monotonic()
-        summary.refresh_summary()
-        out(f"dashboard summary refreshed in {time.monotonic() - refresh_started:.1f} s")
+        if not keep_summary:
+            refresh_started = time.monotonic()
+            summary.refresh_summary()
+            out(f"dashboard summary refreshed in {time.monotonic() - refresh_started:.1f} s")
         print_figures(self.stdout)
 
     # -------------------------------------------------------------- data
