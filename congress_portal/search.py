@@ -108,6 +108,32 @@ class NgramMatch(Expression):
         return f"{column} @@ %s::tsquery", [self.query]
 
 
+def estimated_matches(table, text):
+    """At most how many rows of ``table`` (PostgreSQL) the n-grams of ``text``
+    match, by the column's statistics: the row count times the share of the
+    rarest gram (0 when a gram is not among the common ones). The planner
+    multiplies the shares of a word's grams as if they were independent, so
+    it takes a common word (人民法院: 186,000 of 2.8 million) for a rare one,
+    joins every match and sorts them; callers use this to choose an ordered
+    walk of their keyset index instead. One query on two catalogue rows."""
+    terms = sorted({gram for word in words(text) for gram in grams(word)})
+    if not terms:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.reltuples, s.most_common_elems::text::text[], s.most_common_elem_freqs FROM pg_class c "
+            "LEFT JOIN pg_stats s ON s.tablename = c.relname AND s.attname = %s AND s.schemaname = current_schema() "
+            "WHERE c.relname = %s AND c.relnamespace = current_schema()::regnamespace",
+            [SEARCH_COLUMN, table],
+        )
+        row = cursor.fetchone()
+    if row is None or not row[1]:
+        return 0
+    reltuples, elems, freqs = row
+    share = dict(zip(elems, freqs))
+    return int(max(reltuples, 0) * min(share.get(term, 0) for term in terms))
+
+
 def keyword_filter(fields, text):
     """A Q matching rows where every word of ``text`` appears in one of
     ``fields``, for a filter on the model whose table has the search column

@@ -8,11 +8,13 @@ Writes go through deputies.services."""
 from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import path
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import generics, permissions, viewsets
 from rest_framework.routers import DefaultRouter
 
 from congress_portal.accounts import roles
 from congress_portal.accounts.roles import deputy_of
+from congress_portal.api import KeysetPagination
 
 from . import selectors, services
 from .filters import (
@@ -79,12 +81,15 @@ class ServiceWritesMixin:
 class DirectoryViewSet(viewsets.ReadOnlyModelViewSet):
     """Serving deputies of every level: name, gender, levels, areas,
     delegations and groups. Filters: level, area (division code, with the
-    areas below it), delegation, group, search (name)."""
+    areas below it), delegation, group, search (name). In entry order, paged
+    by keyset (``next``/``previous`` links, no count of the whole set)."""
 
     permission_classes = [permissions.AllowAny]
     serializer_class = DirectoryDeputySerializer
     filterset_class = DirectoryFilter
-    ordering_fields = ("name",)
+    filter_backends = [DjangoFilterBackend]
+    pagination_class = KeysetPagination
+    keyset_keys = ("id",)
     queryset = Deputy.objects.none()
 
     def get_queryset(self):

@@ -1,9 +1,11 @@
 """Reads of the deputies app, with their joins chosen here."""
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db import connection
+from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q
+from django.db.models.expressions import RawSQL
 
 from congress_portal.accounts import roles
 from congress_portal.keyset import keyset_page
-from congress_portal.search import keyword_filter
+from congress_portal.search import estimated_matches, keyword_filter, tsquery, words
 
 from .models import (
     LEVEL_RANK,
@@ -112,6 +114,31 @@ def place_matches(place):
     return congresses, delegations, units
 
 
+# A name or work-unit word the planner expects in more deputies than this is
+# "common" (人民法院: 186,000 of 2.8 million): its page walks the keyset index
+# and probes each mandate's deputy, instead of joining and sorting every match.
+COMMON_MATCHES = 2000
+
+
+def _like(word):
+    return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _deputy_probe(q):
+    """EXISTS on the mandate's own deputy, matching ``q``; OFFSET 0 keeps it a
+    probe per row (PostgreSQL would otherwise turn it into a join of every
+    match), so the page follows the keyset index and stops at its last row."""
+    checks, params = [], [tsquery(q)]
+    for word in words(q):
+        checks.append("(d.name ILIKE %s OR d.work_unit ILIKE %s)")
+        params += [_like(word), _like(word)]
+    sql = (
+        'EXISTS (SELECT 1 FROM deputies_deputy d WHERE d.id = "deputies_mandate"."deputy_id" '
+        f"AND d.search_ngrams @@ %s::tsquery AND {' AND '.join(checks)} OFFSET 0)"
+    )
+    return RawSQL(sql, params, output_field=BooleanField())
+
+
 def directory_page(*, q=None, level=None, place=None, after="", before=""):
     """One page of the public directory: serving mandates in level, congress
     and entry order, each with its deputy's public fields. The name search is
@@ -125,10 +152,11 @@ def directory_page(*, q=None, level=None, place=None, after="", before=""):
             "electoral_unit__name", "deputy_id", *PUBLIC_DEPUTY_FIELDS,
         )
     )
-    if q:
-        match = keyword_filter(["name", "work_unit"], q)
-        if match is not None:
-            mandates = mandates.filter(deputy_id__in=Deputy.objects.filter(match).values("pk"))
+    if q and words(q):
+        if connection.vendor == "postgresql" and estimated_matches("deputies_deputy", q) > COMMON_MATCHES:
+            mandates = mandates.filter(_deputy_probe(q))
+        else:
+            mandates = mandates.filter(deputy_id__in=Deputy.objects.filter(keyword_filter(["name", "work_unit"], q)).values("pk"))
     if level:
         mandates = mandates.filter(level_rank=LEVEL_RANK[level])
     if place and place.strip():
@@ -155,11 +183,15 @@ def deputy_directory(*, level=None, area=None, delegation=None, group=None, sear
     if group is not None:
         queryset = queryset.filter(group_memberships__group=group)
     if search:
-        queryset = queryset.filter(name__contains=search.strip())
+        match = keyword_filter(["name"], search)
+        if match is not None:
+            queryset = queryset.filter(match)
+    # Entry order (the primary key): the API pages it by keyset, and a name
+    # order over 2.8 million people would sort them all on every page.
     return queryset.only("pk", "name", "gender").prefetch_related(
         directory_mandates_prefetch(),
         Prefetch("groups", queryset=DeputyGroup.objects.only("pk", "name")),
-    ).order_by("name", "pk")
+    ).order_by("pk")
 
 
 # ---------------------------------------------------------------------------

@@ -11,12 +11,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.filters import OrderingFilter
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from congress_portal.accounts import roles
+from congress_portal.api import KeysetPagination, StandardPagination
 
 from . import excel, selectors, services
 from . import serializers as s
@@ -45,13 +45,22 @@ ACTION = dict(responses={200: s.SuggestionDetailSerializer, 400: OpenApiResponse
 
 class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Suggestions the user may see (deputy: led or co-signed; unit: assigned
-    to it; staff: all), with the moves as actions."""
+    to it; staff: all), with the moves as actions. The list is newest
+    submitted first, paged by keyset (``next``/``previous`` links, no count);
+    the queues below keep their own order and page numbers."""
 
     serializer_class = s.SuggestionListSerializer
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [DjangoFilterBackend]
     filterset_class = SuggestionFilter
-    ordering_fields = ["submitted_at", "reply_due_at", "number", "updated_at"]
+    keyset_keys = selectors.LIST_KEYS
+    keyset_descending = True
     queryset = Suggestion.objects.none()
+
+    @property
+    def paginator(self):
+        if not hasattr(self, "_paginator"):
+            self._paginator = KeysetPagination() if self.action == "list" else StandardPagination()
+        return self._paginator
 
     def get_queryset(self):
         return Suggestion.objects.visible_to(self.request.user).submitted().with_list_joins().with_units()
@@ -389,6 +398,9 @@ class PublicSuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     permission_classes = [permissions.AllowAny]
     filter_backends = [DjangoFilterBackend]
     filterset_class = PublicSuggestionFilter
+    pagination_class = KeysetPagination  # newest published first, no count
+    keyset_keys = selectors.PUBLIC_KEYS
+    keyset_descending = True
     queryset = Suggestion.objects.none()
 
     def get_queryset(self):

@@ -16,3 +16,13 @@ class SuggestionsConfig(AppConfig):
         registry.register(NOTICES)
         registry.register(LETTER_NOTICES)
         registry.register(MOTION_NOTICES)
+
+        from django.db.models.signals import post_delete, post_save
+
+        from . import summary
+        from .models import Assignment, Rating, Reply, Suggestion
+
+        # Any write that a dashboard figure counts makes its summary rows stale.
+        for model in (Suggestion, Assignment, Reply, Rating):
+            post_save.connect(summary.mark_stale, sender=model, dispatch_uid=f"dashboard-summary-{model.__name__}")
+            post_delete.connect(summary.mark_stale, sender=model, dispatch_uid=f"dashboard-summary-del-{model.__name__}")

@@ -8,12 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congress_portal.accounts import roles
-from deputies.models import HandlingUnit
+from congress_portal.keyset import keyset_page
+from deputies.models import HandlingUnit, Session
 
-from . import figures
+from . import figures, summary
 from .filters import AssignmentFilter, PublicSuggestionFilter, SuggestionFilter
 from .models import (
-    AWAITING_REPLY,
     LEAD_UNIT_FIRST,
     Assignment,
     AssignmentState,
@@ -25,7 +25,6 @@ from .models import (
     Disclosure,
     FollowUpItem,
     FollowUpRound,
-    Rating,
     ReassignmentRequest,
     Reply,
     REPLIED_STATUSES,
@@ -64,6 +63,20 @@ def staff_suggestion_list(*, user, params=None):
     if not roles.is_staff_member(user):
         return Suggestion.objects.none()
     return suggestion_list(user=user, params=params)
+
+
+# Keyset orders (congress_portal/keyset.py), each served by an index of Suggestion:
+LIST_KEYS = ("submitted_at", "id")  # newest submitted first: suggestion_list_idx
+PUBLIC_KEYS = ("published_at", "id")  # newest published first: suggestion_published_order
+LIST_PAGE_SIZE = 20
+
+
+def staff_list_page(*, user, params=None, after="", before="", size=LIST_PAGE_SIZE):
+    """One page of the staff's filtered list, newest submitted first, by
+    keyset: the work is the page's, whatever the number of suggestions."""
+    return keyset_page(
+        staff_suggestion_list(user=user, params=params), keys=LIST_KEYS, descending=True, after=after, before=before, size=size
+    )
 
 
 def deputy_suggestions(*, user, params=None):
@@ -197,6 +210,13 @@ def public_published_list(*, params=None, with_units=False):
             ),
         )
     return qs
+
+
+def public_published_page(*, params=None, after="", before="", size=LIST_PAGE_SIZE):
+    """One page of the public list (``public_published_list`` with its units
+    and replies), newest published first, by keyset."""
+    queryset = public_published_list(params=params, with_units=True)
+    return keyset_page(queryset, keys=PUBLIC_KEYS, descending=True, after=after, before=before, size=size)
 
 
 def review_queue(*, user):
@@ -386,52 +406,38 @@ def timeline(*, user, suggestion):
     return qs.filter(is_public=True)
 
 
+def _sees_every_suggestion(user):
+    """Whether the staff user's supervision scope holds every submitted suggestion
+    (what the summary rows count): the whole province, or a congress with every
+    congress that has suggestions below it. A narrower scope is counted on the spot.
+    Over the small congress table, each probing the suggestions' congress index."""
+    if not roles.is_staff_member(user):
+        return False
+    seen = roles.seen_congresses(user)
+    if seen is None:
+        return True
+    from deputies.models import Congress
+
+    outside = Congress.objects.exclude(pk__in=seen.values("pk")).filter(
+        Exists(Suggestion.objects.filter(congress=OuterRef("pk")))
+    )
+    return not outside.exists() and not Suggestion.objects.filter(congress__isnull=True).exists()
+
+
 def dashboard_figures(*, user, year=None, session=None):
     """Counts for the staff dashboard: by status, lead/split unit, category and
-    result category, overdue, and the satisfaction rate of rated replies.
-    Staff see their own congress's and those below it (supervision)."""
+    result category, overdue, and the satisfaction rate of rated replies
+    (suggestions.summary.compute_figures). Staff see their own congress's and
+    those below it (supervision); when that is every suggestion, the figures come
+    from the summary rows (with ``computed_at``): one small row per view."""
+    if session is None and _sees_every_suggestion(user):
+        return summary.read(year=year)
     base = Suggestion.objects.supervised_by(user)
     if year:
         base = base.filter(year=year)
     if session:
         base = base.filter(session=session)
-    by_status = dict(base.values_list("status").annotate(n=Count("pk")).order_by())
-    by_category = list(base.values("category__name").annotate(n=Count("pk")).order_by("-n", "category__name"))
-    assignments = Assignment.objects.filter(suggestion__in=base.values("pk"), is_active=True)
-    now = timezone.now()
-    by_unit = list(
-        assignments.values("unit_id", "unit__name")
-        .annotate(
-            assigned=Count("pk"),
-            replied=Count("pk", filter=Q(replied_at__isnull=False)),
-            overdue=Count(
-                "pk",
-                filter=Q(role__in=["lead", "split"], reply_due_at__lt=now, suggestion__status__in=AWAITING_REPLY, replied_at__isnull=True),
-            ),
-        )
-        .order_by("unit__name")
-    )
-    current = figures.current_replies(Reply.objects.filter(suggestion__in=base.values("pk")))
-    by_result = list(current.values("result_category__code", "result_category__name").annotate(n=Count("pk")).order_by("result_category__code"))
-    totals = current.aggregate(**figures.reply_aggregates())
-    on_time = figures.owing_replies(assignments).aggregate(**{k: figures.assignment_aggregates(now)[k] for k in ("first_due", "on_time")})
-    return {
-        "total": sum(by_status.values()),
-        "by_status": [
-            {"status": s, "label": str(Status(s).label), "count": by_status.get(s, 0)} for s in Status.values if s != Status.DRAFT
-        ],
-        "by_category": [{"category": r["category__name"], "count": r["n"]} for r in by_category],
-        "by_unit": by_unit,
-        "by_result_category": [{"code": r["result_category__code"], "name": r["result_category__name"], "count": r["n"]} for r in by_result],
-        "overdue": base.overdue().count(),
-        "key_supervision": base.filter(key_supervision__isnull=False).count(),
-        "rated_replies": totals["rated"],
-        "satisfied_replies": totals["satisfied"],
-        "satisfaction_rate": round(totals["satisfied"] / totals["rated"], 4) if totals["rated"] else None,
-        "first_replies_due": on_time["first_due"],
-        "first_replies_on_time": on_time["on_time"],
-        "on_time_rate": round(on_time["on_time"] / on_time["first_due"], 4) if on_time["first_due"] else None,
-    }
+    return {**summary.with_labels(summary.compute_figures(base)), "computed_at": timezone.now()}
 
 
 # Statuses that count as registered / assigned on the dashboard (every later one too).
@@ -474,16 +480,26 @@ def staff_dashboard(*, user, year=None):
         chart["rows"] = list(zip(chart["labels"], chart["values"]))
     return {
         "figures": headline,
+        "computed_at": data["computed_at"],
         "charts": charts,
         "charts_data": {k: {"labels": c["labels"], "values": c["values"]} for k, c in charts.items()},
-        "years": list(Suggestion.objects.supervised_by(user).order_by("-year").values_list("year", flat=True).distinct()),
+        "years": suggestion_years(),
         "definitions": [figures.DEFINITIONS["satisfaction_rate"], figures.DEFINITIONS["on_time_rate"]],
     }
 
 
+def suggestion_years():
+    """The years to choose from on the lists and the dashboard, the latest
+    first: the years of the plenary sessions up to this one (each year of a
+    term has its plenary), from the small sessions table, not a DISTINCT over
+    every suggestion."""
+    this_year = timezone.localdate().year
+    return list(Session.objects.filter(year__lte=this_year).order_by("-year").values_list("year", flat=True).distinct())
+
+
 def published_years():
-    """The years that have published suggestions, the latest first (the public list's choice)."""
-    return list(Suggestion.objects.published().order_by("-year").values_list("year", flat=True).distinct())
+    """The public list's choice of years (``suggestion_years``)."""
+    return suggestion_years()
 
 
 # ---------------------------------------------------------------- figures of units

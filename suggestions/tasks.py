@@ -9,7 +9,7 @@ import datetime
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from . import notices
+from . import notices, summary
 
 RETRY = {
     "acks_late": True,
@@ -33,3 +33,9 @@ def send_monthly_notices(today=None):
 @shared_task(**RETRY)
 def send_results_notices(today=None):
     return notices.send_results_notices(today=_day(today))
+
+
+@shared_task(**RETRY)
+def refresh_dashboard_summary():
+    """Recount the dashboard's summary rows (suggestions.summary)."""
+    return summary.refresh_summary()

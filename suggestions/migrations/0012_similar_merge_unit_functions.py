@@ -105,5 +105,6 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(('suggestion', models.F('lead')), _negated=True), name='merge_not_into_itself')],
             },
         ),
-        migrations.RunPython(create_search_column, drop_search_column),
+        # The n-gram column itself is made by 0014_list_keyset_and_search (title, content
+        # and public summary), which keyword search and the similar suggestions share.
     ]

@@ -17,6 +17,7 @@ written by ``suggestions.services``.
 - ``motions``: motions (议案), their signers, events, thresholds and proposal windows;
 - ``supervision``: 督办 records of supervision groups' visits;
 - ``merge``: 并案办理 links, merged items' ratings, units' functions keywords.
+- ``summary``: the staff dashboard's figures kept as rows (suggestions/summary.py).
 
 Every name is importable from ``suggestions.models``."""
 from .assignment import Assignment, AssignmentQuerySet, CoOpinion, ContactLog, ReassignmentRequest
@@ -58,7 +59,10 @@ from .suggestion import (
 )
 from .supervision import SupervisionVisit
 
+from .summary import DashboardSummary
+
 __all__ = [
+    "DashboardSummary",
     "AWAITING_REPLY",
     "LEAD_UNIT_FIRST",
     "OPEN_STATUSES",

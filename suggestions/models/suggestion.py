@@ -186,8 +186,11 @@ class Suggestion(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "reply_due_at"]),
-            models.Index(fields=["-published_at"], condition=Q(published_at__isnull=False), name="suggestion_published_idx"),
+            # The public list's keyset order (congress_portal/keyset.py): newest published first.
+            models.Index(fields=["-published_at", "-id"], condition=Q(published_at__isnull=False), name="suggestion_published_order"),
             models.Index(fields=["-submitted_at", "-id"], name="suggestion_list_idx"),
+            # The overdue list (the dashboard's first ten, the staff page): open items by reply deadline.
+            models.Index(fields=["reply_due_at", "id"], condition=Q(status__in=["assigned", "rehandling"]), name="suggestion_awaiting_due"),
         ]
 
     def __str__(self):

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from .. import selectors
 from ..forms import PublicFilterForm
 from ..models import CoSignState, Disclosure
-from .common import detail_context, mark_deadlines, page_of
+from .common import detail_context, mark_deadlines
 
 
 def public_params(data):
@@ -22,10 +22,13 @@ def public_params(data):
 
 
 def public_list(request):
-    """建议公开: search and browse published suggestions and their replies."""
+    """建议公开: search and browse published suggestions and their replies,
+    newest published first, paged by keyset (no page numbers, no count)."""
     form = PublicFilterForm(request.GET or None, years=selectors.published_years())
     data = form.cleaned_data if form.is_valid() else {}
-    page = page_of(request, selectors.public_published_list(params=public_params(data), with_units=True))
+    page = selectors.public_published_page(
+        params=public_params(data), after=request.GET.get("after", ""), before=request.GET.get("before", "")
+    )
     mark_deadlines(page.object_list, open_=lambda s: False)
     return render(request, "public/list.html", {"form": form, "page_obj": page, "q": data.get("q", "")})
 

@@ -102,8 +102,8 @@ def staff_closed_unsatisfied(request):
     return _staff_list(request, queryset, "dashboard/closed_unsatisfied.html")
 
 
-def staff_filtered(user, data):
-    """The staff's list through the suggestions app's FilterSet (the export uses the same)."""
+def staff_params(data):
+    """The staff filter form's cleaned data as SuggestionFilter parameters."""
     params = {
         "keyword": data.get("q") or "",
         "status": [data["status"]] if data.get("status") else [],
@@ -111,16 +111,25 @@ def staff_filtered(user, data):
         "category": data["category"].pk if data.get("category") else "",
         "year": data.get("year") or "",
     }
-    params = {k: v for k, v in params.items() if v}
-    return selectors.staff_suggestion_list(user=user, params=params).order_by("-submitted_at", "-pk")
+    return {k: v for k, v in params.items() if v}
+
+
+def staff_filtered(user, data):
+    """The staff's list through the suggestions app's FilterSet (the export uses the same)."""
+    return selectors.staff_suggestion_list(user=user, params=staff_params(data)).order_by("-submitted_at", "-pk")
 
 
 @staff_required
 def staff_list(request):
-    """All suggestions, filtered; the same filter exports to Excel."""
+    """All suggestions, filtered, newest first, paged by keyset (no count);
+    the same filter exports to Excel."""
     form = StaffFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    return _staff_list(request, staff_filtered(request.user, data), "dashboard/list.html", {"form": form})
+    page = selectors.staff_list_page(
+        user=request.user, params=staff_params(data), after=request.GET.get("after", ""), before=request.GET.get("before", "")
+    )
+    mark_deadlines(page.object_list, open_=lambda s: s.status in AWAITING_REPLY)
+    return render(request, "dashboard/list.html", {"page_obj": page, "form": form})
 
 
 @staff_required

@@ -2,6 +2,8 @@
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from deputies.models import Level, MandateStatus
@@ -48,8 +50,26 @@ def test_directory_query_count_does_not_grow_with_rows(client, django_assert_num
     with django_assert_num_queries(1):
         response = client.get(reverse("deputies:directory"))
     assert response.content.decode().count("<th scope=\"row\">") == 30
-    with django_assert_num_queries(1):
+    # A search on PostgreSQL first reads how common the word is (the column's statistics).
+    with django_assert_num_queries(2 if connection.vendor == "postgresql" else 1):
         client.get(reverse("deputies:directory"), {"q": "代表"})
+
+
+@pytest.mark.postgres
+def test_a_common_word_walks_the_keyset_index_and_finds_the_same_page(client, monkeypatch):
+    from deputies import selectors
+
+    term = TermFactory()
+    for i in range(40):
+        MandateFactory(deputy__name=f"代表{i:02d}", deputy__work_unit="长沙市人民法院" if i % 3 else "长沙市第一中学", term=term)
+    MandateFactory(deputy__name="刘%法院", term=term)  # a LIKE wildcard in the name is a plain character
+    joined = names_on(client.get(reverse("deputies:directory"), {"q": "人民法院"}))
+    monkeypatch.setattr(selectors, "COMMON_MATCHES", -1)  # every word counts as common
+    with CaptureQueriesContext(connection) as ctx:
+        probed = client.get(reverse("deputies:directory"), {"q": "人民法院"})
+    assert names_on(probed) == joined and len(joined) == 26
+    assert "OFFSET 0" in ctx.captured_queries[-1]["sql"]
+    assert names_on(client.get(reverse("deputies:directory"), {"q": "%法院"})) == ["刘%法院"]
 
 
 def names_on(response):

@@ -327,6 +327,7 @@ def test_list_query_counts_do_not_grow_with_rows(client, actors, who, url_name, 
         client.force_login(users[who])
     url = reverse(f"suggestions:{url_name}", args=args)
     grow()
+    _count(client, url)  # the dashboard's first view counts its summary row once
     few = _count(client, url)
     grow()
     grow()

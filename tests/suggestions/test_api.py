@@ -182,7 +182,7 @@ def test_list_query_counts_do_not_grow_with_rows(who, url, django_assert_num_que
     _make_rows(3, actors, units)
     with django_assert_num_queries(len(small)):
         r = c.get(url)
-    assert r.status_code == 200 and r.json()["count"] >= 1
+    assert r.status_code == 200 and len(r.json()["results"]) >= 1
     # Pinned: a list page costs a fixed handful of queries.
     assert len(small) <= 6, [q["sql"] for q in small.captured_queries]
 
