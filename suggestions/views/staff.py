@@ -203,7 +203,8 @@ def staff_detail(request, pk):
         if action not in STAFF_ACTIONS:
             raise Http404
         todo = STAFF_ACTIONS[action]
-        form = bound[action] = todo.form(request.POST)
+        scope = {"suggestion": suggestion} if getattr(todo.form, "scoped_by_suggestion", False) else {}
+        form = bound[action] = todo.form(request.POST, **scope)
         if run(form, lambda d: todo.call(suggestion, request.user, d)):
             messages.success(request, todo.done)
             return redirect("suggestions:staff_detail", pk=pk)
@@ -213,7 +214,7 @@ def staff_detail(request, pk):
         req.form = (
             bound["decide_reassignment"]
             if "decide_reassignment" in bound and bound["decide_reassignment"].data.get("request_id") == str(req.pk)
-            else ReassignmentDecisionForm(initial={"request_id": req.pk, "new_unit": req.suggested_unit_id})
+            else ReassignmentDecisionForm(initial={"request_id": req.pk, "new_unit": req.suggested_unit_id}, suggestion=suggestion)
         )
     status = suggestion.status
     context.update(
@@ -233,7 +234,7 @@ def _staff_forms(suggestion, bound):
         forms["register"] = bound.get("register") or RegisterForm()
         forms["reject"] = bound.get("reject") or RejectForm()
     if status == Status.REGISTERED:
-        forms["assign"] = bound.get("assign") or AssignForm()
+        forms["assign"] = bound.get("assign") or AssignForm(suggestion=suggestion)
     if status in (Status.REGISTERED, *AWAITING_REPLY):
         ks = getattr(suggestion, "key_supervision", None)
         initial = {"supervising_leader": ks.supervising_leader, "supervising_committee": ks.supervising_committee, "government_leader": ks.government_leader, "note": ks.note} if ks else None

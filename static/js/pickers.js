@@ -1,0 +1,68 @@
+/* Searchable pickers: every <select data-search-url> becomes a Tom Select
+   (static/vendor/tom-select) that asks the portal's JSON endpoint as the
+   person types; the endpoint answers {"results": [{"id", "text"}]}, at most
+   20 rows. Without JavaScript the select stays a plain field with the chosen
+   options, and the form posts the same values. */
+(function () {
+  "use strict";
+
+  function fetchResults(url, query, callback) {
+    var address = url + (url.indexOf("?") === -1 ? "?" : "&") + "q=" + encodeURIComponent(query);
+    fetch(address, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : { results: [] }; })
+      .then(function (data) { callback(data.results || []); })
+      .catch(function () { callback(); });
+  }
+
+  function setUp(select) {
+    if (select.tomselect || typeof window.TomSelect !== "function") {
+      return;
+    }
+    var url = select.getAttribute("data-search-url");
+    var multiple = select.multiple;
+    var picker = new window.TomSelect(select, {
+      valueField: "id",
+      labelField: "text",
+      searchField: [],
+      maxOptions: 20,
+      preload: "focus",
+      loadThrottle: 250,
+      placeholder: select.getAttribute("data-placeholder") || "",
+      plugins: multiple ? ["remove_button"] : [],
+      allowEmptyOption: !multiple,
+      // The endpoint has already matched: keep its order and every row it sent.
+      score: function () { return function () { return 1; }; },
+      shouldLoad: function () { return true; },
+      load: function (query, callback) {
+        // A new query replaces the earlier rows instead of piling up under them.
+        this.clearOptions();
+        fetchResults(url, query, callback);
+      },
+      render: {
+        no_results: function () {
+          var note = document.createElement("div");
+          note.className = "no-results";
+          note.textContent = select.getAttribute("data-no-results") || "";
+          return note;
+        }
+      }
+    });
+    // The control the person types into is named by the field's own label.
+    var label = select.id ? document.querySelector('label[for="' + select.id + '"]') : null;
+    if (label && picker.control_input) {
+      picker.control_input.setAttribute("aria-label", label.textContent.replace("*", "").trim());
+    }
+  }
+
+  function setUpAll(root) {
+    (root || document).querySelectorAll("select[data-search-url]").forEach(setUp);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { setUpAll(); });
+  } else {
+    setUpAll();
+  }
+  // Forms that htmx swaps in get their pickers too.
+  document.addEventListener("htmx:afterSwap", function (event) { setUpAll(event.target); });
+})();
