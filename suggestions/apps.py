@@ -7,6 +7,7 @@ class SuggestionsConfig(AppConfig):
     verbose_name = _("代表建议")
 
     def ready(self):
+        from congress_portal import badges
         from congress_portal.notifications import registry
 
         from .notices import NOTICES
@@ -16,3 +17,15 @@ class SuggestionsConfig(AppConfig):
         registry.register(NOTICES)
         registry.register(LETTER_NOTICES)
         registry.register(MOTION_NOTICES)
+        badges.register("suggestions:invitations", _open_invitations)
+
+
+def _open_invitations(user):
+    """附议邀请 waiting for the deputy's answer (the badge on 附议邀请)."""
+    from congress_portal.accounts import roles
+
+    from .models import CoSignature, CoSignState
+
+    if not roles.is_deputy(user):
+        return None
+    return CoSignature.objects.filter(deputy__user=user, state=CoSignState.INVITED)
