@@ -289,6 +289,7 @@ class StaffFilterForm(PortalForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = active_units()
+        use_search(self.fields["unit"], reverse("suggestions:pick_units"), placeholder=_("全部单位（输入名称搜索）"))
         self.fields["category"].queryset = SuggestionCategory.objects.all()
 
 
@@ -307,4 +308,5 @@ class PublicFilterForm(PortalForm):
         self.fields["year"].choices = [("", _("全部年度")), *[(y, str(y)) for y in years]]
         self.fields["category"].queryset = SuggestionCategory.objects.all()
         self.fields["unit"].queryset = active_units()
+        use_search(self.fields["unit"], reverse("suggestions:pick_units"), placeholder=_("全部单位（输入名称搜索）"))
         self.fields["result_category"].queryset = ResultCategory.objects.all()

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", public.public_list, name="public_list"),
     path("<int:pk>/", public.public_detail, name="public_detail"),
     path("units/", public.public_units, name="public_units"),
+    path("units/search/", pickers.units, name="pick_units"),
     # deputies
     path("mine/", deputy.my_list, name="my_list"),
     path("mine/new/", deputy.create, name="create"),

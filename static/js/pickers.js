@@ -47,11 +47,8 @@
         }
       }
     });
-    // The control the person types into is named by the field's own label.
-    var label = select.id ? document.querySelector('label[for="' + select.id + '"]') : null;
-    if (label && picker.control_input) {
-      picker.control_input.setAttribute("aria-label", label.textContent.replace("*", "").trim());
-    }
+    // Tom Select points the field's <label> at the box the person types into.
+    return picker;
   }
 
   function setUpAll(root) {

@@ -8,6 +8,7 @@ from congress_portal import pickers
 from congress_portal.accounts import roles
 
 from .. import selectors
+from ..forms import active_units
 from ..models import Suggestion
 from ..pickers import cosigner_choices, deputy_label, unit_label, units_for
 from .common import deputy_required, staff_required, unit_required
@@ -17,6 +18,12 @@ def _found_units(request, queryset):
     return pickers.results(
         pickers.matching(queryset, ["name", "short_name"], request.GET.get("q"), order=("code",)), label=unit_label
     )
+
+
+def units(request):
+    """Active units by name, for the unit filter of the suggestion lists (the
+    public one too: units' names are public, as on the league table)."""
+    return _found_units(request, active_units())
 
 
 @staff_required

@@ -152,3 +152,16 @@ def test_station_forward_offers_units_of_its_area_and_the_areas_above(client):
     # A keeper of another station: 404.
     client.force_login(df.keeper_user())
     assert client.get(url).status_code in (403, 404)
+
+
+def test_the_unit_filters_of_the_lists_search_active_units(client, actors):
+    units = units_in(None, 25, "省财政")
+    df.HandlingUnitFactory(name="省财政旧局", is_active=False)
+    url = reverse("suggestions:pick_units")
+    found = client.get(url, {"q": "财政"}).json()["results"]
+    assert len(found) == 20 and "省财政旧局" not in {row["text"] for row in found}
+    html = client.get(reverse("suggestions:public_list")).content.decode()
+    assert f'data-search-url="{url}"' in html and units[0].name not in html
+    # A chosen unit stays chosen in the filter.
+    html = client.get(reverse("suggestions:public_list"), {"unit": units[5].pk}).content.decode()
+    assert f'<option value="{units[5].pk}" selected>{units[5].name}</option>' in html
