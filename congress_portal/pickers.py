@@ -37,12 +37,14 @@ class _SearchMixin:
         field = getattr(self.choices, "field", None)
         if field is None:
             return super().optgroups(name, value, attrs)
-        wanted = [v for v in value if str(v).isdigit()]
+        key = field.to_field_name or "pk"
+        wanted = [v for v in value if v not in ("", None) and (key != "pk" or str(v).isdigit())]
         options = []
         if field.empty_label is not None and not self.allow_multiple_selected:
             options.append(("", field.empty_label))
         if wanted:
-            options += [(field.prepare_value(obj), field.label_from_instance(obj)) for obj in field.queryset.filter(pk__in=wanted)]
+            chosen = field.queryset.filter(**{f"{key}__in": wanted})
+            options += [(field.prepare_value(obj), field.label_from_instance(obj)) for obj in chosen]
         all_choices = self.choices
         self.choices = options
         try:
@@ -80,5 +82,7 @@ def matching(queryset, fields, text, *, order=("name", "pk")):
     return queryset.order_by(*order)[:LIMIT]
 
 
-def results(rows, label=str):
-    return JsonResponse({"results": [{"id": row.pk, "text": label(row)} for row in rows]})
+def results(rows, label=str, value=lambda row: row.pk):
+    """The endpoint's answer; ``value`` is what the field posts (the pk unless
+    the field has a ``to_field_name``)."""
+    return JsonResponse({"results": [{"id": value(row), "text": label(row)} for row in rows]})

@@ -39,6 +39,15 @@ def _no_axes_between_tests(settings):
     settings.AXES_ENABLED = False
 
 
+def pick(scope, label, typed, option=None):
+    """Choose in a searchable picker (Tom Select, static/js/pickers.js): type
+    into the box the label names, then click the option the search offers."""
+    box = scope.get_by_role("combobox", name=label)
+    box.click()
+    box.fill(typed)
+    scope.get_by_role("option", name=option or typed).click()
+
+
 class Browser:
     """One person at one browser: their own context (cookies), the live server's address."""
 

@@ -9,6 +9,7 @@ import re
 import pytest
 
 from suggestions.models import Status, Suggestion
+from tests.browser.conftest import pick
 from tests.browser.data import reference_data
 from tests.deputies import factories as df
 
@@ -35,7 +36,7 @@ def test_a_suggestion_from_submission_to_a_public_search(open_browser):
     page.get_by_label("标题").fill(TITLE)
     page.get_by_label("建议内容").fill("我省农村养老服务设施不足，建议加大投入，建设乡镇养老服务中心。")
     page.get_by_label("类别").select_option(label="社会保障")
-    page.get_by_label("邀请附议代表").select_option(label="万岳思（某某公司）")
+    pick(page, "邀请附议代表", "万岳", "万岳思（某某公司）")
     page.get_by_label("附件").set_input_files(PDF)
     deputy.shot("form")
     page.get_by_role("button", name="提交建议").click()
@@ -59,7 +60,7 @@ def test_a_suggestion_from_submission_to_a_public_search(open_browser):
     page.get_by_role("link", name=TITLE).click()
     page.locator("#form-register").get_by_role("button", name="立案").click()
     page.get_by_text("已立案。").wait_for()
-    page.locator("#form-assign").get_by_label("主办单位").select_option(label="湖南省民政厅")
+    pick(page.locator("#form-assign"), "主办单位", "民政", "湖南省民政厅")
     staff.shot("assign")
     page.locator("#form-assign").get_by_role("button", name="交办").click()
     page.get_by_text("已交办。").wait_for()
@@ -81,7 +82,7 @@ def test_a_suggestion_from_submission_to_a_public_search(open_browser):
     reply.get_by_label("办理结果类别").select_option(label="B 正在解决或列入计划解决")
     reply.get_by_label("签发领导").fill("李厅长")
     reply.get_by_role("button", name="提交答复").click()
-    page.get_by_text("答复已提交。").wait_for()
+    page.get_by_text("答复已提交，已送领衔代表测评。").wait_for()
 
     # 5. The deputy rates it not satisfied: first without the comment the rule asks for.
     page = deputy.page
@@ -98,7 +99,10 @@ def test_a_suggestion_from_submission_to_a_public_search(open_browser):
     deputy.shot("rating-error")
     page.locator("#form-rate").get_by_label("意见").fill("资金安排不明确，未解决实际问题。")
     page.locator("#form-rate").get_by_role("button", name="提交测评").click()
-    page.get_by_text("测评已提交。").wait_for()
+    # 不满意 first says where the item goes, and waits for the deputy to confirm.
+    page.get_by_text("选择不满意后，本件退回湖南省民政厅重新办理").wait_for()
+    page.locator("#form-rate").get_by_role("button", name="确认提交").click()
+    page.get_by_text("测评已提交：本件已退回湖南省民政厅重新办理").wait_for()
     assert page.get_by_text("重新办理中").first.is_visible()
 
     # 6. The unit re-handles and replies again.
@@ -109,7 +113,7 @@ def test_a_suggestion_from_submission_to_a_public_search(open_browser):
     reply.get_by_label("办理结果类别").select_option(label="A 已经解决或基本解决")
     reply.get_by_label("签发领导").fill("李厅长")
     reply.get_by_role("button", name="提交答复").click()
-    page.get_by_text("答复已提交。").wait_for()
+    page.get_by_text("答复已提交，已送领衔代表测评。").wait_for()
 
     # 7. The deputy rates it satisfied: closed.
     page = deputy.page
@@ -118,7 +122,7 @@ def test_a_suggestion_from_submission_to_a_public_search(open_browser):
     rate.locator("fieldset", has_text="办理过程评价").get_by_label("满意", exact=True).check()
     rate.locator("fieldset", has_text="办理结果评价").get_by_label("满意", exact=True).check()
     rate.get_by_role("button", name="提交测评").click()
-    page.get_by_text("测评已提交。").wait_for()
+    page.get_by_text("测评已提交，本件已办结。").wait_for()
     assert page.get_by_text("已办结").first.is_visible()
 
     # 8. Staff publish it in full.

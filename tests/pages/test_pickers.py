@@ -165,3 +165,21 @@ def test_the_unit_filters_of_the_lists_search_active_units(client, actors):
     # A chosen unit stays chosen in the filter.
     html = client.get(reverse("suggestions:public_list"), {"unit": units[5].pk}).content.decode()
     assert f'<option value="{units[5].pk}" selected>{units[5].name}</option>' in html
+
+
+def test_ballot_overview_searches_prefectures_and_counties_by_name(client):
+    province = df.AreaFactory(kind=AreaKind.PROVINCE)
+    counties = [df.AreaFactory(kind=AreaKind.COUNTY, parent=province, name=f"测试{i:02d}县") for i in range(25)]
+    df.AreaFactory(kind=AreaKind.TOWNSHIP, parent=counties[0], name="测试镇")
+    staff = df.staff_user()
+    client.force_login(staff)
+    url = reverse("voting:pick_areas")
+    found = client.get(url, {"q": "测试"}).json()["results"]
+    assert len(found) == 20 and all(row["text"].endswith("县") for row in found)
+    assert client.get(url, {"q": "测试07"}).json()["results"] == [{"id": counties[7].code, "text": "测试07县"}]
+    html = client.get(reverse("voting:staff_overview")).content.decode()
+    assert f'data-search-url="{url}"' in html and counties[3].name not in html
+    html = client.get(reverse("voting:staff_overview"), {"area": counties[3].code}).content.decode()
+    assert f'<option value="{counties[3].code}" selected>{counties[3].name}</option>' in html
+    client.force_login(df.deputy_user())
+    assert client.get(url).status_code == 404
