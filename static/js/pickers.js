@@ -2,7 +2,12 @@
    (static/vendor/tom-select) that asks the portal's JSON endpoint as the
    person types; the endpoint answers {"results": [{"id", "text"}]}, at most
    20 rows. Without JavaScript the select stays a plain field with the chosen
-   options, and the form posts the same values. */
+   options, and the form posts the same values. A <select data-search-local>
+   (a fixed list a little longer than 20) is searched among its own options.
+
+   Tom Select points the field's <label> at the box the person types into; the
+   original select, kept for the form, is named by aria-label so that it is
+   never an unnamed field. */
 (function () {
   "use strict";
 
@@ -14,13 +19,34 @@
       .catch(function () { callback(); });
   }
 
+  function labelText(select) {
+    var label = select.id ? document.querySelector('label[for="' + select.id + '"]') : null;
+    return label ? label.textContent.replace("*", "").trim() : "";
+  }
+
+  function keepName(select, name) {
+    if (name && !select.hasAttribute("aria-label")) {
+      select.setAttribute("aria-label", name);
+    }
+  }
+
+  function setUpLocal(select) {
+    if (select.tomselect || typeof window.TomSelect !== "function") {
+      return;
+    }
+    var name = labelText(select);
+    new window.TomSelect(select, { maxOptions: null, allowEmptyOption: true });
+    keepName(select, name);
+  }
+
   function setUp(select) {
     if (select.tomselect || typeof window.TomSelect !== "function") {
       return;
     }
+    var name = labelText(select);
     var url = select.getAttribute("data-search-url");
     var multiple = select.multiple;
-    var picker = new window.TomSelect(select, {
+    new window.TomSelect(select, {
       valueField: "id",
       labelField: "text",
       searchField: [],
@@ -47,12 +73,12 @@
         }
       }
     });
-    // Tom Select points the field's <label> at the box the person types into.
-    return picker;
+    keepName(select, name);
   }
 
   function setUpAll(root) {
     (root || document).querySelectorAll("select[data-search-url]").forEach(setUp);
+    (root || document).querySelectorAll("select[data-search-local]").forEach(setUpLocal);
   }
 
   if (document.readyState === "loading") {
