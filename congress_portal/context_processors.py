@@ -1,13 +1,13 @@
 """What every page's layout needs: the portal's address and the navigation of
 the signed-in role, with its badges (unread messages, co-sign invitations).
 Every page's query count is pinned by a test: the layout adds no query for
-the public and exactly one for a signed-in person (congress_portal.badges,
+the public and exactly one for a signed-in person (congress_portal/notifications/badges.py,
 every badge of the page in one capped, indexed query)."""
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from congress_portal import badges
+from congress_portal.notifications import badges
 from congress_portal.accounts import roles
 
 # (url name, label). The public links come first for everyone.

@@ -7,8 +7,7 @@ class SuggestionsConfig(AppConfig):
     verbose_name = _("代表建议")
 
     def ready(self):
-        from congress_portal import badges
-        from congress_portal.notifications import registry
+        from congress_portal.notifications import badges, registry
 
         from .notices import NOTICES
         from .notices.letters import NOTICES as LETTER_NOTICES

@@ -16,7 +16,7 @@ def unread_count(*, user):
 
 
 def unread_for_badge(user):
-    """The unread messages the navigation's badge counts (congress_portal.badges)."""
+    """The unread messages the navigation's badge counts (notifications/badges.py)."""
     if not getattr(user, "is_authenticated", False):
         return None
     return Notification.objects.visible_to(user).unread()

@@ -56,7 +56,7 @@ PAGES = [
     ("directory", None, None, 2),
     ("station", "station", None, 8),
     ("deputy", "deputy", None, 6),
-    # Signed-in pages include the menu's badge count (one query, congress_portal/badges.py).
+    # Signed-in pages include the menu's badge count (one query, congress_portal/notifications/badges.py).
     ("workspace", None, "keeper", 5),
     ("issues", None, "keeper", 5),
     ("issues", None, "deputy", 6),

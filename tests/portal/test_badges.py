@@ -1,11 +1,11 @@
-"""The navigation's badges (congress_portal/badges.py): unread messages and
+"""The navigation's badges (congress_portal/notifications/badges.py): unread messages and
 co-sign invitations waiting for an answer, counted in one query per page,
 each count capped, and no query at all for the public."""
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from congress_portal import badges
+from congress_portal.notifications import badges
 from suggestions.models import CoSignState
 from tests.notifications.factories import NotificationFactory
 from tests.suggestions.factories import Actors, submit

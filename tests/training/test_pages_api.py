@@ -37,7 +37,7 @@ def count_queries(client, url):
 
 def assert_flat(client, url, grow, expected, django_assert_num_queries):
     """The page costs ``expected`` queries, and still does after ``grow()`` adds rows
-    (one of them is the layout's badge count, congress_portal/badges.py)."""
+    (one of them is the layout's badge count, congress_portal/notifications/badges.py)."""
     assert count_queries(client, url) == expected
     grow()
     with django_assert_num_queries(expected):
