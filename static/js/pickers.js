@@ -6,8 +6,8 @@
    (a fixed list a little longer than 20) is searched among its own options.
 
    Tom Select points the field's <label> at the box the person types into; the
-   original select, kept for the form, is named by aria-label so that it is
-   never an unnamed field. */
+   original select, kept only for the form, is hidden from assistive
+   technology (it takes no focus), so that it is not an unnamed field. */
 (function () {
   "use strict";
 
@@ -19,31 +19,23 @@
       .catch(function () { callback(); });
   }
 
-  function labelText(select) {
-    var label = select.id ? document.querySelector('label[for="' + select.id + '"]') : null;
-    return label ? label.textContent.replace("*", "").trim() : "";
-  }
-
-  function keepName(select, name) {
-    if (name && !select.hasAttribute("aria-label")) {
-      select.setAttribute("aria-label", name);
-    }
+  function hideOriginal(select) {
+    select.setAttribute("aria-hidden", "true");
+    select.setAttribute("tabindex", "-1");
   }
 
   function setUpLocal(select) {
     if (select.tomselect || typeof window.TomSelect !== "function") {
       return;
     }
-    var name = labelText(select);
     new window.TomSelect(select, { maxOptions: null, allowEmptyOption: true });
-    keepName(select, name);
+    hideOriginal(select);
   }
 
   function setUp(select) {
     if (select.tomselect || typeof window.TomSelect !== "function") {
       return;
     }
-    var name = labelText(select);
     var url = select.getAttribute("data-search-url");
     var multiple = select.multiple;
     new window.TomSelect(select, {
@@ -73,7 +65,7 @@
         }
       }
     });
-    keepName(select, name);
+    hideOriginal(select);
   }
 
   function setUpAll(root) {

@@ -208,8 +208,10 @@ def my_detail(request, pk):
             reply = get_object_or_404(Reply, pk=request.POST.get("reply"), suggestion=suggestion)
             form = RatingForm(request.POST, prefix=f"r{reply.pk}")
             forms[("rate", reply.pk)] = form
-            if form.is_valid() and request.POST.get("confirmed") != "1" and _not_satisfied(form.cleaned_data):
-                # 不满意 sends the item back: say so, and wait for the deputy to confirm.
+            if (form.is_valid() and request.POST.get("confirmed") != "1" and _not_satisfied(form.cleaned_data)
+                    and form.cleaned_data["comment"].strip()):
+                # 不满意 sends the item back: say so, and wait for the deputy to confirm (a
+                # 不满意 without its comment goes to the service, which asks for it first).
                 form.consequence = _unsatisfied_consequence(suggestion, reply)
             else:
                 done = run(form, lambda d: services.rate_reply(reply=reply, actor=request.user, **d))
