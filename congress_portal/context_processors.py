@@ -1,10 +1,13 @@
 """What every page's layout needs: the portal's address and the navigation of
-the signed-in role. No database query here: every page's query count is
-pinned by a test, and the layout must not add to it."""
+the signed-in role, with its badges (unread messages, co-sign invitations).
+Every page's query count is pinned by a test: the layout adds no query for
+the public and exactly one for a signed-in person (congress_portal/notifications/badges.py,
+every badge of the page in one capped, indexed query)."""
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from congress_portal.notifications import badges
 from congress_portal.accounts import roles
 
 # (url name, label). The public links come first for everyone.
@@ -102,7 +105,13 @@ def portal(request):
     current = _current(items, request.path)
     for item in items:
         item["current"] = item is current
+    found = badges.counts(user, [item["name"] for item in items]) if getattr(user, "is_authenticated", False) else {}
+    for item in items:
+        count = found.get(item["name"], 0)
+        item["badge"] = badges.label(count) if count else ""
     return {
         "PORTAL_BASE_URL": settings.PORTAL_BASE_URL,
         "nav_items": items,
+        # The menu button carries a dot when a badge inside the closed menu waits.
+        "nav_has_badge": any(found.values()),
     }

@@ -1,6 +1,6 @@
 """Reads of the deputies app, with their joins chosen here."""
 from django.db import connection
-from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q
+from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.expressions import RawSQL
 
 from congress_portal.accounts import roles
@@ -231,3 +231,38 @@ def handling_units_list():
 
 def areas_list():
     return AdministrativeArea.objects.select_related("parent").order_by("code")
+
+
+# ---------------------------------------------------------------------------
+# Handling units a piece of work may go to (the searchable unit pickers)
+
+
+def units_of_area(area):
+    """Active units of the congress whose area ``area`` names (a one-row
+    queryset of area ids, from ``congress_area``; a provincial suggestion goes
+    to provincial departments, not a district's bureaus), with the units not
+    yet placed in an area; every active unit when ``area`` finds none. One
+    query, run when the list is read."""
+    units = HandlingUnit.objects.filter(is_active=True)
+    return units.filter(Q(area_id=Subquery(area)) | Q(area__isnull=True) | ~Exists(area))
+
+
+def units_serving_area(area):
+    """Active units of ``area`` and of every area above it (a county station
+    forwards to its county's bureaus and to the prefecture's and province's
+    departments), with the units not yet placed in an area. The ancestors are
+    the codes in ``area.path``: no walk up the tree."""
+    codes = area.path.split("/") if area is not None and area.path else []
+    return HandlingUnit.objects.filter(is_active=True).filter(Q(area__code__in=codes) | Q(area__isnull=True))
+
+
+def congress_area(*, session_id=None, deputy_id=None, level=None):
+    """The area of the congress a piece of work belongs to, as a one-row
+    queryset of its id (for a subquery): its session's congress, else the one
+    where ``deputy_id`` serves at ``level``."""
+    if session_id is not None:
+        return Congress.objects.filter(terms__sessions__pk=session_id).values("area_id")[:1]
+    mandates = Mandate.objects.filter(deputy_id=deputy_id, status=MandateStatus.SERVING)
+    if level:
+        mandates = mandates.filter(level=level)
+    return mandates.order_by("level_rank").values("congress__area_id")[:1]

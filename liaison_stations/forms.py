@@ -3,9 +3,12 @@ import time
 from django import forms
 from django.core import signing
 from django.core.validators import MaxLengthValidator
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from congress_portal.pickers import use_search
 from deputies.models import HandlingUnit
+from deputies.selectors import units_serving_area
 from suggestions.models import SuggestionCategory
 
 from .models import (
@@ -175,6 +178,15 @@ class ForwardForm(forms.Form):
     due_on = forms.DateField(label=_("反馈期限"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
                              help_text=_("不填则按默认期限。"))
     note = forms.CharField(label=_("转办说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, issue=None, **kwargs):
+        """``issue``: the units offered are those of its station's area and
+        of the areas above it, searched by name."""
+        super().__init__(*args, **kwargs)
+        if issue is not None:
+            self.fields["unit"].queryset = units_serving_area(issue.station.area).order_by("code")
+            use_search(self.fields["unit"], reverse("liaison_stations:pick_units", args=[issue.pk]),
+                       placeholder=_("输入单位名称搜索"))
 
 
 class FeedbackForm(forms.Form):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import booking_views, views
+from . import booking_views, pickers, views
 
 app_name = "liaison_stations"
 urlpatterns = [
@@ -21,6 +21,7 @@ urlpatterns = [
     path("work/", views.workspace, name="index"),
     path("work/issues/", views.issue_queue, name="issues"),
     path("work/issues/<int:pk>/", views.issue_detail, name="issue"),
+    path("work/issues/<int:pk>/units/search/", pickers.issue_units, name="pick_units"),
     path("work/<int:pk>/visits/", views.visit_list, name="visits"),
     path("work/<int:pk>/visits/new/", views.visit_new, name="visit_new"),
     path("work/<int:pk>/rota/", views.rota, name="rota"),

@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -257,7 +258,7 @@ def issue_detail(request, pk):
     if "answer" in moves:
         action_forms["answer"] = forms.AnswerForm(prefix="answer")
     if moves & {"forward", "re_forward"}:
-        action_forms["forward"] = forms.ForwardForm(prefix="forward")
+        action_forms["forward"] = forms.ForwardForm(prefix="forward", issue=issue)
     if ("take_up_as_suggestion" in moves and permissions.can_take_up_as_suggestion(user, station)
             and roles.deputy_of(user) is not None):
         action_forms["suggest"] = forms.SuggestionForm(prefix="suggest")
@@ -271,27 +272,33 @@ def issue_detail(request, pk):
         if action not in action_forms:
             raise PermissionDenied(_("当前不能进行该操作。"))
         form_class = type(action_forms[action])
-        form = form_class(request.POST, prefix=action)
+        form = form_class(request.POST, prefix=action, **({"issue": issue} if action == "forward" else {}))
         action_forms[action] = form
         if form.is_valid():
             data = form.cleaned_data
             try:
                 if action == "answer":
                     services.answer_issue(issue=issue, answer=data["answer"], actor=user)
+                    done = _("已当场答复，问题已办结。")
                 elif action == "forward":
-                    services.forward_issue(issue=issue, unit=data["unit"], due_on=data["due_on"], note=data["note"],
-                                           actor=user)
+                    moved = services.forward_issue(issue=issue, unit=data["unit"], due_on=data["due_on"],
+                                                   note=data["note"], actor=user)
+                    done = _("已转办%(unit)s，反馈期限%(due)s。") % {
+                        "unit": data["unit"].name, "due": date_format(moved.feedback_due_on, "Y年n月j日")}
                 elif action == "close":
                     services.close_issue(issue=issue, outcome=data["outcome"], actor=user)
+                    done = _("问题已办结，反映人可凭查询码看到办理结果。")
                 elif action == "reopen":
                     services.reopen_issue(issue=issue, note=data["note"], actor=user)
+                    done = _("已按群众不满意重新办理，问题回到待办。")
                 elif action == "suggest":
                     services.take_up_as_suggestion(issue=issue, deputy=roles.deputy_of(user), title=data["title"],
                                                    category=data["category"], content=data["content"], actor=user)
+                    done = _("已转为代表建议“%(title)s”，提交代表工作委员会审核。") % {"title": data["title"]}
             except ValidationError as error:
                 _apply_errors(form, error)
             else:
-                messages.success(request, _("已保存。"))
+                messages.success(request, done)
                 return redirect("liaison_stations:issue", pk=issue.pk)
     return render(request, "liaison_stations/issue_detail.html", {
         "issue": issue, "action_forms": action_forms,

@@ -7,7 +7,7 @@ class SuggestionsConfig(AppConfig):
     verbose_name = _("代表建议")
 
     def ready(self):
-        from congress_portal.notifications import registry
+        from congress_portal.notifications import badges, registry
 
         from .notices import NOTICES
         from .notices.letters import NOTICES as LETTER_NOTICES
@@ -26,3 +26,15 @@ class SuggestionsConfig(AppConfig):
         for model in (Suggestion, Assignment, Reply, Rating):
             post_save.connect(summary.mark_stale, sender=model, dispatch_uid=f"dashboard-summary-{model.__name__}")
             post_delete.connect(summary.mark_stale, sender=model, dispatch_uid=f"dashboard-summary-del-{model.__name__}")
+        badges.register("suggestions:invitations", _open_invitations)
+
+
+def _open_invitations(user):
+    """附议邀请 waiting for the deputy's answer (the badge on 附议邀请)."""
+    from congress_portal.accounts import roles
+
+    from .models import CoSignature, CoSignState
+
+    if not roles.is_deputy(user):
+        return None
+    return CoSignature.objects.filter(deputy__user=user, state=CoSignState.INVITED)

@@ -2,11 +2,14 @@
 rule about the suggestion itself is checked by suggestions.services, whose
 errors the views put back beside the fields."""
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from congress_portal.forms import AttachmentsField, PortalForm
+from congress_portal.pickers import use_search
 from deputies.models import Deputy, HandlingUnit, MandateStatus, Session
 
+from .pickers import cosigner_choices, deputy_label, units_for
 from .models import (
     AssignmentState,
     ContactMethod,
@@ -38,8 +41,7 @@ class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 class CoSignerField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, deputy):
-        work = f"（{deputy.work_unit}）" if deputy.work_unit else ""
-        return f"{deputy.name}{work}"
+        return deputy_label(deputy)
 
 
 class AttachmentChoiceField(forms.ModelMultipleChoiceField):
@@ -62,8 +64,7 @@ class SuggestionForm(PortalForm):
     disclosure_consent = forms.BooleanField(label=_("同意公开本建议及答复"), required=False, initial=True)
     co_signers = CoSignerField(
         label=_("邀请附议代表"), queryset=Deputy.objects.none(), required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("可多选（电脑上按住 Ctrl 键）。被邀请的代表确认后成为附议代表。"),
+        help_text=_("输入姓名或工作单位搜索，可选多位。被邀请的代表确认后成为附议代表。"),
     )
     attachments = AttachmentsField(label=_("附件"))
 
@@ -82,13 +83,8 @@ class SuggestionForm(PortalForm):
         terms = lead_deputy.mandates.filter(status=MandateStatus.SERVING).values("term_id")
         self.fields["category"].queryset = SuggestionCategory.objects.filter(is_active=True)
         self.fields["session"].queryset = Session.objects.filter(term_id__in=terms).select_related("term__congress")
-        self.fields["co_signers"].queryset = (
-            Deputy.objects.filter(mandates__term_id__in=terms, mandates__status=MandateStatus.SERVING)
-            .exclude(pk=lead_deputy.pk)
-            .distinct()
-            .order_by("name", "pk")
-            .only("name", "work_unit")
-        )
+        self.fields["co_signers"].queryset = cosigner_choices(lead_deputy).order_by("name", "pk")
+        use_search(self.fields["co_signers"], reverse("suggestions:pick_cosigners"), placeholder=_("输入代表姓名或工作单位"))
 
 
 class RatingForm(PortalForm):
@@ -109,9 +105,13 @@ class ReassignmentForm(PortalForm):
     reason = forms.CharField(label=_("申请调整理由"), widget=forms.Textarea(attrs={"rows": 4}))
     suggested_unit = UnitChoiceField(label=_("建议改由单位"), queryset=HandlingUnit.objects.none(), required=False, empty_label=_("（不指定）"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, assignment=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["suggested_unit"].queryset = active_units()
+        if assignment is None:
+            self.fields["suggested_unit"].queryset = active_units()
+            return
+        self.fields["suggested_unit"].queryset = units_for(assignment.suggestion).exclude(pk=assignment.unit_id)
+        use_search(self.fields["suggested_unit"], reverse("suggestions:pick_unit_units", args=[assignment.pk]))
 
 
 class CoOpinionForm(PortalForm):
@@ -134,9 +134,18 @@ class ReplyForm(PortalForm):
     signed_off_by = forms.CharField(label=_("签发领导"), max_length=64)
     attachments = AttachmentsField(label=_("答复函及附件"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, notice="", pending_co_units=(), **kwargs):
+        """``notice``: what submitting will do, shown above the fields;
+        ``pending_co_units``: co-units whose opinion has not come, which the
+        unit must acknowledge before the reply goes."""
         super().__init__(*args, **kwargs)
         self.fields["result_category"].queryset = ResultCategory.objects.filter(is_active=True)
+        self.notice = notice
+        if pending_co_units:
+            self.fields["without_co_opinions"] = forms.BooleanField(
+                label=_("我已知悉%(units)s尚未送来协办意见，仍然提交答复") % {"units": "、".join(pending_co_units)},
+                error_messages={"required": _("协办单位尚未送来协办意见：请确认仍然提交，或等协办意见送到后再答复。")},
+            )
 
 
 class SecondReplyForm(PortalForm):
@@ -166,20 +175,31 @@ class RejectForm(PortalForm):
     forward_as_letter = forms.BooleanField(label=_("转为来信处理"), required=False)
 
 
+def _unit_picker(field, suggestion):
+    """The units ``suggestion`` may go to, searched by name (every active unit
+    in a plain list when there is no suggestion to scope by)."""
+    if suggestion is None:
+        field.queryset = active_units()
+        return
+    field.queryset = units_for(suggestion)
+    use_search(field, reverse("suggestions:pick_staff_units", args=[suggestion.pk]), placeholder=_("输入单位名称搜索"))
+
+
 class AssignForm(PortalForm):
     mode = forms.ChoiceField(label=_("办理方式"), choices=HandlingMode.choices, initial=HandlingMode.LEAD, widget=forms.RadioSelect)
     lead_unit = UnitChoiceField(label=_("主办单位"), queryset=HandlingUnit.objects.none(), required=False, empty_label=_("请选择"))
-    co_units = UnitMultipleChoiceField(label=_("协办单位"), queryset=HandlingUnit.objects.none(), required=False, widget=forms.SelectMultiple(attrs={"size": 6}))
+    co_units = UnitMultipleChoiceField(label=_("协办单位"), queryset=HandlingUnit.objects.none(), required=False)
     split_units = UnitMultipleChoiceField(
-        label=_("分办单位"), queryset=HandlingUnit.objects.none(), required=False, widget=forms.SelectMultiple(attrs={"size": 6}),
+        label=_("分办单位"), queryset=HandlingUnit.objects.none(), required=False,
         help_text=_("分办时选择两个以上单位，各自答复。"),
     )
     note = forms.CharField(label=_("交办说明"), required=False, max_length=200)
+    scoped_by_suggestion = True
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, suggestion=None, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("lead_unit", "co_units", "split_units"):
-            self.fields[name].queryset = active_units()
+            _unit_picker(self.fields[name], suggestion)
 
 
 class KeySupervisionForm(PortalForm):
@@ -201,10 +221,11 @@ class ReassignmentDecisionForm(PortalForm):
     )
     new_unit = UnitChoiceField(label=_("改由单位"), queryset=HandlingUnit.objects.none(), required=False, empty_label=_("请选择"))
     note = forms.CharField(label=_("审批意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    scoped_by_suggestion = True
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, suggestion=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["new_unit"].queryset = active_units()
+        _unit_picker(self.fields["new_unit"], suggestion)
 
 
 class DisclosureForm(PortalForm):
@@ -268,6 +289,7 @@ class StaffFilterForm(PortalForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = active_units()
+        use_search(self.fields["unit"], reverse("suggestions:pick_units"), placeholder=_("全部单位（输入名称搜索）"))
         self.fields["category"].queryset = SuggestionCategory.objects.all()
 
 
@@ -286,4 +308,5 @@ class PublicFilterForm(PortalForm):
         self.fields["year"].choices = [("", _("全部年度")), *[(y, str(y)) for y in years]]
         self.fields["category"].queryset = SuggestionCategory.objects.all()
         self.fields["unit"].queryset = active_units()
+        use_search(self.fields["unit"], reverse("suggestions:pick_units"), placeholder=_("全部单位（输入名称搜索）"))
         self.fields["result_category"].queryset = ResultCategory.objects.all()

@@ -390,6 +390,15 @@ def suggestion_detail(*, user, pk):
         raise Http404 from None
 
 
+def co_assignments_without_opinion(*, suggestion_id):
+    """The active co-unit assignments of a suggestion whose opinion has not come."""
+    return (
+        Assignment.objects.filter(suggestion_id=suggestion_id, is_active=True, role=UnitRole.CO)
+        .exclude(state=AssignmentState.OPINION_SUBMITTED)
+        .order_by("unit__code")
+    )
+
+
 def co_opinions(*, suggestion):
     """Co-handling units' opinions: they travel with the lead unit's reply."""
     return CoOpinion.objects.filter(assignment__suggestion=suggestion).select_related("assignment__unit").order_by("submitted_at")

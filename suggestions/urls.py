@@ -1,6 +1,8 @@
 from django.urls import path
 
-from .views import attachments, delegation, deputy, documents, letters, motions, public, similar, staff, supervision, unit
+from .views import (
+    attachments, delegation, deputy, documents, letters, motions, pickers, public, similar, staff, supervision, unit,
+)
 
 app_name = "suggestions"
 urlpatterns = [
@@ -8,6 +10,7 @@ urlpatterns = [
     path("", public.public_list, name="public_list"),
     path("<int:pk>/", public.public_detail, name="public_detail"),
     path("units/", public.public_units, name="public_units"),
+    path("units/search/", pickers.units, name="pick_units"),
     # deputies
     path("mine/", deputy.my_list, name="my_list"),
     path("mine/new/", deputy.create, name="create"),
@@ -17,6 +20,7 @@ urlpatterns = [
     path("delegation/<int:pk>/", delegation.delegation_detail, name="delegation_detail"),
     path("mine/drafts/<int:pk>/delete/", deputy.delete_draft, name="delete_draft"),
     path("mine/invitations/", deputy.invitations, name="invitations"),
+    path("mine/cosigners/search/", pickers.cosigners, name="pick_cosigners"),
     path("mine/<int:pk>/", deputy.my_detail, name="my_detail"),
     path("mine/letters/", letters.my_letters, name="my_letters"),
     path("mine/motions/", motions.my_motions, name="my_motions"),
@@ -26,6 +30,7 @@ urlpatterns = [
     path("unit/", unit.unit_inbox, name="unit_inbox"),
     path("unit/figures/", unit.unit_figures, name="unit_figures"),
     path("unit/<int:pk>/", unit.unit_detail, name="unit_detail"),
+    path("unit/<int:pk>/units/search/", pickers.unit_units, name="pick_unit_units"),
     path("unit/letters/", letters.unit_letters, name="unit_letters"),
     path("unit/supervision/", supervision.unit_supervision, name="unit_supervision"),
     path("unit/letters/<int:pk>/", letters.unit_letter, name="unit_letter"),
@@ -42,6 +47,7 @@ urlpatterns = [
     path("staff/followup/", staff.staff_followup, name="staff_followup"),
     path("staff/closed-unsatisfied/", staff.staff_closed_unsatisfied, name="staff_closed_unsatisfied"),
     path("staff/<int:pk>/", staff.staff_detail, name="staff_detail"),
+    path("staff/<int:pk>/units/search/", pickers.staff_units, name="pick_staff_units"),
     path("staff/<int:pk>/to-letter/", letters.staff_suggestion_to_letter, name="staff_suggestion_to_letter"),
     path("staff/<int:pk>/letter/", letters.staff_letter_of_suggestion, name="staff_letter_of_suggestion"),
     path("staff/letters/", letters.staff_letters, name="staff_letters"),

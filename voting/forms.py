@@ -3,9 +3,11 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from congress_portal.pickers import use_search
 from deputies.models import AdministrativeArea, AreaKind, Level
 
 from .models import Choice, ProgressReport, Proposal, ReviewDecision, Satisfaction
@@ -159,3 +161,8 @@ class CompareFilterForm(forms.Form):
         queryset=AdministrativeArea.objects.filter(kind__in=[AreaKind.PREFECTURE, AreaKind.COUNTY]).order_by("path"),
         to_field_name="code",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A province has well over a hundred prefectures and counties: searched by name.
+        use_search(self.fields["area"], reverse("voting:pick_areas"), placeholder=_("全省（输入地区名称搜索）"))

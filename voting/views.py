@@ -17,7 +17,8 @@ from congress_portal.client_address import client_address
 from congress_portal.uploads import file_response
 
 from . import exports, forms, permissions, selectors, services
-from .models import Ballot, BallotStatus, ProgressPhoto, Project, ProjectCall, ProjectStatus
+from .consequences import CONFIRMED_MOVES, consequence
+from .models import BallotStatus, CandidateResult, ProgressPhoto, Project, ProjectCall, ProjectStatus
 
 
 def _errors(exc):
@@ -344,50 +345,91 @@ def staff_ballot(request, pk):
 @require_POST
 @login_required
 def staff_ballot_action(request, pk, action):
+    """A staff move on a ballot. The moves that cannot be undone (CONFIRMED_MOVES)
+    first answer a page saying what they will do (turnout against the quorum,
+    the result sheet, what is published); the move is made when that page is
+    sent back with ``confirmed``."""
     _staff_only(request)
     ballot = get_object_or_404(selectors.ballots_run_by(request.user), pk=pk)
+    if action in CONFIRMED_MOVES and request.POST.get("confirmed") != "1":
+        return render(request, "voting/confirm.html", {
+            "ballot": ballot, "action": action, "button": CONFIRMED_MOVES[action],
+            "consequence": consequence(ballot, action),
+        })
     try:
-        if action in STAFF_ACTIONS:
-            result = STAFF_ACTIONS[action](ballot, request.user)
-            if action == "runoff":
-                messages.success(request, _("已创建再次投票。"))
-                return redirect("voting:staff_ballot", pk=result.pk)
-        elif action == "candidates":
-            selectable = Project.objects.filter(congress=ballot.congress)
-            form = forms.CandidatesForm(request.POST, projects=selectable)
-            if not form.is_valid():
-                raise ValidationError(_("请选择候选项目。"))
-            chosen = sorted(form.cleaned_data["projects"], key=lambda p: p.pk)
-            services.set_candidates(ballot=ballot, projects=chosen, actor=request.user)
-        elif action == "review":
-            form = forms.ReviewForm(request.POST)
-            _round, stage = services.next_review_stage(ballot)
-            if not form.is_valid() or stage is None:
-                raise ValidationError(_("请填写审议日期和结果。"))
-            services.record_review(ballot=ballot, stage=stage, actor=request.user, **form.cleaned_data)
-        elif action == "attendance":
-            present = [int(pk) for pk in request.POST.getlist("present")]
-            on_roll = set(ballot.electors.values_list("deputy_id", flat=True))
-            services.record_attendance(
-                ballot=ballot, present_deputy_ids=present, absent_deputy_ids=on_roll - set(present) - _voted(ballot), actor=request.user
-            )
-        elif action == "paper":
-            electors = list(selectors.roll_call(ballot))
-            candidates = list(ballot.candidates.order_by("order"))
-            form = forms.PaperBatchForm(request.POST, candidates=candidates, electors=electors)
-            if not form.is_valid():
-                raise ValidationError([e for errors in form.errors.values() for e in errors])
-            services.enter_paper_batch(
-                ballot=ballot, label=form.cleaned_data["label"], deputy_ids=form.cleaned_data["deputies"],
-                ballots=form.cleaned_data["ballots"], actor=request.user,
-            )
-        else:
-            raise Http404
+        done = _staff_move(request, ballot, action)
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _errors(exc))
     else:
-        messages.success(request, _("操作成功。"))
+        if action == "runoff":
+            messages.success(request, _("已创建再次投票：%(title)s。") % {"title": done.title})
+            return redirect("voting:staff_ballot", pk=done.pk)
+        messages.success(request, done)
     return redirect("voting:staff_ballot", pk=ballot.pk)
+
+
+def _staff_move(request, ballot, action):
+    """Make the move; returns what to tell staff (the new ballot for a run-off)."""
+    if action in STAFF_ACTIONS:
+        result = STAFF_ACTIONS[action](ballot, request.user)
+        return result if action == "runoff" else _done(ballot, action)
+    if action == "candidates":
+        selectable = Project.objects.filter(congress=ballot.congress)
+        form = forms.CandidatesForm(request.POST, projects=selectable)
+        if not form.is_valid():
+            raise ValidationError(_("请选择候选项目。"))
+        chosen = sorted(form.cleaned_data["projects"], key=lambda p: p.pk)
+        services.set_candidates(ballot=ballot, projects=chosen, actor=request.user)
+        return _("候选项目已保存：共%(n)s个。") % {"n": len(chosen)}
+    if action == "review":
+        form = forms.ReviewForm(request.POST)
+        _round, stage = services.next_review_stage(ballot)
+        if not form.is_valid() or stage is None:
+            raise ValidationError(_("请填写审议日期和结果。"))
+        services.record_review(ballot=ballot, stage=stage, actor=request.user, **form.cleaned_data)
+        return _("已记录%(stage)s的审议结果。") % {"stage": stage}
+    if action == "attendance":
+        present = [int(pk) for pk in request.POST.getlist("present")]
+        on_roll = set(ballot.electors.values_list("deputy_id", flat=True))
+        services.record_attendance(
+            ballot=ballot, present_deputy_ids=present, absent_deputy_ids=on_roll - set(present) - _voted(ballot), actor=request.user
+        )
+        return _("出席登记已保存：出席%(n)s人。") % {"n": ballot.electors.filter(present=True).count()}
+    if action == "paper":
+        electors = list(selectors.roll_call(ballot))
+        candidates = list(ballot.candidates.order_by("order"))
+        form = forms.PaperBatchForm(request.POST, candidates=candidates, electors=electors)
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        services.enter_paper_batch(
+            ballot=ballot, label=form.cleaned_data["label"], deputy_ids=form.cleaned_data["deputies"],
+            ballots=form.cleaned_data["ballots"], actor=request.user,
+        )
+        return _("纸质选票“%(label)s”已录入：%(n)s张。") % {"label": form.cleaned_data["label"], "n": len(form.cleaned_data["ballots"])}
+    raise Http404
+
+
+def _done(ballot, action):
+    """What a ballot move did, in words (read back after the move)."""
+    ballot.refresh_from_db()
+    if action == "submit_review":
+        return _("已提交审议：%(title)s。") % {"title": ballot.title}
+    if action == "open":
+        return _("投票已开始：参加票决代表%(n)s人，候选项目%(c)s个，不再变更。") % {
+            "n": ballot.electors.count(), "c": ballot.candidates.count()}
+    if action == "close":
+        return _("投票已结束：已投票%(cast)s人，出席%(present)s人，全体代表%(total)s人。") % {
+            "cast": ballot.participations.count(), "present": ballot.electors.filter(present=True).count(),
+            "total": ballot.electorate_size}
+    if action == "tally":
+        chosen = ballot.results.filter(outcome=CandidateResult.Outcome.CHOSEN).count()
+        return _("计票完成：%(chosen)s个项目当选（应选%(seats)s个），结果尚未公布。") % {"chosen": chosen, "seats": ballot.seats}
+    if action == "publish":
+        chosen = ballot.results.filter(outcome=CandidateResult.Outcome.CHOSEN).count()
+        return _("结果已公布：%(chosen)s个当选项目转入实施。") % {"chosen": chosen}
+    if action == "declare_invalid":
+        return _("本次票决已宣布无效，候选项目已退回项目库。")
+    return _("已完成：%(status)s。") % {"status": ballot.get_status_display()}
 
 
 def _voted(ballot):

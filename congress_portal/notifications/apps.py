@@ -11,3 +11,7 @@ class NotificationsConfig(AppConfig):
         # Register the Celery tasks in every process (the web process queues
         # send_deliveries by name; autodiscovery runs only in a worker).
         from . import tasks  # noqa: F401
+        from . import badges
+        from .selectors import unread_for_badge
+
+        badges.register("notifications:inbox", unread_for_badge)

@@ -13,3 +13,10 @@ def inbox(*, user, unread_only=False, kind=None):
 
 def unread_count(*, user):
     return Notification.objects.visible_to(user).unread().count()
+
+
+def unread_for_badge(user):
+    """The unread messages the navigation's badge counts (notifications/badges.py)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Notification.objects.visible_to(user).unread()

@@ -1,9 +1,11 @@
 """Forms of the letter pages: they check what was typed; the services check the rules."""
 from django import forms
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from congress_portal.forms import PortalForm
+from congress_portal.pickers import use_search
 from deputies.models import Deputy, MandateStatus
 
 from ..forms import UnitChoiceField, active_units
@@ -42,6 +44,10 @@ class ForwardForm(PortalForm):
     unit = UnitChoiceField(label=_("转办单位"), queryset=active_units(), empty_label=_("请选择单位"))
     due_date = forms.DateField(label=_("答复期限"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("转办意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        use_search(self.fields["unit"], reverse("suggestions:pick_units"), placeholder=_("输入单位名称搜索"))
 
 
 class AnswerForm(PortalForm):

@@ -78,10 +78,11 @@ def run(form, call):
     return True
 
 
-def posted_action(request, actions, subject, *extra):
+def posted_action(request, actions, subject, *extra, form_kwargs=None):
     """Run the action a detail page posted: look it up in ``actions`` (a map of
     :class:`Action`), bind its form, call it as ``call(subject, user, data, *extra)``
-    and say it is done. Returns ``(done, bound)``:
+    and say it is done (``form_kwargs(action, todo)``: more arguments for the form,
+    e.g. what scopes its pickers). Returns ``(done, bound)``:
     ``bound`` holds the form that came back with errors, to show it again."""
     bound = {}
     if request.method != "POST":
@@ -90,7 +91,7 @@ def posted_action(request, actions, subject, *extra):
     if action not in actions:
         raise Http404
     todo = actions[action]
-    form = bound[action] = todo.form(request.POST, request.FILES)
+    form = bound[action] = todo.form(request.POST, request.FILES, **(form_kwargs(action, todo) if form_kwargs else {}))
     if run(form, lambda d: todo.call(subject, request.user, d, *extra)):
         messages.success(request, todo.done)
         return True, bound

@@ -5,14 +5,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from congress_portal.accounts import roles
+from congress_portal.workdays import due_date_after_months, local_today
 
 from .. import selectors, services
 from ..forms import RatingForm, SecondRatingForm, SuggestionForm
-from ..models import AWAITING_REPLY, CoSignState, Reply, Status, UnitRole
+from ..models import AWAITING_REPLY, CoSignState, Reply, Satisfaction, Status, SuggestionPolicy, UnitRole
 from .common import deadline, deputy_required, detail_context, mark_deadlines, page_of, refusal, run
 
 
@@ -163,6 +166,31 @@ def _deputy_detail_context(request, suggestion, forms=None):
     return context
 
 
+def _not_satisfied(data):
+    return Satisfaction.NOT_SATISFIED in (data["process_rating"], data["result_rating"])
+
+
+def _unsatisfied_consequence(suggestion, reply):
+    """What a 不满意 will do to this suggestion, before the deputy confirms it."""
+    policy = SuggestionPolicy.current()
+    unit = reply.assignment.unit.name
+    if suggestion.rehandling_count >= policy.max_rehandlings:
+        return _("本件已重新办理%(n)s次，达到上限：选择不满意后本件按规定办结，不再退回；代表工作委员会将研究是否列入重点督办或回头看。") % {"n": suggestion.rehandling_count}
+    due = due_date_after_months(local_today(), policy.rehandling_months)
+    return _("选择不满意后，本件退回%(unit)s重新办理，%(unit)s须在%(due)s前重新答复，您将再次测评。") % {"unit": unit, "due": date_format(due, "Y年n月j日")}
+
+
+def _rating_done(suggestion, reply):
+    """What the rating did, read back after it was saved."""
+    suggestion.refresh_from_db(fields=["status", "reply_due_at"])
+    unit = reply.assignment.unit.name
+    if suggestion.status == Status.REHANDLING:
+        return _("测评已提交：本件已退回%(unit)s重新办理，答复期限%(due)s。") % {"unit": unit, "due": date_format(timezone.localtime(suggestion.reply_due_at), "Y年n月j日")}
+    if suggestion.status == Status.CLOSED:
+        return _("测评已提交，本件已办结。")
+    return _("对%(unit)s答复的测评已提交，其余答复测评后本件办结。") % {"unit": unit}
+
+
 @deputy_required
 def my_detail(request, pk):
     """One of my suggestions: its timeline, units, replies; rate a reply here."""
@@ -180,8 +208,14 @@ def my_detail(request, pk):
             reply = get_object_or_404(Reply, pk=request.POST.get("reply"), suggestion=suggestion)
             form = RatingForm(request.POST, prefix=f"r{reply.pk}")
             forms[("rate", reply.pk)] = form
-            done = run(form, lambda d: services.rate_reply(reply=reply, actor=request.user, **d))
-            success = _("测评已提交。")
+            if (form.is_valid() and request.POST.get("confirmed") != "1" and _not_satisfied(form.cleaned_data)
+                    and form.cleaned_data["comment"].strip()):
+                # 不满意 sends the item back: say so, and wait for the deputy to confirm (a
+                # 不满意 without its comment goes to the service, which asks for it first).
+                form.consequence = _unsatisfied_consequence(suggestion, reply)
+            else:
+                done = run(form, lambda d: services.rate_reply(reply=reply, actor=request.user, **d))
+                success = _rating_done(suggestion, reply)
         elif action == "rate_second":
             form = forms["rate_second"] = SecondRatingForm(request.POST)
             done = run(form, lambda d: services.rate_second_reply(suggestion=suggestion, actor=request.user, **d))

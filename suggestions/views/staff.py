@@ -206,7 +206,14 @@ STAFF_ACTIONS = {
 def staff_detail(request, pk):
     """One suggestion as staff see it, with the moves staff can make now."""
     suggestion = selectors.suggestion_detail(user=request.user, pk=pk)
-    done, bound = posted_action(request, STAFF_ACTIONS, suggestion)
+    def form_kwargs(action, todo):
+        scope = {"suggestion": suggestion} if getattr(todo.form, "scoped_by_suggestion", False) else {}
+        if action == "decide_reassignment":
+            request_id = request.POST.get("request_id", "")
+            scope["auto_id"] = f"id_req{request_id if request_id.isdigit() else ''}_%s"
+        return {**scope, **_ids(action)}
+
+    done, bound = posted_action(request, STAFF_ACTIONS, suggestion, form_kwargs=form_kwargs)
     if done:
         return redirect("suggestions:staff_detail", pk=pk)
     context = detail_context(suggestion)
@@ -215,7 +222,9 @@ def staff_detail(request, pk):
         req.form = (
             bound["decide_reassignment"]
             if "decide_reassignment" in bound and bound["decide_reassignment"].data.get("request_id") == str(req.pk)
-            else ReassignmentDecisionForm(initial={"request_id": req.pk, "new_unit": req.suggested_unit_id})
+            else ReassignmentDecisionForm(
+                initial={"request_id": req.pk, "new_unit": req.suggested_unit_id}, suggestion=suggestion, auto_id=f"id_req{req.pk}_%s"
+            )
         )
     status = suggestion.status
     context.update(
@@ -227,6 +236,15 @@ def staff_detail(request, pk):
     return render(request, "dashboard/detail.html", context)
 
 
+# Forms shown together on one page whose fields share names (note, reason):
+# each gets its own id prefix, so that no id (nor a label's target) repeats.
+PREFIXED_IDS = {"key", "extend", "disclosure", "close"}
+
+
+def _ids(action):
+    return {"auto_id": f"id_{action}_%s"} if action in PREFIXED_IDS else {}
+
+
 def _staff_forms(suggestion, bound):
     """The forms of the moves staff can make now (a bound one when it came back with errors)."""
     status = suggestion.status
@@ -235,19 +253,20 @@ def _staff_forms(suggestion, bound):
         forms["register"] = bound.get("register") or RegisterForm()
         forms["reject"] = bound.get("reject") or RejectForm()
     if status == Status.REGISTERED:
-        forms["assign"] = bound.get("assign") or AssignForm()
+        forms["assign"] = bound.get("assign") or AssignForm(suggestion=suggestion)
     if status in (Status.REGISTERED, *AWAITING_REPLY):
         ks = getattr(suggestion, "key_supervision", None)
         initial = {"supervising_leader": ks.supervising_leader, "supervising_committee": ks.supervising_committee, "government_leader": ks.government_leader, "note": ks.note} if ks else None
-        forms["key"] = bound.get("key") or KeySupervisionForm(initial=initial)
+        forms["key"] = bound.get("key") or KeySupervisionForm(initial=initial, **_ids("key"))
     if status == Status.ASSIGNED:
-        forms["extend"] = bound.get("extend") or ExtendForm()
+        forms["extend"] = bound.get("extend") or ExtendForm(**_ids("extend"))
     if status in REPLIED_STATUSES:
         forms["disclosure"] = bound.get("disclosure") or DisclosureForm(
-            initial={"mode": suggestion.disclosure if suggestion.disclosure != Disclosure.UNDECIDED else None, "summary": suggestion.public_summary}
+            initial={"mode": suggestion.disclosure if suggestion.disclosure != Disclosure.UNDECIDED else None, "summary": suggestion.public_summary},
+            **_ids("disclosure"),
         )
     if status in (Status.REPLIED, Status.FOLLOWUP_REPLIED):
-        forms["close"] = bound.get("close") or CloseForm()
+        forms["close"] = bound.get("close") or CloseForm(**_ids("close"))
     return forms
 
 

@@ -33,6 +33,12 @@ def unit_inbox(request):
     return render(request, "suggestions/unit/inbox.html", {"page_obj": page, "form": form})
 
 
+def _reply(assignment, user, data):
+    # The tick that the co-units' opinions are missing is for the form, not the service.
+    data = {name: value for name, value in data.items() if name != "without_co_opinions"}
+    services.reply_to_suggestion(assignment=assignment, actor=user, **data)
+
+
 def _second_reply(assignment, user, data, followup_item):
     if followup_item is None:
         raise ValidationError(_("该建议没有待二次答复的回头看事项。"))
@@ -51,7 +57,7 @@ UNIT_ACTIONS = {
         CoOpinionForm, lambda a, user, d, item: services.submit_co_opinion(assignment=a, actor=user, **d), gettext_lazy("协办意见已送主办单位。")
     ),
     "contact": Action(ContactForm, lambda a, user, d, item: services.log_contact(assignment=a, actor=user, **d), gettext_lazy("联系记录已登记。")),
-    "reply": Action(ReplyForm, lambda a, user, d, item: services.reply_to_suggestion(assignment=a, actor=user, **d), gettext_lazy("答复已提交。")),
+    "reply": Action(ReplyForm, lambda a, user, d, item: _reply(a, user, d), gettext_lazy("答复已提交，已送领衔代表测评。")),
     "second_reply": Action(SecondReplyForm, _second_reply, gettext_lazy("二次答复已提交。")),
 }
 
@@ -73,7 +79,13 @@ def unit_detail(request, pk):
             else:
                 messages.success(request, _("已签收。"))
             return redirect("suggestions:unit_detail", pk=pk)
-        done, bound = posted_action(request, UNIT_ACTIONS, assignment, followup_item)
+
+        def form_kwargs(action, todo):
+            if todo.form is ReassignmentForm:
+                return {"assignment": assignment}
+            return _reply_scope(assignment) if action == "reply" else {}
+
+        done, bound = posted_action(request, UNIT_ACTIONS, assignment, followup_item, form_kwargs=form_kwargs)
         if done:
             return redirect("suggestions:unit_detail", pk=pk)
     suggestion = selectors.suggestion_detail(user=request.user, pk=suggestion.pk)
@@ -102,16 +114,32 @@ def _unit_forms(assignment, suggestion, followup_item, bound):
     if state in (AssignmentState.PENDING, AssignmentState.ACKNOWLEDGED) and (
         assignment.reassignment_deadline is None or timezone.localdate() <= assignment.reassignment_deadline
     ):
-        forms["reassign"] = bound.get("reassign") or ReassignmentForm()
+        forms["reassign"] = bound.get("reassign") or ReassignmentForm(assignment=assignment)
     if assignment.role == UnitRole.CO and state in (AssignmentState.PENDING, AssignmentState.ACKNOWLEDGED, AssignmentState.OPINION_SUBMITTED) and suggestion.status in AWAITING_REPLY:
         forms["co_opinion"] = bound.get("co_opinion") or CoOpinionForm()
     if suggestion.status in (*AWAITING_REPLY, Status.REPLIED, Status.FOLLOWUP):
         forms["contact"] = bound.get("contact") or ContactForm(initial={"contacted_at": timezone.localtime().replace(second=0, microsecond=0)})
     if owes_reply and state in (AssignmentState.ACKNOWLEDGED, AssignmentState.REHANDLING) and suggestion.status in AWAITING_REPLY:
-        forms["reply"] = bound.get("reply") or ReplyForm()
+        forms["reply"] = bound.get("reply") or ReplyForm(**_reply_scope(assignment))
     if followup_item is not None:
         forms["second_reply"] = bound.get("second_reply") or SecondReplyForm()
     return forms
+
+
+def _reply_scope(assignment):
+    """What the reply form says before it is sent: a reply goes to the deputy
+    for rating and cannot be changed; a lead unit is told which co-units have
+    not sent their opinion (and must tick that it replies without them)."""
+    pending = []
+    if assignment.role == UnitRole.LEAD:
+        pending = list(
+            selectors.co_assignments_without_opinion(suggestion_id=assignment.suggestion_id).values_list("unit__name", flat=True)
+        )
+    if pending:
+        notice = _("协办单位%(units)s尚未送来协办意见。答复提交后即送代表测评，不能修改或撤回。") % {"units": "、".join(pending)}
+    else:
+        notice = _("答复提交后即送代表测评，不能修改或撤回。")
+    return {"notice": notice, "pending_co_units": pending}
 
 
 @unit_required

@@ -39,6 +39,29 @@ def _no_axes_between_tests(settings):
     settings.AXES_ENABLED = False
 
 
+def pick(scope, label, typed, option=None):
+    """Choose in a searchable picker (Tom Select, static/js/pickers.js): type
+    into the box the label names, then click the option the search offers."""
+    box = scope.locator("input[role=combobox]").and_(scope.get_by_role("combobox", name=label))
+    # A single picker with a value moves its input aside until the control is clicked.
+    box.locator("xpath=..").click()
+    box.fill(typed)
+    scope.get_by_role("option", name=option or typed).click()
+    # Close the list (a multiple picker keeps it open) so that it covers nothing.
+    page = scope.page if hasattr(scope, "page") else scope
+    page.keyboard.press("Escape")
+    scope.locator(".ts-dropdown:visible").wait_for(state="detached")
+
+
+def follow_nav(page, name):
+    """Follow a link of the site navigation, opening the phone's menu first
+    when it is folded (static/js/layout.js)."""
+    toggle = page.locator(".menu-toggle")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false":
+        toggle.click()
+    page.locator("#site-nav-links").get_by_role("link", name=name).click()
+
+
 class Browser:
     """One person at one browser: their own context (cookies), the live server's address."""
 

@@ -9,7 +9,7 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, follow_nav
 from tests.deputies import factories as df
 from tests.voting import factories as vf
 from tests.voting.conftest import open_ballot
@@ -51,7 +51,7 @@ def test_a_deputy_votes_on_the_phone_once_and_finds_the_ballot_counted(open_brow
     deputy.sign_in("wangcheng")
     page = deputy.page
     assert page.viewport_size == {"width": 390, "height": 844}
-    page.get_by_role("link", name="民生实事票决").first.click()
+    follow_nav(page, "民生实事票决")
     page.get_by_role("link", name="去投票").click()
     page.get_by_role("heading", name=ballot.title).wait_for()
     # A second tab, opened before voting: its submission comes later.

@@ -60,17 +60,18 @@ PAGES = [
     ("directory", None, None, 2),
     ("station", "station", None, 8),
     ("deputy", "deputy", None, 6),
-    ("workspace", None, "keeper", 4),
-    ("issues", None, "keeper", 4),
-    ("issues", None, "deputy", 5),
-    ("issues", None, "staff", 4),
-    ("unit_issues", None, "unit", 4),
-    ("visits", "station", "keeper", 8),
-    ("rota", "station", "keeper", 11),
-    ("bookings", "station", "keeper", 5),
+    # Signed-in pages include the menu's badge count (one query, congress_portal/notifications/badges.py).
+    ("workspace", None, "keeper", 5),
+    ("issues", None, "keeper", 5),
+    ("issues", None, "deputy", 6),
+    ("issues", None, "staff", 5),
+    ("unit_issues", None, "unit", 5),
+    ("visits", "station", "keeper", 9),
+    ("rota", "station", "keeper", 12),
+    ("bookings", "station", "keeper", 6),
     ("book", "station", None, 6),
-    ("figures", None, "staff", 6),
-    ("rating", None, "staff", 6),
+    ("figures", None, "staff", 7),
+    ("rating", None, "staff", 7),
 ]
 
 

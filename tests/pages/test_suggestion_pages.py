@@ -189,10 +189,60 @@ def test_unit_reply_errors_beside_fields_then_reply(client, actors):
     response = client.post(url, {"action": "reply", "letter": "答复正文", "signed_off_by": ""})
     html = response.content.decode()
     assert 'id="id_result_category_error"' in html and 'id="id_signed_off_by_error"' in html and "答复正文" in html
-    response = client.post(url, {"action": "reply", "letter": "答复正文", "signed_off_by": "王局长", "result_category": result("A").pk})
+    # The co-unit has not sent its opinion: the form says so before the reply goes, and asks to confirm.
+    assert f"协办单位{units[1].name}尚未送来协办意见" in html
+    reply = {"action": "reply", "letter": "答复正文", "signed_off_by": "王局长", "result_category": result("A").pk}
+    html = client.post(url, reply).content.decode()
+    assert 'id="id_without_co_opinions_error"' in html and "请确认仍然提交" in html
+    s.refresh_from_db()
+    assert s.status == Status.ASSIGNED
+    response = client.post(url, {**reply, "without_co_opinions": "on"})
     assert response.status_code == 302
     s.refresh_from_db()
     assert s.status == Status.REPLIED
+
+
+def test_a_lead_unit_whose_co_units_have_all_answered_replies_without_the_extra_tick(client, actors):
+    s, actors, units = in_status(Status.ASSIGNED, actors)
+    co = s.assignments.get(unit=units[1])
+    services.acknowledge_assignment(assignment=co, actor=actors.unit_user(units[1]))
+    services.submit_co_opinion(assignment=co, actor=actors.unit_user(units[1]), content="同意主办单位意见。")
+    assignment = s.assignments.get(unit=units[0])
+    client.force_login(actors.unit_user(units[0]))
+    url = reverse("suggestions:unit_detail", args=[assignment.pk])
+    client.post(url, {"action": "acknowledge"})
+    html = client.get(url).content.decode()
+    assert "答复提交后即送代表测评，不能修改或撤回。" in html and "尚未送来协办意见" not in html
+    reply = {"action": "reply", "letter": "答复正文", "signed_off_by": "王局长", "result_category": result("A").pk}
+    assert client.post(url, reply).status_code == 302
+
+
+def test_not_satisfied_first_says_it_sends_the_item_back_then_waits_for_confirmation(client, actors):
+    s, actors, units = in_status(Status.REPLIED, actors)
+    reply = s.replies.get(is_current=True)
+    client.force_login(actors.deputy_user)
+    url = reverse("suggestions:my_detail", args=[s.pk])
+    rating = {"action": "rate", "reply": reply.pk, f"r{reply.pk}-process_rating": "mostly",
+              f"r{reply.pk}-result_rating": "not_satisfied", f"r{reply.pk}-comment": "未解决实际问题"}
+    html = client.post(url, rating).content.decode()
+    assert f"选择不满意后，本件退回{units[0].name}重新办理" in html and 'name="confirmed" value="1"' in html
+    assert "未解决实际问题" in html  # what was typed is kept
+    s.refresh_from_db()
+    assert s.status == Status.REPLIED
+    page = client.post(url, {**rating, "confirmed": "1"}, follow=True).content.decode()
+    s.refresh_from_db()
+    assert s.status == Status.REHANDLING
+    assert f"测评已提交：本件已退回{units[0].name}重新办理" in page
+
+
+def test_a_satisfied_rating_needs_no_second_step(client, actors):
+    s, actors, units = in_status(Status.REPLIED, actors)
+    reply = s.replies.get(is_current=True)
+    client.force_login(actors.deputy_user)
+    rating = {"action": "rate", "reply": reply.pk, f"r{reply.pk}-process_rating": "satisfied", f"r{reply.pk}-result_rating": "satisfied"}
+    page = client.post(reverse("suggestions:my_detail", args=[s.pk]), rating, follow=True).content.decode()
+    s.refresh_from_db()
+    assert s.status == Status.CLOSED and "测评已提交，本件已办结。" in page
 
 
 def test_service_refusal_is_shown_not_raised(client, actors):

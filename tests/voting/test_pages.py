@@ -87,7 +87,8 @@ def test_staff_overview_compares_congresses_in_constant_queries(county, staff_us
     _published(staff_user, county, deputies, users)
     url = reverse("voting:staff_overview")
     client.get(url)  # warm the session
-    # session, user, area options, comparison row count and rows, their ballots, ballot table, reports due (2)
+    # session, user, comparison row count and rows, their ballots, ballot table, reports due (2), badges
+    # (the area picker draws only the chosen area: no query for the options)
     with django_assert_num_queries(9) as first:
         client.get(url)
     for name in ("乙县", "丙镇"):
@@ -110,9 +111,9 @@ def test_staff_runs_a_ballot_from_its_page(county, staff_user, voters, client):
     act("attendance", {"present": [d.pk for d in deputies[:4]]})
     services.cast_ballot(ballot=ballot, actor=users[0], marks=marks_for(ballot, {1}))
     page = act("paper", {"label": "第1批", "deputies": [deputies[1].pk, deputies[2].pk, deputies[3].pk], "ballots": "2×+-0\n0+."})
-    assert "操作成功" in page.content.decode(), page.content.decode()
-    act("close")
-    page = act("tally")
+    assert "纸质选票“第1批”已录入：3张。" in page.content.decode(), page.content.decode()
+    act("close", {"confirmed": "1"})
+    page = act("tally", {"confirmed": "1"})
     body = page.content.decode()
     assert "与计票结果一致" in body
     ballot.refresh_from_db()
@@ -138,14 +139,14 @@ def test_index_and_staff_call_pages_query_counts(county, staff_user, voters, cli
     open_ballot(staff=staff_user, term=county, deputies=deputies, call=vf.ProjectCallFactory(congress=county.congress, year=2030))
     client.force_login(users[0])
     client.get(reverse("voting:index"))
-    with django_assert_num_queries(6) as index_queries:
+    with django_assert_num_queries(7) as index_queries:
         client.get(reverse("voting:index"))
     staff = df.staff_user()
     staff_client = client.__class__()
     staff_client.force_login(staff)
     Proposal.objects.create(call=call, source="public", title="一", description="内容")
     vf.ProjectFactory(call=call)
-    with django_assert_num_queries(7) as call_queries:
+    with django_assert_num_queries(8) as call_queries:
         staff_client.get(reverse("voting:staff_call", args=[call.pk]))
     for i in range(4):
         Proposal.objects.create(call=call, source="deputy", title=f"建议{i}", description="内容", deputy=df.DeputyFactory())

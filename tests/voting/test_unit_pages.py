@@ -65,7 +65,7 @@ def test_the_list_query_count_does_not_grow_with_projects(unit, member, client, 
     first = chosen(unit, "项目1")
     services.add_milestone(project=first, title="开工", due_on=datetime.date(2026, 4, 1), actor=staff_user)
     client.get(url)
-    with django_assert_num_queries(5) as one:  # session, user, projects, milestones, policy rows
+    with django_assert_num_queries(6) as one:  # session, user, projects, milestones, policy rows, badges
         client.get(url)
     for i in range(2, 7):
         project = chosen(unit, f"项目{i}", year=2020 + i)
@@ -141,7 +141,7 @@ def test_the_project_page_query_count_does_not_grow_with_reports(unit, member, c
     services.add_milestone(project=project, title="开工", due_on=datetime.date(2026, 4, 1), actor=staff_user)
     services.submit_progress_report(project=project, actor=member, reported_on=datetime.date(2026, 2, 1), percent_done=10, narrative="开工", photos=[(png(), "")])
     client.get(url)
-    with django_assert_num_queries(7) as one:  # session, user, project, milestones, reports, photos, policy rows
+    with django_assert_num_queries(8) as one:  # session, user, project, milestones, reports, photos, policy rows, badges
         client.get(url)
     for day in range(2, 8):
         services.add_milestone(project=project, title=f"节点{day}", due_on=datetime.date(2026, 5, day), actor=staff_user)

@@ -1,0 +1,83 @@
+/* Searchable pickers: every <select data-search-url> becomes a Tom Select
+   (static/vendor/tom-select) that asks the portal's JSON endpoint as the
+   person types; the endpoint answers {"results": [{"id", "text"}]}, at most
+   20 rows. Without JavaScript the select stays a plain field with the chosen
+   options, and the form posts the same values. A <select data-search-local>
+   (a fixed list a little longer than 20) is searched among its own options.
+
+   Tom Select points the field's <label> at the box the person types into; the
+   original select, kept only for the form, is hidden from assistive
+   technology (it takes no focus), so that it is not an unnamed field. */
+(function () {
+  "use strict";
+
+  function fetchResults(url, query, callback) {
+    var address = url + (url.indexOf("?") === -1 ? "?" : "&") + "q=" + encodeURIComponent(query);
+    fetch(address, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : { results: [] }; })
+      .then(function (data) { callback(data.results || []); })
+      .catch(function () { callback(); });
+  }
+
+  function hideOriginal(select) {
+    select.setAttribute("aria-hidden", "true");
+    select.setAttribute("tabindex", "-1");
+  }
+
+  function setUpLocal(select) {
+    if (select.tomselect || typeof window.TomSelect !== "function") {
+      return;
+    }
+    new window.TomSelect(select, { maxOptions: null, allowEmptyOption: true });
+    hideOriginal(select);
+  }
+
+  function setUp(select) {
+    if (select.tomselect || typeof window.TomSelect !== "function") {
+      return;
+    }
+    var url = select.getAttribute("data-search-url");
+    var multiple = select.multiple;
+    new window.TomSelect(select, {
+      valueField: "id",
+      labelField: "text",
+      searchField: [],
+      maxOptions: 20,
+      preload: "focus",
+      loadThrottle: 250,
+      placeholder: select.getAttribute("data-placeholder") || "",
+      plugins: multiple ? ["remove_button"] : [],
+      allowEmptyOption: !multiple,
+      // The endpoint has already matched: keep its order and every row it sent.
+      score: function () { return function () { return 1; }; },
+      shouldLoad: function () { return true; },
+      load: function (query, callback) {
+        // A new query replaces the earlier rows instead of piling up under them.
+        this.clearOptions();
+        fetchResults(url, query, callback);
+      },
+      render: {
+        no_results: function () {
+          var note = document.createElement("div");
+          note.className = "no-results";
+          note.textContent = select.getAttribute("data-no-results") || "";
+          return note;
+        }
+      }
+    });
+    hideOriginal(select);
+  }
+
+  function setUpAll(root) {
+    (root || document).querySelectorAll("select[data-search-url]").forEach(setUp);
+    (root || document).querySelectorAll("select[data-search-local]").forEach(setUpLocal);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { setUpAll(); });
+  } else {
+    setUpAll();
+  }
+  // Forms that htmx swaps in get their pickers too.
+  document.addEventListener("htmx:afterSwap", function (event) { setUpAll(event.target); });
+})();
