@@ -294,7 +294,7 @@ def issue_detail(request, pk):
                 elif action == "suggest":
                     services.take_up_as_suggestion(issue=issue, deputy=roles.deputy_of(user), title=data["title"],
                                                    category=data["category"], content=data["content"], actor=user)
-                    done = _("已转为代表建议“%(title)s”，提交代表工作委员会审核。") % {"title": data["title"]}
+                    done = _("已转为代表建议“%(title)s”，提交代表工作委员会审查。") % {"title": data["title"]}
             except ValidationError as error:
                 _apply_errors(form, error)
             else:
