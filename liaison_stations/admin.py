@@ -153,7 +153,7 @@ class IssueAdmin(admin.ModelAdmin):
     actions = ["close_selected"]
     list_select_related = ["station", "category", "forwarded_unit"]
 
-    @admin.action(description=_("办结所选问题(保留已有办理结果)"))
+    @admin.action(description=_("办结所选问题（保留已有办理结果）"))
     def close_selected(self, request, queryset):
         done = 0
         for issue in queryset.select_related("station"):

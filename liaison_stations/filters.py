@@ -7,7 +7,7 @@ from .models import Issue, IssueSource, IssueStatus, Station, StationKind
 
 class StationFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=StationKind.choices)
-    area = django_filters.CharFilter(method="filter_area", label=_("区划代码(含下级)"))
+    area = django_filters.CharFilter(method="filter_area", label=_("区划代码（含下级）"))
     q = django_filters.CharFilter(method="filter_q", label=_("名称或地址"))
 
     class Meta:

@@ -37,8 +37,8 @@ class PublicMessageForm(forms.Form):
     never see; ``started`` is the signed time the form was shown."""
 
     content = forms.CharField(label=_("留言内容"), widget=forms.Textarea(attrs={"rows": 6}))
-    name = forms.CharField(label=_("称呼(选填)"), max_length=64, required=False)
-    contact = forms.CharField(label=_("联系方式(选填)"), max_length=64, required=False)
+    name = forms.CharField(label=_("称呼（选填）"), max_length=64, required=False)
+    contact = forms.CharField(label=_("联系方式（选填）"), max_length=64, required=False)
     consents_to_contact = forms.BooleanField(label=_("同意工作人员联系我并告知办理结果"), required=False)
     website = forms.CharField(
         label=_("请勿填写此项"), required=False,
@@ -68,18 +68,18 @@ class PublicMessageForm(forms.Form):
         try:
             payload = signing.loads(self.cleaned_data["started"], salt=FORM_TOKEN_SALT, max_age=FORM_TOKEN_MAX_AGE)
         except signing.BadSignature:
-            raise forms.ValidationError(_("页面已过期,请刷新后重新填写。"), code="expired") from None
+            raise forms.ValidationError(_("页面已过期，请刷新后重新填写。"), code="expired") from None
         elapsed = time.time() - payload.get("t", 0)
         if elapsed > FORM_TOKEN_MAX_AGE:
-            raise forms.ValidationError(_("页面已过期,请刷新后重新填写。"), code="expired")
+            raise forms.ValidationError(_("页面已过期，请刷新后重新填写。"), code="expired")
         if elapsed < self.policy.message_min_fill_seconds:
-            raise forms.ValidationError(_("提交过快,请稍后再提交。"), code="too_fast")
+            raise forms.ValidationError(_("提交过快，请稍后再提交。"), code="too_fast")
         return payload["t"]
 
     def clean(self):
         data = super().clean()
         if data.get("consents_to_contact") and not (data.get("contact") or "").strip():
-            self.add_error("contact", _("同意联系的,请留下联系方式。"))
+            self.add_error("contact", _("同意联系的，请留下联系方式。"))
         return data
 
 
@@ -150,8 +150,8 @@ class VisitForm(forms.Form):
 
 
 class VisitorForm(forms.Form):
-    name = forms.CharField(label=_("姓名(选填)"), max_length=64, required=False)
-    contact = forms.CharField(label=_("联系方式(选填)"), max_length=64, required=False)
+    name = forms.CharField(label=_("姓名（选填）"), max_length=64, required=False)
+    contact = forms.CharField(label=_("联系方式（选填）"), max_length=64, required=False)
     consents_to_contact = forms.BooleanField(label=_("同意回访"), required=False)
 
 
@@ -160,8 +160,8 @@ class IssueEntryForm(forms.Form):
                                       required=False)
     content = forms.CharField(label=_("反映问题"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
                               max_length=5000)
-    raised_by_name = forms.CharField(label=_("反映人(选填)"), max_length=64, required=False)
-    raised_by_contact = forms.CharField(label=_("联系方式(选填)"), max_length=64, required=False)
+    raised_by_name = forms.CharField(label=_("反映人（选填）"), max_length=64, required=False)
+    raised_by_contact = forms.CharField(label=_("联系方式（选填）"), max_length=64, required=False)
     consents_to_contact = forms.BooleanField(label=_("同意告知结果"), required=False)
 
 
@@ -194,7 +194,7 @@ class FeedbackForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    outcome = forms.CharField(label=_("办理结果(告知反映人)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    outcome = forms.CharField(label=_("办理结果（告知反映人）"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class SuggestionForm(forms.Form):

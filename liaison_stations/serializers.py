@@ -145,7 +145,7 @@ class SuggestSerializer(serializers.Serializer):
     content = serializers.CharField(required=False, allow_blank=True, default="")
     deputy = serializers.PrimaryKeyRelatedField(
         queryset=Deputy.objects.all(), required=False, allow_null=True,
-        help_text=_("仅工作人员代为录入时填写领衔代表;代表本人提交时以本人名义领衔。"),
+        help_text=_("仅工作人员代为录入时填写领衔代表；代表本人提交时以本人名义领衔。"),
     )
 
 

@@ -53,7 +53,7 @@ def record_visit(*, station, received_on, actor, people_count=None, deputies=(),
     stationed = set(station.stationings.filter(deputy__in=deputies).values_list("deputy_id", flat=True))
     strangers = [d for d in deputies if d.pk not in stationed]
     if strangers:
-        raise ValidationError({"deputies": _("以下代表未在本站进站:%(names)s") % {"names": "、".join(map(str, strangers))}})
+        raise ValidationError({"deputies": _("以下代表未在本站进站：%(names)s") % {"names": "、".join(map(str, strangers))}})
     visitors = [v for v in visitors if any(v.values())]
     issues = [i for i in issues if (i.get("content") or "").strip()]
     people_count = people_count or max(len(visitors), 1)
@@ -176,7 +176,7 @@ def check_message_rate(*, client_ip, policy=None):
     """Count one message from ``client_ip``; refuse beyond the hourly limit."""
     policy = policy or StationPolicy.current()
     if _count_this_hour(client_ip, "msg") > policy.message_rate_limit:
-        raise RateLimited(_("留言过于频繁,请稍后再试。"), code="rate_limited")
+        raise RateLimited(_("留言过于频繁，请稍后再试。"), code="rate_limited")
 
 
 def check_tracking_rate(*, client_ip, policy=None):
@@ -204,7 +204,7 @@ def submit_public_message(*, station, content, client_ip, deputy=None, name="", 
         raise ValidationError({"deputy": _("该代表未在本站进站。")})
     contact = (contact or "").strip()
     if consents_to_contact and not contact:
-        raise ValidationError({"contact": _("同意联系的,请留下联系方式。")})
+        raise ValidationError({"contact": _("同意联系的，请留下联系方式。")})
     check_message_rate(client_ip=client_ip, policy=policy)
     with transaction.atomic():
         issue = _create_issue(
@@ -303,7 +303,7 @@ def take_up_as_suggestion(*, issue, deputy, actor, title, category, content=None
             actor=actor,
         )
         locked.taken_up_by, locked.suggestion, locked.resolved_at = deputy, suggestion, timezone.now()
-        locked.outcome = _("已转为代表建议:%(title)s") % {"title": suggestion.title}
+        locked.outcome = _("已转为代表建议：%(title)s") % {"title": suggestion.title}
 
     # Only an open issue is taken up: whatever else the deputy finds, someone moved it first.
     ISSUE_LIFECYCLE.transition(

@@ -333,7 +333,7 @@ def visit_new(request, pk):
             except ValidationError as error:
                 _apply_errors(form, error)
             else:
-                messages.success(request, _("来访登记已保存,共%(n)d个问题。") % {"n": visit.issues.count()})
+                messages.success(request, _("来访登记已保存，共%(n)d个问题。") % {"n": visit.issues.count()})
                 return redirect("liaison_stations:visits", pk=station.pk)
     else:
         form = forms.VisitForm(station=station, initial={"received_on": timezone.localdate()})
@@ -521,5 +521,5 @@ def designate(request):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("已评定为%(year)d年度示范站:%(name)s") % {"year": year, "name": station.name})
+        messages.success(request, _("已评定为%(year)d年度示范站：%(name)s") % {"year": year, "name": station.name})
     return redirect(f"{reverse('liaison_stations:rating')}?year={year}")

@@ -81,7 +81,7 @@ class TrainingSessionAdmin(SimpleHistoryAdmin):
                 else:
                     self.message_user(request, _("规则“%(rule)s”新增报名 %(n)s 人。") % {"rule": rule, "n": count})
 
-    @admin.action(description=_("重新执行报名规则(补充新增代表)"))
+    @admin.action(description=_("重新执行报名规则（补充新增代表）"))
     def apply_rules(self, request, queryset):
         total = 0
         for rule in m.EnrolmentRule.objects.filter(session__in=queryset):
@@ -145,7 +145,7 @@ class EnrolmentAdmin(SimpleHistoryAdmin):
         services.enrol_deputies(session=obj.session, deputies=[obj.deputy], actor=request.user)
         obj.pk = m.Enrolment.objects.get(session=obj.session, deputy=obj.deputy).pk
 
-    @admin.action(description=_("登记为已参加(认定本班次学时)"))
+    @admin.action(description=_("登记为已参加（认定本班次学时）"))
     def mark_attended(self, request, queryset):
         for enrolment in queryset:
             services.mark_attendance(enrolment=enrolment, attended=True, actor=request.user)

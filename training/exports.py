@@ -39,7 +39,7 @@ def coverage_workbook(report, not_covered):
     """Sheet 1 the shares by level and new/returning; sheet 2 the names not covered."""
     wb = Workbook(write_only=True)
     summary = wb.create_sheet(_("覆盖情况"))
-    _append(summary, [_("层级"), _("类别"), _("代表人数"), _("完成初任学习"), _("初任学习覆盖率(%)"), _("完成履职学习"), _("履职学习覆盖率(%)")])
+    _append(summary, [_("层级"), _("类别"), _("代表人数"), _("完成初任学习"), _("初任学习覆盖率（%）"), _("完成履职学习"), _("履职学习覆盖率（%）")])
     for row in report.rows:
         _append(summary, [
             str(row.level_label),

@@ -15,7 +15,7 @@ class CoverageFilterForm(forms.Form):
         .select_related("congress")
         .order_by("congress__level", "congress_id", "-number"),
         required=False, empty_label=_("当前在任的各届"),
-        help_text=_("县乡两级人数多,请选“当前在任的各届”并按层级查看。"),
+        help_text=_("县乡两级人数多，请选“当前在任的各届”并按层级查看。"),
     )
     level = forms.ChoiceField(label=_("层级"), choices=[("", _("全部层级"))] + list(Level.choices), required=False)
 

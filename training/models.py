@@ -39,11 +39,11 @@ class TrainingPolicy(models.Model):
     """The policy values provinces change, one row (pk=1) staff edit in the admin."""
 
     checkin_token_minutes = models.PositiveIntegerField(
-        _("签到二维码有效时间(分钟)"), default=15, validators=[MinValueValidator(1)],
-        help_text=_("二维码中的签到令牌在此时间后失效,签到页面会自动刷新二维码。"),
+        _("签到二维码有效时间（分钟）"), default=15, validators=[MinValueValidator(1)],
+        help_text=_("二维码中的签到令牌在此时间后失效，签到页面会自动刷新二维码。"),
     )
-    checkin_opens_minutes_before = models.PositiveIntegerField(_("开课前可提前签到(分钟)"), default=30)
-    checkin_closes_minutes_after = models.PositiveIntegerField(_("结束后仍可签到(分钟)"), default=0)
+    checkin_opens_minutes_before = models.PositiveIntegerField(_("开课前可提前签到（分钟）"), default=30)
+    checkin_closes_minutes_after = models.PositiveIntegerField(_("结束后仍可签到（分钟）"), default=0)
     induction_required_hours = models.DecimalField(
         _("初任学习完成所需学时"), max_digits=5, decimal_places=1, default=Decimal("0"),
         help_text=_("0 表示参加一次即视为完成。"),
@@ -111,7 +111,7 @@ class TrainingSession(models.Model):
     form = models.CharField(_("培训形式"), max_length=16, choices=SessionForm.choices, default=SessionForm.CLASSROOM)
     field = models.CharField(
         _("专题领域"), max_length=16, choices=Occupation.choices, blank=True,
-        help_text=_("专题学习面向的领域,按代表职业类别报名。"),
+        help_text=_("专题学习面向的领域，按代表职业类别报名。"),
     )
     starts_at = models.DateTimeField(_("开始时间"), db_index=True)
     ends_at = models.DateTimeField(_("结束时间"))

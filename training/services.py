@@ -125,7 +125,7 @@ def check_in(*, user, token, now=None):
             .get(session_id=session_id, deputy=deputy)
         )
     except m.Enrolment.DoesNotExist:
-        raise ValidationError(_("您未报名参加该培训,请联系工作人员。"), code="not_enrolled")
+        raise ValidationError(_("您未报名参加该培训，请联系工作人员。"), code="not_enrolled")
     session = enrolment.session
     opens, closes = _checkin_window(session, policy)
     if not opens <= now <= closes:
@@ -176,7 +176,7 @@ def request_leave(*, enrolment, reason, user, now=None):
     if enrolment.status != EnrolmentStatus.ENROLLED:
         raise ValidationError(_("该报名当前不能请假。"), code="not_enrolled_state")
     if now >= enrolment.session.ends_at:
-        raise ValidationError(_("培训已结束,不能再请假。"), code="session_over")
+        raise ValidationError(_("培训已结束，不能再请假。"), code="session_over")
     if enrolment.leave_requests.filter(status=LeaveStatus.PENDING).exists():
         raise ValidationError(_("已有待审批的请假申请。"), code="conflict")
     return m.LeaveRequest.objects.create(enrolment=enrolment, reason=reason.strip())

@@ -22,7 +22,7 @@ def session_id_from_token(token, *, max_age_minutes):
     try:
         value = signer.unsign(token or "", max_age=max_age_minutes * 60)
     except signing.SignatureExpired:
-        raise ValidationError(_("签到二维码已过期,请重新扫描现场的二维码。"), code="token_expired")
+        raise ValidationError(_("签到二维码已过期，请重新扫描现场的二维码。"), code="token_expired")
     except signing.BadSignature:
         raise ValidationError(_("签到二维码无效。"), code="token_invalid")
     if not value.isdigit():

@@ -72,7 +72,7 @@ def request_leave(request, pk):
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, _error_text(exc))
         else:
-            messages.success(request, _("请假申请已提交,等待工作人员审批。"))
+            messages.success(request, _("请假申请已提交，等待工作人员审批。"))
     else:
         messages.error(request, _("请填写请假事由。"))
     return redirect("training:my")
@@ -89,7 +89,7 @@ def check_in(request):
         except (ValidationError, PermissionDenied) as exc:
             error = _error_text(exc)
         else:
-            messages.success(request, _("签到成功,认定学时 %(hours)s。") % {"hours": enrolment.hours_credited})
+            messages.success(request, _("签到成功，认定学时 %(hours)s。") % {"hours": enrolment.hours_credited})
             return redirect("training:my")
     return render(request, "training/check_in.html", {"token": token, "error": error}, status=400 if error else 200)
 
@@ -250,7 +250,7 @@ def records_refresh(request):
 
     year = forms.YearForm(request.POST).year_or_default()
     refresh_duty_records.delay(year)
-    messages.success(request, _("已开始重新计算 %(year)s 年度履职档案,稍后刷新本页查看。") % {"year": year})
+    messages.success(request, _("已开始重新计算 %(year)s 年度履职档案，稍后刷新本页查看。") % {"year": year})
     return redirect(reverse("training:records") + f"?year={year}")
 
 

@@ -29,7 +29,7 @@ def validate_days(value):
     try:
         days = parse_days(value)
     except ValueError:
-        raise ValidationError(_("请填写以逗号分隔的天数，例如 30,7,1。")) from None
+        raise ValidationError(_("请填写以逗号分隔的天数，例如 30，7，1。")) from None
     if any(day < 0 or day > 366 for day in days):
         raise ValidationError(_("天数应在 0 到 366 之间。"))
 
@@ -41,7 +41,7 @@ class NotificationPolicy(models.Model):
 
     reply_due_days = models.CharField(
         _("答复期限前提醒（天）"), max_length=64, default="30,7,1", validators=[validate_days],
-        help_text=_("距答复期限的天数，以逗号分隔，例如 30,7,1。"),
+        help_text=_("距答复期限的天数，以逗号分隔，例如 30，7，1。"),
     )
     overdue_every_days = models.PositiveSmallIntegerField(
         _("逾期后催办间隔（天）"), default=7, help_text=_("逾期后每隔多少天催办一次；0 表示逾期后不再催办。")
@@ -72,7 +72,7 @@ class NotificationPolicy(models.Model):
     )
     max_send_attempts = models.PositiveSmallIntegerField(_("发送最多尝试次数"), default=5)
     retry_backoff_minutes = models.PositiveSmallIntegerField(
-        _("重试间隔（分钟）"), default=5, help_text=_("第 n 次失败后等待 间隔×2^(n-1) 分钟再试。")
+        _("重试间隔（分钟）"), default=5, help_text=_("第 n 次失败后等待 间隔×2^（n-1） 分钟再试。")
     )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     history = HistoricalRecords()

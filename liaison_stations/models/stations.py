@@ -16,8 +16,8 @@ from deputies.scoping import congress_for_area
 class StationKind(models.TextChoices):
     COUNTY_MAIN = "county_main", _("县级总站")
     TOWNSHIP_CENTRE = "township_centre", _("乡镇中心站")
-    VILLAGE_POINT = "village_point", _("村(社区)联络点")
-    INDUSTRY = "industry", _("行业(专业)联络站")
+    VILLAGE_POINT = "village_point", _("村（社区）联络点")
+    INDUSTRY = "industry", _("行业（专业）联络站")
     ONLINE = "online", _("网上联络站")
 
 
@@ -177,11 +177,11 @@ class StationPolicy(models.Model):
     the admin. ``current()`` creates it with the defaults when missing."""
 
     feedback_days = models.PositiveSmallIntegerField(
-        _("转办反馈期限(天)"), default=15, help_text=_("转办给承办单位的问题,默认在多少天内反馈。")
+        _("转办反馈期限（天）"), default=15, help_text=_("转办给承办单位的问题，默认在多少天内反馈。")
     )
     message_max_length = models.PositiveIntegerField(_("留言最大字数"), default=1000)
     message_min_fill_seconds = models.PositiveSmallIntegerField(
-        _("留言最短填写时间(秒)"), default=3, help_text=_("短于此时间提交的留言视为机器提交。")
+        _("留言最短填写时间（秒）"), default=3, help_text=_("短于此时间提交的留言视为机器提交。")
     )
     message_rate_limit = models.PositiveSmallIntegerField(_("每个IP每小时最多留言数"), default=5)
     tracking_rate_limit = models.PositiveSmallIntegerField(_("每个IP每小时最多查询次数"), default=30)
@@ -195,11 +195,11 @@ class StationPolicy(models.Model):
         _("扫码进站提前/延后（分钟）"), default=60, help_text=_("接待时段开始前和结束后多少分钟内可以扫码进站。")
     )
     # Weights of the yearly rating (示范站评选). Rates count in percent points.
-    weight_receptions = models.DecimalField(_("权重:接待次数"), max_digits=6, decimal_places=2, default=2)
-    weight_people = models.DecimalField(_("权重:接待人数"), max_digits=6, decimal_places=2, default=1)
-    weight_issues = models.DecimalField(_("权重:收集问题数"), max_digits=6, decimal_places=2, default=1)
-    weight_resolved_rate = models.DecimalField(_("权重:办结率(%)"), max_digits=6, decimal_places=2, default=1)
-    weight_on_time_rate = models.DecimalField(_("权重:按期反馈率(%)"), max_digits=6, decimal_places=2, default=1)
+    weight_receptions = models.DecimalField(_("权重：接待次数"), max_digits=6, decimal_places=2, default=2)
+    weight_people = models.DecimalField(_("权重：接待人数"), max_digits=6, decimal_places=2, default=1)
+    weight_issues = models.DecimalField(_("权重：收集问题数"), max_digits=6, decimal_places=2, default=1)
+    weight_resolved_rate = models.DecimalField(_("权重：办结率（%）"), max_digits=6, decimal_places=2, default=1)
+    weight_on_time_rate = models.DecimalField(_("权重：按期反馈率（%）"), max_digits=6, decimal_places=2, default=1)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     history = HistoricalRecords()

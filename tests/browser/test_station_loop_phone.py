@@ -46,7 +46,7 @@ def test_a_message_comes_back_with_its_answer_and_is_rated_on_the_phone(open_bro
     page.goto(f"/stations/{station.pk}/")
     assert fits_the_phone(page)
     page.get_by_label("留言内容").fill("菜市场周边占道经营，早晚高峰堵车。")
-    page.get_by_label("联系方式(选填)").fill(MOBILE)
+    page.get_by_label("联系方式（选填）").fill(MOBILE)
     page.get_by_label("同意工作人员联系我并告知办理结果").check()
     page.get_by_role("button", name="提交留言").click()
     page.get_by_role("heading", name="您的查询码").wait_for()

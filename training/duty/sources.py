@@ -61,9 +61,9 @@ class PlenarySource(DutySource):
     key = "plenary"
     label = _("出席会议")
     metrics = (
-        ("plenary_present", _("出席代表大会会议(次)")),
-        ("plenary_leave", _("请假(次)")),
-        ("plenary_absent", _("缺席(次)")),
+        ("plenary_present", _("出席代表大会会议（次）")),
+        ("plenary_leave", _("请假（次）")),
+        ("plenary_absent", _("缺席（次）")),
     )
 
     def collect(self, *, year, deputy_ids):
@@ -91,7 +91,7 @@ class TrainingSource(DutySource):
     key = "training"
     label = _("学习培训")
     metrics = (
-        ("training_sessions", _("参加学习培训(次)")),
+        ("training_sessions", _("参加学习培训（次）")),
         ("training_hours", _("培训学时")),
     )
 
@@ -122,7 +122,7 @@ class TrainingSource(DutySource):
         return [
             (
                 timezone.localtime(e.session.starts_at).date(),
-                _("%(title)s(%(kind)s,%(hours)s学时)")
+                _("%(title)s（%(kind)s,%(hours)s学时）")
                 % {"title": e.session.title, "kind": e.session.get_kind_display(), "hours": e.hours_credited},
             )
             for e in rows
@@ -132,7 +132,7 @@ class TrainingSource(DutySource):
 class ActivitySource(DutySource):
     key = "activities"
     label = _("其他履职活动")
-    metrics = (("activities_total", _("其他履职活动(次)")),) + tuple(
+    metrics = (("activities_total", _("其他履职活动（次）")),) + tuple(
         (f"activity_{kind.value}", kind.label) for kind in m.ActivityKind
     )
 
@@ -164,11 +164,11 @@ class SuggestionSource(DutySource):
     key = "suggestions"
     label = _("代表建议")
     base_metrics = (
-        ("suggestions_total", _("提出建议(件,领衔与附议合计)")),
-        ("suggestions_led", _("领衔提出建议(件)")),
-        ("suggestions_cosigned", _("附议建议(件)")),
+        ("suggestions_total", _("提出建议（件，领衔与附议合计）")),
+        ("suggestions_led", _("领衔提出建议（件）")),
+        ("suggestions_cosigned", _("附议建议（件）")),
         ("suggestions_registered", _("审查通过的建议（件）")),
-        ("suggestions_replied", _("已答复建议(件)")),
+        ("suggestions_replied", _("已答复建议（件）")),
     )
 
     def is_available(self):
@@ -177,7 +177,7 @@ class SuggestionSource(DutySource):
     @property
     def metrics(self):
         return self.base_metrics + tuple(
-            (f"suggestions_result_{code}", _("办理结果为%(code)s类(%(name)s)的建议(件)") % {"code": code, "name": name})
+            (f"suggestions_result_{code}", _("办理结果为%(code)s类（%(name)s）的建议（件）") % {"code": code, "name": name})
             for code, name in self._categories()
         )
 
@@ -292,10 +292,10 @@ class StationSource(DutySource):
     key = "stations"
     label = _("联络站活动")
     metrics = (
-        ("station_receptions", _("进站接待群众(次)")),
-        ("station_people", _("接待群众(人次)")),
-        ("station_activities", _("参加联络站活动(次)")),
-        ("station_issues_handled", _("反映问题已办理(件)")),
+        ("station_receptions", _("进站接待群众（次）")),
+        ("station_people", _("接待群众（人次）")),
+        ("station_activities", _("参加联络站活动（次）")),
+        ("station_issues_handled", _("反映问题已办理（件）")),
         ("station_duty_days", _("扫码进站接待值班（天）")),
     )
 
@@ -391,8 +391,8 @@ class BallotSource(DutySource):
     key = "ballots"
     label = _("民生实事项目票决")
     metrics = (
-        ("ballots_taken_part", _("参加民生实事项目票决(次)")),
-        ("project_proposals", _("提出民生实事项目建议(件)")),
+        ("ballots_taken_part", _("参加民生实事项目票决（次）")),
+        ("project_proposals", _("提出民生实事项目建议（件）")),
     )
 
     def is_available(self):
