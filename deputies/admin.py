@@ -41,7 +41,7 @@ class SheetImportForm(ImportForm):
         limit = limits()["max_bytes"]
         if upload.size > limit:
             raise forms.ValidationError(
-                _("文件大小%(size）.1f MB超过上限%(limit）.1f MB，请拆分后分批导入。")
+                _("文件大小%(size).1f MB超过上限%(limit).1f MB，请拆分后分批导入。")
                 % {"size": upload.size / 2**20, "limit": limit / 2**20}
             )
         return upload

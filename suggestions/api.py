@@ -55,12 +55,7 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     keyset_keys = selectors.LIST_KEYS
     keyset_descending = True
     queryset = Suggestion.objects.none()
-
-    @property
-    def paginator(self):
-        if not hasattr(self, "_paginator"):
-            self._paginator = KeysetPagination() if self.action == "list" else StandardPagination()
-        return self._paginator
+    pagination_class = KeysetPagination  # the queue actions declare their own (page numbers)
 
     def get_queryset(self):
         return Suggestion.objects.visible_to(self.request.user).submitted().with_list_joins().with_units()
@@ -162,25 +157,25 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def _list(self, queryset):
         page = self.paginate_queryset(self.filter_queryset(queryset))
-        return self.get_paginated_response(s.SuggestionListSerializer(page, many=True, context={"request": self.request}).data)
+        return self.get_paginated_response(s.SuggestionQueueItemSerializer(page, many=True, context={"request": self.request}).data)
 
-    @extend_schema(responses=s.SuggestionListSerializer(many=True))
-    @action(detail=False, methods=["get"])
+    @extend_schema(responses=s.SuggestionQueueItemSerializer(many=True))
+    @action(detail=False, methods=["get"], pagination_class=StandardPagination)
     def overdue(self, request):
         return self._list(selectors.overdue_list(user=request.user))
 
-    @extend_schema(responses=s.SuggestionListSerializer(many=True))
-    @action(detail=False, methods=["get"], url_path="key-supervision-list")
+    @extend_schema(responses=s.SuggestionQueueItemSerializer(many=True))
+    @action(detail=False, methods=["get"], pagination_class=StandardPagination, url_path="key-supervision-list")
     def key_supervision_list(self, request):
         return self._list(selectors.key_supervision_list(user=request.user))
 
-    @extend_schema(responses=s.SuggestionListSerializer(many=True))
-    @action(detail=False, methods=["get"], url_path="review-queue", permission_classes=[IsStaffMember])
+    @extend_schema(responses=s.SuggestionQueueItemSerializer(many=True))
+    @action(detail=False, methods=["get"], pagination_class=StandardPagination, url_path="review-queue", permission_classes=[IsStaffMember])
     def review_queue(self, request):
         return self._list(selectors.review_queue(user=request.user).with_units())
 
-    @extend_schema(responses=s.SuggestionListSerializer(many=True))
-    @action(detail=False, methods=["get"], url_path="disclosure-queue", permission_classes=[IsStaffMember])
+    @extend_schema(responses=s.SuggestionQueueItemSerializer(many=True))
+    @action(detail=False, methods=["get"], pagination_class=StandardPagination, url_path="disclosure-queue", permission_classes=[IsStaffMember])
     def disclosure_queue(self, request):
         return self._list(selectors.disclosure_queue(user=request.user).with_units())
 

@@ -92,6 +92,12 @@ class SuggestionListSerializer(serializers.ModelSerializer):
         return SuggestionAssignmentBriefSerializer(assignments, many=True).data
 
 
+
+class SuggestionQueueItemSerializer(SuggestionListSerializer):
+    """A row of a staff queue (overdue, key supervision, review, disclosure): the
+    list's fields, under its own schema name, because the queues page by number
+    (with a count) while the list pages by keyset."""
+
 class SuggestionRatingSerializer(serializers.Serializer):
     process_rating = serializers.CharField()
     result_rating = serializers.CharField()

@@ -80,7 +80,7 @@ EXPECTED = {"roads": (75.0, 75.0), "finance": (100.0, 100.0)}  # (on-time rate, 
 def _page_figure(html, name, unit_pk=None):
     if unit_pk is not None:
         html = re.search(rf'<tr data-unit="{unit_pk}">(.*?)</tr>', html, re.S).group(1)
-    value = re.search(rf'data-figure="{name}">([^<%]+)%', html).group(1)
+    value = re.search(rf'data-figure="{name}"[^>]*>([^<%]+)%', html).group(1)
     return float(value)
 
 
