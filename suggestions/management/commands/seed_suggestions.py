@@ -14,6 +14,7 @@ from congress_portal.accounts.models import User
 from congress_portal.workdays import local_today
 from deputies.local_demo import local_congresses, local_units
 from deputies.models import Deputy, HandlingUnit, Level, MandateStatus, Session
+from deputies.scoping import units_for_congress
 from suggestions import services
 from suggestions.demo_history import build_history
 from suggestions.models import (
@@ -142,7 +143,8 @@ class Command(BaseCommand):
         seed_unit_functions()
         history = build_history(
             count=HISTORY_ITEMS, staff=staff, deputies=pool, rng=rng,
-            units={u.short_name: u for u in HandlingUnit.objects.filter(is_active=True) if u.short_name},
+            # Provincial items go to units that may answer the provincial congress (not a county's bureaus).
+            units={u.short_name: u for u in units_for_congress(session.term.congress).filter(is_active=True) if u.short_name},
         )
         made += history["items"]
         made += self._local(rng, categories)
