@@ -25,6 +25,16 @@ def backfill(apps, schema_editor):
         congress_id=Subquery(mandates.filter(level=OuterRef("deputy_level")).values("congress_id")[:1])
     )
     Suggestion.objects.filter(congress__isnull=True).update(congress_id=Subquery(mandates.values("congress_id")[:1]))
+    # Numbers between plenaries now run per congress: their official form names it
+    # (0010_official_reference wrote them before the congress was known).
+    Congress = apps.get_model("deputies", "Congress")
+    places = {
+        pk: (name[: -len("人民代表大会")] if name.endswith("人民代表大会") else name)
+        for pk, name in Congress.objects.values_list("pk", "name")
+    }
+    between = Suggestion.objects.filter(session__isnull=True, number__isnull=False, congress__isnull=False)
+    for pk, congress_id, year, number in between.values_list("pk", "congress_id", "year", "number").iterator():
+        Suggestion.objects.filter(pk=pk).update(reference=f"{places.get(congress_id, '')}{year}年闭会期间第{number:04d}号")
     Letter.objects.filter(from_suggestion__isnull=False).update(
         congress_id=Subquery(Suggestion.objects.filter(pk=OuterRef("from_suggestion_id")).values("congress_id")[:1])
     )
