@@ -132,18 +132,23 @@ def unit_inbox(*, user, params=None):
     return _filtered(AssignmentFilter, params, qs)
 
 
-_DONE_FIRST_LAST = Case(
-    When(state__in=[AssignmentState.REPLIED, AssignmentState.OPINION_SUBMITTED], then=1), default=0, output_field=IntegerField()
+# Items waiting to be acknowledged (the re-assignment window runs from assignment)
+# first, then the other open ones, then those the unit has answered.
+_INBOX_RANK = Case(
+    When(state=AssignmentState.PENDING, then=0),
+    When(state__in=[AssignmentState.REPLIED, AssignmentState.OPINION_SUBMITTED], then=2),
+    default=1, output_field=IntegerField(),
 )
 
 
 def unit_inbox_open_first(*, user, params=None):
-    """The unit's inbox page: open items first, the nearest deadline (a reply,
-    or a co-handling unit's opinion) first."""
+    """The unit's inbox page: items awaiting acknowledgement first, then the
+    other open ones, each by the nearest deadline (a reply, or a co-handling
+    unit's opinion); answered items last."""
     return (
         unit_inbox(user=user, params=params)
-        .annotate(done=_DONE_FIRST_LAST, due=Coalesce("reply_due_at", "opinion_due_at"))
-        .order_by("done", F("due").asc(nulls_last=True), "pk")
+        .annotate(rank=_INBOX_RANK, due=Coalesce("reply_due_at", "opinion_due_at"))
+        .order_by("rank", F("due").asc(nulls_last=True), "pk")
     )
 
 
