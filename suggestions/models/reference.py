@@ -1,6 +1,6 @@
 """What staff set and the suggestions refer to: the deadline policy, the
 categories, the result categories, and the number counters."""
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -84,3 +84,21 @@ class NumberCounter(models.Model):
 
     def __str__(self):
         return f"{self.scope}: {self.last_number}"
+
+    @classmethod
+    def locked(cls, scope):
+        """The counter of ``scope``, created if missing, locked until the end of the transaction."""
+        try:
+            with transaction.atomic():
+                cls.objects.get_or_create(scope=scope)
+        except IntegrityError:  # created by a concurrent caller
+            pass
+        return cls.objects.select_for_update().get(scope=scope)
+
+    @classmethod
+    def take_next(cls, scope):
+        """The next number of ``scope`` (inside the caller's transaction)."""
+        counter = cls.locked(scope)
+        counter.last_number += 1
+        counter.save(update_fields=["last_number"])
+        return counter.last_number

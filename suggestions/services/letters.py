@@ -4,7 +4,7 @@ answer, closing. Status changes go through ``lifecycles.LETTERS``."""
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,16 +32,7 @@ def _letter_congress_id(actor, deputy, from_suggestion):
 
 def _next_letter_number(year, congress_id=None):
     """Letters are numbered apart from suggestions, per congress and year."""
-    scope = f"letter:{year}" + (f":congress:{congress_id}" if congress_id else "")
-    try:
-        with transaction.atomic():
-            NumberCounter.objects.get_or_create(scope=scope)
-    except IntegrityError:  # created by a concurrent registration
-        pass
-    counter = NumberCounter.objects.select_for_update().get(scope=scope)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return counter.last_number
+    return NumberCounter.take_next(f"letter:{year}" + (f":congress:{congress_id}" if congress_id else ""))
 
 
 def _create_letter(*, actor, deputy, title, content, received_on, from_suggestion=None, note=""):

@@ -3,7 +3,7 @@ the agenda and referred to a special committee / not placed and handled as a
 suggestion with its signers), and the committee's review report. Status
 changes go through ``lifecycles.MOTIONS``."""
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,16 +18,7 @@ from .submission import submit_suggestion
 
 
 def _next_motion_number(session):
-    scope = f"motion:{session.pk}"
-    try:
-        with transaction.atomic():
-            NumberCounter.objects.get_or_create(scope=scope)
-    except IntegrityError:  # created by a concurrent proposal
-        pass
-    counter = NumberCounter.objects.select_for_update().get(scope=scope)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return counter.last_number
+    return NumberCounter.take_next(f"motion:{session.pk}")
 
 
 def _check_window(session, at):

@@ -1,5 +1,4 @@
 """审查: staff accept a submitted suggestion (it gets its number) or not."""
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,12 +13,7 @@ def _next_number(suggestion):
         scope = f"session:{suggestion.session_id}"
     else:  # between plenaries each congress numbers its own items per year
         scope = f"year:{suggestion.year}" + (f":congress:{suggestion.congress_id}" if suggestion.congress_id else "")
-    try:
-        with transaction.atomic():
-            NumberCounter.objects.get_or_create(scope=scope)
-    except IntegrityError:  # created by a concurrent registration
-        pass
-    counter = NumberCounter.objects.select_for_update().get(scope=scope)
+    counter = NumberCounter.locked(scope)
     taken = Suggestion.objects.filter(number__isnull=False)
     taken = taken.filter(session_id=suggestion.session_id) if suggestion.session_id else taken.filter(session__isnull=True, year=suggestion.year, congress_id=suggestion.congress_id)
     number = counter.last_number + 1
