@@ -52,7 +52,11 @@ class AttachmentChoiceField(forms.ModelMultipleChoiceField):
 # ---------------------------------------------------------------- deputies
 
 
-class SuggestionForm(PortalForm):
+class SuggestionTextForm(PortalForm):
+    """What every suggestion asks for, whoever proposes it (a deputy, or a
+    delegation through its contact): the text, the category, the session, consent
+    to publish. The caller sets the session choices."""
+
     title = forms.CharField(label=_("标题"), max_length=200, help_text=_("简明概括建议的主题，如：关于加快农村养老服务设施建设的建议"))
     content = forms.CharField(label=_("建议内容"), widget=forms.Textarea(attrs={"rows": 14}), help_text=_("写明问题、原因分析和具体建议。"))
     category = forms.ModelChoiceField(label=_("类别"), queryset=SuggestionCategory.objects.none(), empty_label=_("请选择类别"))
@@ -62,6 +66,13 @@ class SuggestionForm(PortalForm):
         help_text=_("大会期间提出的建议须选择会议。"),
     )
     disclosure_consent = forms.BooleanField(label=_("同意公开本建议及答复"), required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = SuggestionCategory.objects.filter(is_active=True)
+
+
+class SuggestionForm(SuggestionTextForm):
     co_signers = CoSignerField(
         label=_("邀请附议代表"), queryset=Deputy.objects.none(), required=False,
         help_text=_("输入姓名或工作单位搜索，可选多位。被邀请的代表确认后成为附议代表。"),
@@ -81,7 +92,6 @@ class SuggestionForm(PortalForm):
                 widget=forms.CheckboxSelectMultiple, help_text=_("勾选的文件在保存或提交时删除。"),
             )  # fmt: skip
         terms = lead_deputy.mandates.filter(status=MandateStatus.SERVING).values("term_id")
-        self.fields["category"].queryset = SuggestionCategory.objects.filter(is_active=True)
         self.fields["session"].queryset = Session.objects.filter(term_id__in=terms).select_related("term__congress")
         self.fields["co_signers"].queryset = cosigner_choices(lead_deputy).order_by("name", "pk")
         use_search(self.fields["co_signers"], reverse("suggestions:pick_cosigners"), placeholder=_("输入代表姓名或工作单位"))
