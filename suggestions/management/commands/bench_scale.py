@@ -10,7 +10,6 @@ unit), current replies, ratings of the closed ones, two events each, about two
 in five replied items published. Then refreshes the dashboard's summary rows
 and prints, for each page, the in-process median time, its query count, and
 the time of the raw SQL returning the same rows (the floor). Asserts nothing."""
-import statistics
 import time
 
 from django.core.management import call_command
@@ -20,7 +19,6 @@ from django.db import connection
 from congress_portal.accounts.models import Role, User
 from deputies.models import HandlingUnit, Session, Term
 
-RUNS = 15
 CHUNK = 100_000
 UNITS = 400
 WORDS = ["公路", "教育", "医疗", "养老", "农田", "环境", "就业", "住房", "水利", "乡村振兴", "营商环境", "食品安全"]
@@ -31,15 +29,6 @@ STATUS_SHARES = [
 ]  # fmt: skip
 ASSIGNED = ("assigned", "replied", "rehandling", "closed", "followup")
 REPLIED = ("replied", "closed", "followup")
-
-
-def median_ms(action, runs=RUNS):
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
 
 
 def status_case(column):
