@@ -59,6 +59,14 @@ EVENT_RECIPIENTS = {
 }
 
 
+def _co_signatures(suggestion_ids, state):
+    """{suggestion id: [deputy, ...]} of the co-signatures in ``state`` (one query)."""
+    found = defaultdict(list)
+    for cosignature in CoSignature.objects.filter(suggestion_id__in=suggestion_ids, state=state).select_related("deputy"):
+        found[cosignature.suggestion_id].append(cosignature.deputy)
+    return found
+
+
 def event_messages(event_ids):
     """The messages telling the right people of these SuggestionEvents (a fixed
     number of queries however many events)."""
@@ -76,26 +84,17 @@ def event_messages(event_ids):
     assignments = defaultdict(list)
     for assignment in Assignment.objects.filter(suggestion_id__in=suggestion_ids, is_active=True).select_related("unit"):
         assignments[assignment.suggestion_id].append(assignment)
-    invited = defaultdict(list)
-    if any(INVITED in EVENT_RECIPIENTS[event.move] for event in events):
-        for cosignature in CoSignature.objects.filter(
-            suggestion_id__in=suggestion_ids, state=CoSignState.INVITED
-        ).select_related("deputy"):
-            invited[cosignature.suggestion_id].append(cosignature.deputy)
-    co_signers = defaultdict(list)
-    if any(CO_SIGNERS in EVENT_RECIPIENTS[event.move] for event in events):
-        for cosignature in CoSignature.objects.filter(
-            suggestion_id__in=suggestion_ids, state=CoSignState.CONFIRMED
-        ).select_related("deputy"):
-            co_signers[cosignature.suggestion_id].append(cosignature.deputy)
+    wanted = {who for event in events for who in EVENT_RECIPIENTS[event.move]}
+    invited = _co_signatures(suggestion_ids, CoSignState.INVITED) if INVITED in wanted else defaultdict(list)
+    co_signers = _co_signatures(suggestion_ids, CoSignState.CONFIRMED) if CO_SIGNERS in wanted else defaultdict(list)
     motion_signers = defaultdict(list)
-    if any(MOTION_SIGNERS in EVENT_RECIPIENTS[event.move] for event in events):
+    if MOTION_SIGNERS in wanted:
         for signature in MotionSigner.objects.filter(motion__suggestion_id__in=suggestion_ids).select_related(
             "deputy", "motion"
         ):
             motion_signers[signature.motion.suggestion_id].append(signature.deputy)
     staff = []
-    if any(STAFF in EVENT_RECIPIENTS[event.move] for event in events):
+    if STAFF in wanted:
         staff = list(User.objects.filter(is_active=True).filter(Q(role=Role.STAFF) | Q(is_superuser=True)))
 
     unit_link = link_to("suggestions:unit_detail")
@@ -128,22 +127,19 @@ def event_messages(event_ids):
             for unit in units:
                 recipients.append((Recipient.unit(unit.pk), unit.name, unit_link(suggestion.pk)))
             if who == LEAD_DEPUTY:
-                deputy = suggestion.lead_deputy
-                recipients.append((Recipient.deputy(deputy.pk), _("%(name)s代表") % {"name": deputy.name},
-                                   deputy_link(suggestion.pk)))
+                deputies, link = [suggestion.lead_deputy], deputy_link(suggestion.pk)
             elif who in (MOTION_SIGNERS, CO_SIGNERS):
-                for deputy in (motion_signers if who == MOTION_SIGNERS else co_signers)[suggestion.pk]:
-                    recipients.append((Recipient.deputy(deputy.pk), _("%(name)s代表") % {"name": deputy.name},
-                                       deputy_link(suggestion.pk)))
+                deputies = (motion_signers if who == MOTION_SIGNERS else co_signers)[suggestion.pk]
+                link = deputy_link(suggestion.pk)
             elif who == INVITED:
-                for deputy in invited[suggestion.pk]:
-                    recipients.append((Recipient.deputy(deputy.pk), _("%(name)s代表") % {"name": deputy.name},
-                                       reverse_or_blank("suggestions:invitations")))
+                deputies, link = invited[suggestion.pk], reverse_or_blank("suggestions:invitations")
             elif who == DELEGATION_HEAD and suggestion.delegation_id and suggestion.delegation.head_id:
-                head = suggestion.delegation.head
-                recipients.append((Recipient.deputy(head.pk), _("%(name)s代表") % {"name": head.name},
-                                   delegation_link(suggestion.pk)))
-            elif who == STAFF:
+                deputies, link = [suggestion.delegation.head], delegation_link(suggestion.pk)
+            else:
+                deputies = []
+            for deputy in deputies:
+                recipients.append((Recipient.deputy(deputy.pk), _("%(name)s代表") % {"name": deputy.name}, link))
+            if who == STAFF:
                 for user in staff:
                     if user.congress_id not in (None, suggestion.congress_id) and not user.is_superuser:
                         continue  # another congress's officer
