@@ -56,6 +56,7 @@ STAFF_NAV = [
     ("training:sessions", _("学习培训")),
     ("voting:staff_overview", _("票决管理")),
     ("liaison_stations:figures", _("联络站统计")),
+    ("jobs:mine", _("后台任务")),
     ("notifications:inbox", _("消息")),
     ("admin:index", _("管理后台")),
 ]

@@ -43,6 +43,7 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("voting/", include("voting.urls")),
     path("notifications/", include("congress_portal.notifications.urls")),
+    path("jobs/", include("congress_portal.jobs.urls")),
 ]
 # Uploaded files are never served as they are, in development or production:
 # each object's own view checks who may see it, and the admin's file links land

@@ -183,6 +183,15 @@ class Sheet:
     header_row: int
     _rows: object = field(repr=False)
     _close: object = field(repr=False)
+    # The last row the sheet declares (its <dimension>), None when it declares
+    # none (files written by a streaming writer): an estimate for progress bars.
+    declared_last_row: int | None = None
+
+    @property
+    def declared_rows(self):
+        if not self.declared_last_row or self.declared_last_row <= self.header_row:
+            return None
+        return self.declared_last_row - self.header_row
 
     @property
     def rows(self):
@@ -227,7 +236,7 @@ def open_sheet(source, *, max_rows=None):
                 if first is None:
                     rows.close()
                 else:
-                    found.append((worksheet.title, rows, first))
+                    found.append((worksheet.title, rows, first, _declared_last_row(worksheet)))
         except SpreadsheetRefused:
             raise
         except Exception:  # noqa: BLE001 - whatever the library says, the officer gets one clear answer
@@ -235,19 +244,28 @@ def open_sheet(source, *, max_rows=None):
         if not found:
             raise SpreadsheetRefused(_("文件中没有数据。"))
         if len(found) > 1:
-            for _title, rows, _first in found:
+            for _title, rows, _first, _last in found:
                 rows.close()
             raise SpreadsheetRefused(
                 _("工作簿中有%(n)d个工作表有内容（%(names)s）；请把要导入的数据放在一个工作表中，删除其他工作表后再导入。")
-                % {"n": len(found), "names": "、".join(f"「{title}」" for title, _rows, _first in found)}
+                % {"n": len(found), "names": "、".join(f"「{title}」" for title, _rows, _first, _last in found)}
             )
-        title, rows, (header_row, header_cells) = found[0]
+        title, rows, (header_row, header_cells), last_row = found[0]
         header = _header(header_row, header_cells)
     except BaseException:
         close()
         raise
     return Sheet(title=title, header=header, header_row=header_row,
-                 _rows=_data_rows(rows, header, header_row, lim["max_rows"], close), _close=close)
+                 _rows=_data_rows(rows, header, header_row, lim["max_rows"], close), _close=close,
+                 declared_last_row=last_row)
+
+
+def _declared_last_row(worksheet):
+    try:
+        last = worksheet.max_row
+    except Exception:  # noqa: BLE001 - an odd <dimension> only costs the estimate
+        return None
+    return last if isinstance(last, int) and last > 0 else None
 
 
 def _header(row_number, cells):

@@ -13,3 +13,10 @@ class DeputiesConfig(AppConfig):
 
         register_addresses("unit", unit_addresses)
         register_addresses("deputy", deputy_addresses)
+
+        from congress_portal.jobs import registry as jobs
+
+        from .jobs import KINDS
+
+        for kind in KINDS:
+            jobs.register(kind)

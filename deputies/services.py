@@ -28,6 +28,8 @@ from .selectors import ReferenceIndex
 
 BATCH_SIZE = 2000
 LOOKUP_CHUNK = 5000
+# A caller's progress(phase, done, total) hears of the check pass this often (rows).
+PROGRESS_EVERY = 5000
 # Keep the raw values of this many bad rows for the admin's error table.
 BAD_ROW_VALUES_KEPT = 500
 
@@ -145,7 +147,7 @@ def _gc_relaxed():
 
 
 def import_deputies(*, header, rows, actor=None, dry_run=False, file_name="", batch_size=BATCH_SIZE,
-                    confirm_changes=False):
+                    confirm_changes=False, progress=None, progress_every=PROGRESS_EVERY, expected_rows=None):
     """Import deputies with their mandates from a sheet.
 
     ``header`` is the sheet's first row, ``rows`` an iterable of (Excel row
@@ -159,13 +161,25 @@ def import_deputies(*, header, rows, actor=None, dry_run=False, file_name="", ba
     personal data the sheet changes is listed in ``report.person_changes``;
     those changes are written only with ``confirm_changes=True``, otherwise
     the whole sheet is refused naming each row (a dry run just lists them).
-    ``actor=None`` is the operator at the command line."""
+    ``actor=None`` is the operator at the command line.
+
+    ``progress(phase, done, total)``, when given (a background job's), is
+    called as the rows are checked (every ``progress_every`` rows, out of
+    ``expected_rows`` when the sheet declares it) and after each written
+    batch (out of the rows to write)."""
     with _gc_relaxed():
         return _import_deputies(header=header, rows=rows, actor=actor, dry_run=dry_run, file_name=file_name,
-                                batch_size=batch_size, confirm_changes=confirm_changes)
+                                batch_size=batch_size, confirm_changes=confirm_changes,
+                                progress=progress or _no_progress, progress_every=max(1, progress_every),
+                                expected_rows=expected_rows)
 
 
-def _import_deputies(*, header, rows, actor, dry_run, file_name, batch_size, confirm_changes):
+def _no_progress(phase, done, total=None):
+    pass
+
+
+def _import_deputies(*, header, rows, actor, dry_run, file_name, batch_size, confirm_changes, progress,
+                     progress_every, expected_rows):
     if actor is not None and not can_import_deputies(actor):
         raise PermissionDenied(_("只有代表工作委员会工作人员可以导入代表名册。"))
     report = ImportReport(dry_run=dry_run)
@@ -184,12 +198,16 @@ def _import_deputies(*, header, rows, actor, dry_run, file_name, batch_size, con
     card_rows = {}  # (term, card number) -> (row, ID number)
 
     # 1. Check every row, on its own and against the rows before it.
+    checking = _("检查各行")
+    progress(checking, 0, expected_rows)
     for row_number, raw in rows:
         width = len(raw)
         values = {key: raw[index] for index, key in columns if index < width}
         if all(_is_blank(v) for v in values.values()):
             continue
         report.rows += 1
+        if report.rows % progress_every == 0:
+            progress(checking, report.rows, max(expected_rows or 0, report.rows) or None)
         clean, errors = cleaner.clean(row_number, values)
         if clean is not None:
             first = people.get(clean.id_number)
@@ -216,6 +234,7 @@ def _import_deputies(*, header, rows, actor, dry_run, file_name, batch_size, con
         else:
             clean_rows.append(clean)
     del mandate_rows
+    progress(checking, report.rows, report.rows)
     report.timings["read and check rows"] = time.monotonic() - clock
     clock = time.monotonic()
 
@@ -297,6 +316,10 @@ def _import_deputies(*, header, rows, actor, dry_run, file_name, batch_size, con
     # 4. Write, in batches, in one transaction.
     reason = _("表格导入")
     now = timezone.now()
+    writing = _("写入名册")
+    to_write = len(new_people) + len(changed_people) + len(new_mandate_rows) + len(changed_mandates)
+    written = 0
+    progress(writing, 0, to_write)
     try:
         with transaction.atomic():
             for batch in _chunks(new_people, batch_size):
@@ -309,6 +332,8 @@ def _import_deputies(*, header, rows, actor, dry_run, file_name, batch_size, con
                 # Creations are recorded by the DeputyImport row, not a history row each.
                 Deputy.objects.bulk_create(objs, batch_size=batch_size)
                 pk_by_id_number.update((obj.id_number, obj.pk) for obj in objs)
+                written += len(objs)
+                progress(writing, written, to_write)
             for chunk in _chunks(changed_people, batch_size):
                 objs = list(Deputy.objects.filter(pk__in=chunk))
                 for obj in objs:
@@ -320,6 +345,8 @@ def _import_deputies(*, header, rows, actor, dry_run, file_name, batch_size, con
                     objs, Deputy, person_fields + ["updated_at"], batch_size=batch_size,
                     default_user=actor, default_change_reason=reason, default_date=now,
                 )
+                written += len(objs)
+                progress(writing, written, to_write)
             for batch in _chunks(new_mandate_rows, batch_size):
                 objs = [
                     Mandate(
@@ -329,6 +356,8 @@ def _import_deputies(*, header, rows, actor, dry_run, file_name, batch_size, con
                     for clean in batch
                 ]
                 Mandate.objects.bulk_create(objs, batch_size=batch_size)
+                written += len(objs)
+                progress(writing, written, to_write)
             for chunk in _chunks(changed_mandates, batch_size):
                 objs = list(Mandate.objects.filter(pk__in=chunk))
                 for obj in objs:
@@ -339,6 +368,8 @@ def _import_deputies(*, header, rows, actor, dry_run, file_name, batch_size, con
                     objs, Mandate, mandate_fields, batch_size=batch_size,
                     default_user=actor, default_change_reason=reason, default_date=now,
                 )
+                written += len(objs)
+                progress(writing, written, to_write)
             if report.deputies_created or report.deputies_updated or report.mandates_created or report.mandates_updated:
                 DeputyImport.objects.create(
                     actor=actor, file_name=file_name[:255], rows=report.rows,

@@ -57,17 +57,31 @@ def _cell(value):
 def export_suggestions(queryset):
     """The one Excel export of a suggestion list (the staff page's and the
     API's): an .xlsx (bytes) of the first EXPORT_MAX_ROWS rows of
-    ``queryset``, written row by row into a write-only workbook. Call it with a
-    selector's queryset (``with_list_joins().with_units()``) so that the rows
-    have their joins; every text cell goes through ``escape_formula``."""
+    ``queryset``. Call it with a selector's queryset
+    (``with_list_joins().with_units()``) so that the rows have their joins."""
+    out = io.BytesIO()
+    write_suggestions(out, queryset, max_rows=EXPORT_MAX_ROWS)
+    return out.getvalue()
+
+
+def write_suggestions(target, queryset, *, max_rows, progress=None, total=None, every=2000):
+    """Write the first ``max_rows`` rows of ``queryset`` to ``target`` (a path
+    or binary file) as .xlsx, row by row into a write-only workbook (memory
+    stays flat); every text cell goes through ``escape_formula``. A background
+    export passes ``progress(phase, done, total)``, told every ``every`` rows.
+    Returns the number of rows written."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("代表建议"))
     ws.append([str(title) for title, _fn in EXPORT_COLUMNS])
-    for s in queryset[:EXPORT_MAX_ROWS].iterator(chunk_size=2000):  # prefetches run per chunk
+    phase = _("写出表格")
+    rows = 0
+    for s in queryset[:max_rows].iterator(chunk_size=every):  # prefetches run per chunk
         ws.append([_cell(fn(s)) for _title, fn in EXPORT_COLUMNS])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        rows += 1
+        if progress is not None and rows % every == 0:
+            progress(phase, rows, total)
+    wb.save(target)
+    return rows
 
 
 def _percent(value):

@@ -132,3 +132,12 @@ def can_import(user):
 
 def can_manage_followup(user):
     return roles.is_staff_member(user)
+
+
+def can_send_progress_notices(user):
+    """The monthly 进度通报 goes to every unit of the platform with open items:
+    only the provincial committee's staff (or the whole province's) send it by hand."""
+    if not roles.is_staff_member(user):
+        return False
+    congress = roles.congress_of(user)
+    return congress is None or congress.level in ("national", "provincial")

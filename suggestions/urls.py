@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .views import (
-    attachments, delegation, deputy, documents, letters, motions, pickers, public, similar, staff, supervision, unit,
+    attachments, background, delegation, deputy, documents, letters, motions, pickers, public, similar, staff, supervision, unit,
 )
 
 app_name = "suggestions"
@@ -38,6 +38,9 @@ urlpatterns = [
     path("staff/", staff.staff_dashboard, name="staff_dashboard"),
     path("staff/all/", staff.staff_list, name="staff_list"),
     path("staff/export.xlsx", staff.staff_export, name="staff_export"),
+    path("staff/export/", background.staff_export_job, name="staff_export_job"),
+    path("staff/documents/send-progress-notices/", background.staff_send_monthly_notices,
+         name="staff_send_monthly_notices"),
     path("staff/units.xlsx", staff.staff_units_export, name="staff_units_export"),
     path("staff/review/", staff.staff_review, name="staff_review"),
     path("staff/assign/", staff.staff_assign_queue, name="staff_assign_queue"),

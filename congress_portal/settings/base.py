@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "congress_portal.accounts",
     "congress_portal.workdays",
     "congress_portal.notifications",
+    "congress_portal.jobs",
     "congress_portal",
     # the areas of the mission
     "deputies",

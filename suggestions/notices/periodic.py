@@ -295,9 +295,26 @@ def results_notices(*, today=None, now=None, window_days=RESULTS_NOTICE_WINDOW_D
     return messages
 
 
-def send_monthly_notices(*, today=None, now=None, force=False):
+def send_monthly_notices(*, today=None, now=None, force=False, progress=None, chunk=200):
+    """Record (and so send) the month's progress notices; returns how many were
+    new. With ``progress(phase, done, total)`` (a background job's) they are
+    recorded ``chunk`` messages at a time, each chunk in its own transaction,
+    telling ``progress`` after each: every message is still recorded once
+    (the unique Notification row), so a job run again after a crash finishes
+    what the first left and repeats nothing."""
+    if progress is not None:
+        progress(_("统计各单位办理情况"), 0, None)
     messages = monthly_notices(today=today, now=now, force=force)
-    return len(record_messages(messages=messages, now=now)) if messages else 0
+    if not messages:
+        return 0
+    if progress is None:
+        return len(record_messages(messages=messages, now=now))
+    phase, total, created = _("记录并发送通报"), len(messages), 0
+    progress(phase, 0, total)
+    for start in range(0, total, chunk):
+        created += len(record_messages(messages=messages[start:start + chunk], now=now))
+        progress(phase, min(start + chunk, total), total)
+    return created
 
 
 def send_results_notices(*, today=None, now=None):

@@ -17,6 +17,7 @@ from deputies.models import HandlingUnit
 
 from .. import documents, selectors
 from ..models import AWAITING_REPLY
+from ..permissions import can_send_progress_notices
 from .common import staff_required
 
 
@@ -48,6 +49,7 @@ def staff_documents(request):
     today = timezone.localdate()
     return render(request, "suggestions/documents.html", {
         "form": form, "units": units, "years": list(range(today.year, today.year - 5, -1)),
+        "can_send_notices": can_send_progress_notices(request.user),
     })
 
 
