@@ -18,6 +18,8 @@ from .services import ImportRefused, import_deputies
 ROSTER_IMPORT = "deputies.roster_import"
 # Errors handed to the job's result page (the job keeps the first few hundred).
 ERRORS_PASSED = 1000
+# The job's page hears of the check pass this often (rows); each report is one UPDATE.
+PROGRESS_EVERY = 5000
 
 
 def start_roster_import(*, actor, upload, confirm_changes=False):
@@ -48,7 +50,8 @@ def run_roster_import(*, job, progress):
         with job.input_file.open("rb") as handle, open_sheet(handle) as sheet:
             report = import_deputies(
                 header=sheet.header, rows=sheet.rows, actor=job.started_by, file_name=job.input_name,
-                confirm_changes=confirm, progress=progress, expected_rows=sheet.declared_rows,
+                confirm_changes=confirm, progress=progress, progress_every=PROGRESS_EVERY,
+                expected_rows=sheet.declared_rows,
             )
     except SpreadsheetRefused as refused:
         raise _refused_by_reader(refused) from None

@@ -33,7 +33,8 @@ def start_monthly_notices(*, actor):
     return job_services.start_job(kind=MONTHLY_NOTICES, actor=actor)
 
 
-def run_export(*, job, progress, every=EXPORT_PROGRESS_EVERY):
+def run_export(*, job, progress):
+    every = EXPORT_PROGRESS_EVERY
     queryset = selectors.staff_suggestion_list(user=job.started_by, params=job.params.get("filter") or {})
     queryset = queryset.order_by("-submitted_at", "-pk")
     progress(_("统计件数"), 0, None)

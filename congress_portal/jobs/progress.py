@@ -8,7 +8,7 @@ so from inside an atomic block the report goes through a second connection
 of its own (PostgreSQL); SQLite (the demo) allows one writer at a time, so
 there such reports are skipped and the page shows the last one made before.
 """
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
 from .models import Job, JobState
@@ -19,10 +19,12 @@ class Progress:
         self.job_id = job_id
         self._side = None
         self.reports = 0
+        # Transactions open when the job started are not the job's (a test's own).
+        self._depth = len(connection.atomic_blocks)
 
     def __call__(self, phase, done, total=None):
         values = {"phase": str(phase)[:64], "done": max(0, int(done)), "total": total, "heartbeat_at": timezone.now()}
-        if not connection.in_atomic_block:
+        if len(connection.atomic_blocks) <= self._depth:
             with transaction.atomic():
                 Job.objects.filter(pk=self.job_id, state=JobState.RUNNING).update(**values)
         elif connection.vendor == "postgresql":
@@ -34,7 +36,8 @@ class Progress:
     def _write_aside(self, values):
         if self._side is None:
             # A connection of its own (autocommit), outside the job's transaction.
-            self._side = connection.__class__(dict(connection.settings_dict), alias="jobs-progress")
+            default = connections[DEFAULT_DB_ALIAS]
+            self._side = default.__class__(dict(default.settings_dict), alias="jobs-progress")
         table = Job._meta.db_table
         with self._side.cursor() as cursor:
             cursor.execute(
