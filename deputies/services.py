@@ -237,6 +237,7 @@ def _import_deputies(*, header, rows, actor, dry_run, file_name, batch_size, con
     progress(checking, report.rows, report.rows)
     report.timings["read and check rows"] = time.monotonic() - clock
     clock = time.monotonic()
+    progress(_("与名册比对"), 0, None)
 
     if not report.rows and not report.errors:
         report.errors.append(RowError(2, "", _("文件中没有数据行。")))
