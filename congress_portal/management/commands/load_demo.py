@@ -5,7 +5,9 @@ that an app does not have yet) and prints the demo logins."""
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 
-SEED_COMMANDS = ["seed_deputies", "seed_suggestions", "seed_stations", "seed_notifications", "seed_training", "seed_voting"]
+SEED_COMMANDS = [
+    "seed_deputies", "seed_suggestions", "seed_stations", "seed_notifications", "seed_training", "seed_voting", "seed_jobs",
+]
 
 DEMO_PASSWORD = "Demo@2026"
 DEMO_LOGINS = [
