@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from congress_portal.accounts import roles
 from congress_portal.jobs import services as job_services
 from congress_portal.jobs.registry import JobKind, JobOutcome, JobRefused
 from congress_portal.uploads import check_upload
@@ -26,7 +27,8 @@ def start_roster_import(*, actor, upload, confirm_changes=False):
     """Check the upload (an .xlsx within the import size limit) and queue its import."""
     check_upload(upload, types=("xlsx",), max_bytes=limits()["max_bytes"])
     return job_services.start_job(
-        kind=ROSTER_IMPORT, actor=actor, upload=upload, params={"confirm_changes": bool(confirm_changes)},
+        kind=ROSTER_IMPORT, actor=actor, congress=roles.congress_of(actor), upload=upload,
+        params={"confirm_changes": bool(confirm_changes)},
     )
 
 

@@ -30,7 +30,7 @@ def start_export(*, actor, params):
 
 
 def start_monthly_notices(*, actor):
-    return job_services.start_job(kind=MONTHLY_NOTICES, actor=actor)
+    return job_services.start_job(kind=MONTHLY_NOTICES, actor=actor, congress=roles.congress_of(actor))
 
 
 def run_export(*, job, progress):

@@ -72,15 +72,35 @@ def world():
     for user in people.values():
         user.set_password("pass-1234-word")
         user.save()
+    export, refused = background_jobs(actors.staff)
     work = {
         "public": [f"/suggestions/{published.pk}/", f"/stations/{station.pk}/"],
-        "staff": [f"/suggestions/staff/{registered.pk}/"],
+        "staff": [f"/suggestions/staff/{registered.pk}/", "/deputies/import/", f"/jobs/{export.pk}/", f"/jobs/{refused.pk}/",
+                  "/suggestions/staff/documents/send-progress-notices/"],
         "unit": [f"/suggestions/unit/{assigned.assignments.get(unit=units[0], is_active=True).pk}/"],
         "deputy": [f"/suggestions/mine/{assigned.pk}/", "/suggestions/mine/new/"],
         "keeper": [f"/stations/work/issues/{issue.pk}/"],
     }
     assert Station.objects.count() == 1
     return people, work
+
+
+def background_jobs(staff):
+    """A finished export (its download link) and a roster import refused for
+    a bad row (its errors table), run here as a worker would run them."""
+    from django.core.files.base import ContentFile
+
+    from congress_portal.jobs import services as job_services
+    from congress_portal.jobs.models import Job
+    from tests.deputies.conftest import row, xlsx_bytes
+
+    export = Job.objects.create(kind="suggestions.export", started_by=staff, params={"filter": {}})
+    job_services.run_job(job_id=export.pk)
+    refused = Job(kind="deputies.roster_import", started_by=staff, input_name="名册.xlsx")
+    refused.input_file.save("名册.xlsx", ContentFile(xlsx_bytes([row(level="州"), row(name="")])), save=False)
+    refused.save()
+    job_services.run_job(job_id=refused.pk)
+    return export, refused
 
 
 def serious_violations(page):
@@ -94,7 +114,9 @@ def serious_violations(page):
 
 @pytest.mark.parametrize("device", [PHONE, DESKTOP], ids=["phone", "desktop"])
 @pytest.mark.parametrize("role", ROLES)
-def test_every_page_of_the_navigation_fits_stays_local_and_passes_axe(open_browser, device, role, live_server):
+def test_every_page_of_the_navigation_fits_stays_local_and_passes_axe(open_browser, device, role, live_server,
+                                                                      settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")  # the demo jobs' files
     people, work = world()
     person = open_browser(role)
     page = person.page
