@@ -48,6 +48,8 @@ def _refused_by_reader(refused):
 
 def run_roster_import(*, job, progress):
     confirm = bool(job.params.get("confirm_changes"))
+    # Opening the workbook reads its shared strings whole (seconds for a province's roster).
+    progress(_("读取文件"), 0, None)
     try:
         with job.input_file.open("rb") as handle, open_sheet(handle) as sheet:
             report = import_deputies(

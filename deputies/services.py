@@ -207,7 +207,8 @@ def _import_deputies(*, header, rows, actor, dry_run, file_name, batch_size, con
             continue
         report.rows += 1
         if report.rows % progress_every == 0:
-            progress(checking, report.rows, max(expected_rows or 0, report.rows) or None)
+            # A sheet that declares no size (or too small a one) gets no total: the page says how many so far.
+            progress(checking, report.rows, expected_rows if (expected_rows or 0) >= report.rows else None)
         clean, errors = cleaner.clean(row_number, values)
         if clean is not None:
             first = people.get(clean.id_number)

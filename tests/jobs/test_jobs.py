@@ -19,7 +19,7 @@ from deputies.models import Deputy, DeputyImport, Mandate
 from suggestions import jobs as suggestion_jobs
 from suggestions.models import Status
 from tests.deputies import factories as df
-from tests.deputies.conftest import make_id, row, xlsx_bytes
+from tests.deputies.conftest import HEADER, make_id, row, xlsx_bytes
 from tests.suggestions.factories import Actors, in_status
 
 pytestmark = pytest.mark.django_db
@@ -295,3 +295,30 @@ def test_my_jobs_lists_only_mine_with_a_query_count_that_does_not_grow(
     assert page.count("代表名册导入（第") == 5
     client.force_login(df.unit_user())
     assert client.get(reverse("jobs:mine")).status_code == 404
+
+
+def test_a_file_the_guarded_reader_refuses_fails_the_job_saying_why(province, staff_user):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(list(HEADER))
+    values = row()
+    values[1] = "=A1"  # 姓名 as a formula
+    sheet.append(values)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    job = services.start_job(kind=deputy_jobs.ROSTER_IMPORT, actor=staff_user,
+                             upload=SimpleUploadedFile("名册.xlsx", buffer.getvalue()))
+    job = services.run_job(job_id=job.pk)
+    assert job.state == JobState.FAILED and Deputy.objects.count() == 0
+    assert [e["message"] for e in job.errors] == ["第2行「姓名」是公式，请复制该列后“选择性粘贴为数值”再导入。"]
+
+
+def test_a_job_under_way_is_polled_and_shows_its_progress_bar(province, client, staff_user):
+    job = services.start_job(kind=deputy_jobs.ROSTER_IMPORT, actor=staff_user, upload=upload(good_rows(1)))
+    Job.objects.filter(pk=job.pk).update(state=JobState.RUNNING, phase="检查各行", done=40, total=160)
+    client.force_login(staff_user)
+    page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert f'hx-get="{reverse("jobs:status", args=[job.pk])}"' in page and 'hx-trigger="every 2s"' in page
+    assert 'max="160" value="40"' in page and "40／160（25%）" in page and "检查各行" in page
