@@ -20,7 +20,7 @@ ROSTER_IMPORT = "deputies.roster_import"
 # Errors handed to the job's result page (the job keeps the first few hundred).
 ERRORS_PASSED = 1000
 # The job's page hears of the check pass this often (rows); each report is one UPDATE.
-PROGRESS_EVERY = 5000
+PROGRESS_EVERY = 2000
 
 
 def start_roster_import(*, actor, upload, confirm_changes=False):

@@ -89,7 +89,7 @@ def run_job(*, job_id, progress=None):
                 errors=refused.errors, error_count=refused.error_count, extra=refused.extra)
     except Exception:  # noqa: BLE001 - the page must say it ended; the log has the traceback
         logger.exception("job %s (%s) failed", job_id, job.kind)
-        _finish(job_id, state=JobState.FAILED, message=_("任务执行出错，未完成，没有写入数据。请重新发起，或联系系统管理员。"))
+        _finish(job_id, state=JobState.FAILED, message=_("任务执行出错，没有完成。请重新发起，或联系系统管理员。"))
     else:
         _finish(job_id, state=JobState.DONE, message=outcome.message, summary=outcome.summary, output=outcome.output,
                 extra=outcome.extra)
