@@ -462,9 +462,9 @@ ASSIGNED_ON = (Status.ASSIGNED, *REPLIED_STATUSES)
 def staff_dashboard(*, user, year=None):
     """The staff dashboard (from dashboard_figures): ``figures`` (the headline
     counts and the satisfaction rate in percent), ``charts`` (by lead or split
-    unit, the 15 with most items; by category; by result category; each with
-    ``labels``, ``values`` and their ``rows``), ``charts_data`` (labels and
-    values only, for the page's chart script) and ``years`` to choose from."""
+    unit, every unit, most items first; by category; by result category; each
+    with ``kind``, ``labels``, ``values`` and their ``rows``), ``charts_data``
+    (kind, labels and values only, for static/js/charts.js) and ``years`` to choose from."""
     data = dashboard_figures(user=user, year=year)
     count = {row["status"]: row["count"] for row in data["by_status"]}
     rate, on_time = data["satisfaction_rate"], data["on_time_rate"]
@@ -480,23 +480,30 @@ def staff_dashboard(*, user, year=None):
         "satisfaction_rate": round(rate * 100, 1) if rate is not None else None,
         "on_time_rate": round(on_time * 100, 1) if on_time is not None else None,
     }
-    by_unit = sorted(data["by_unit"], key=lambda r: (-r["assigned"], r["unit__name"]))[:15]
+    # Every unit with items (not the first few): the chart's bars are a row each and it scrolls.
+    by_unit = sorted(data["by_unit"], key=lambda r: (-r["assigned"], r["unit__name"]))
     charts = {
-        "by_unit": {"title": _("各承办单位交办件数（前15）"), "labels": [r["unit__name"] for r in by_unit], "values": [r["assigned"] for r in by_unit]},
-        "by_category": {"title": _("按类别"), "labels": [r["category"] for r in data["by_category"]], "values": [r["count"] for r in data["by_category"]]},
+        "by_unit": {
+            "title": _("各承办单位交办件数"), "kind": "bars",
+            "labels": [r["unit__name"] for r in by_unit], "values": [r["assigned"] for r in by_unit],
+        },
+        "by_category": {
+            "title": _("按类别"), "kind": "pie",
+            "labels": [r["category"] for r in data["by_category"]], "values": [r["count"] for r in data["by_category"]],
+        },
         "by_result": {
-            "title": _("按办理结果"),
+            "title": _("按办理结果"), "kind": "pie",
             "labels": [f"{r['code']} {r['name']}" for r in data["by_result_category"]],
             "values": [r["count"] for r in data["by_result_category"]],
         },
-    }
+    }  # fmt: skip
     for chart in charts.values():
         chart["rows"] = list(zip(chart["labels"], chart["values"]))
     return {
         "figures": headline,
         "computed_at": data["computed_at"],
         "charts": charts,
-        "charts_data": {k: {"labels": c["labels"], "values": c["values"]} for k, c in charts.items()},
+        "charts_data": {k: {"kind": c["kind"], "labels": c["labels"], "values": c["values"]} for k, c in charts.items()},
         "years": suggestion_years(),
         "definitions": [figures.DEFINITIONS["satisfaction_rate"], figures.DEFINITIONS["on_time_rate"]],
     }
