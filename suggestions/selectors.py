@@ -13,6 +13,18 @@ from deputies.models import HandlingUnit, Session
 
 from . import figures, summary
 from .filters import AssignmentFilter, PublicSuggestionFilter, SuggestionFilter
+from .followup_selectors import (  # noqa: F401  (re-exported: the follow-up reads live there)
+    closed_years,
+    followup_candidates,
+    followup_items,
+    followup_round,
+    followup_round_items,
+    followup_rounds,
+    followup_rounds_of,
+    open_followup_item,
+    promising_result_categories,
+    suggestion_followup_items,
+)
 from .models import (
     LEAD_UNIT_FIRST,
     Assignment,
@@ -23,12 +35,9 @@ from .models import (
     CoSignState,
     Decision,
     Disclosure,
-    FollowUpItem,
-    FollowUpRound,
     ReassignmentRequest,
     Reply,
     REPLIED_STATUSES,
-    ResultCategory,
     Satisfaction,
     Status,
     Suggestion,
@@ -164,16 +173,6 @@ def unit_assignment(*, user, pk):
         raise Http404 from None
 
 
-def open_followup_item(*, assignment):
-    """The follow-up item the assignment's unit still owes a second reply on, if any."""
-    return (
-        FollowUpItem.objects.filter(assignment=assignment, replied_at__isnull=True, suggestion__status=Status.FOLLOWUP)
-        .select_related("round")
-        .order_by("-round_id")
-        .first()
-    )
-
-
 def contacts(*, assignment):
     """The unit's contacts with the deputy on one assignment, in order."""
     return ContactLog.objects.filter(assignment=assignment).order_by("contacted_at", "pk")
@@ -285,88 +284,6 @@ def pending_reassignment_requests(*, suggestion):
 def reassignment_request(*, suggestion, pk):
     """A re-assignment request on ``suggestion`` (None when there is no such one)."""
     return ReassignmentRequest.objects.filter(pk=pk, assignment__suggestion=suggestion).first()
-
-
-def closed_years():
-    """The years that have 办结 suggestions, the latest first (a follow-up round's choice)."""
-    return Suggestion.objects.filter(status=Status.CLOSED).order_by("-year").values_list("year", flat=True).distinct()
-
-
-def promising_result_categories():
-    """The result categories whose replies promise action: a follow-up round's usual subject."""
-    return ResultCategory.objects.filter(is_active=True, promises_action=True)
-
-
-def followup_candidates(*, user, year=None, result_codes=("A", "B")):
-    """Closed items whose current reply is in ``result_codes`` (the promises to
-    check in a follow-up review), optionally of one year. Rows carry their
-    units (lead first) and ``current_replies`` with their result category."""
-    if not roles.is_staff_member(user):
-        return Suggestion.objects.none()
-    replies = Reply.objects.filter(suggestion=OuterRef("pk"), is_current=True, result_category__code__in=list(result_codes))
-    qs = (
-        Suggestion.objects.visible_to(user).filter(status=Status.CLOSED)
-        .filter(Exists(replies))
-        .with_list_joins()
-        .with_units()
-        .prefetch_related(
-            Prefetch(
-                "replies",
-                queryset=Reply.objects.filter(is_current=True).select_related("result_category").order_by("pk"),
-                to_attr="current_replies",
-            )
-        )
-    )
-    if year:
-        qs = qs.filter(year=year)
-    return qs.order_by("year", "number", "pk")
-
-
-def followup_rounds(*, user):
-    """Follow-up rounds, newest first, with how far each has got (items,
-    second replies given, ratings given)."""
-    if not roles.is_staff_member(user):
-        return FollowUpRound.objects.none()
-    return (
-        followup_rounds_of(user).select_related("opened_by")
-        .annotate(
-            item_count=Count("items"),
-            suggestion_count=Count("items__suggestion", distinct=True),
-            replied_count=Count("items", filter=Q(items__replied_at__isnull=False)),
-            rated_count=Count("items", filter=~Q(items__rating="")),
-        )
-        .order_by("-opened_at", "-pk")
-    )
-
-
-def followup_rounds_of(user):
-    """The rounds of the staff user's congress: opened by its staff or over its items."""
-    rounds = FollowUpRound.objects.all()
-    own = roles.acting_congress_ids(user)
-    if own is None:
-        return rounds
-    items = FollowUpItem.objects.filter(round=OuterRef("pk"), suggestion__congress__in=own)
-    return rounds.filter(Q(opened_by__congress__in=own) | Q(Exists(items)))
-
-
-def followup_items(*, user):
-    """Second replies a unit owes (unit) or all open items (staff)."""
-    qs = FollowUpItem.objects.select_related("round", "suggestion", "assignment__unit").order_by("round__due_date", "pk")
-    if roles.is_staff_member(user):
-        return qs.filter(suggestion__in=Suggestion.objects.visible_to(user).values("pk"))
-    unit_id = roles.unit_id_of(user)
-    if unit_id is None:
-        return qs.none()
-    return qs.filter(assignment__unit_id=unit_id, assignment__is_active=True)
-
-
-def suggestion_followup_items(*, suggestion):
-    """A suggestion's follow-up items over every round, in order."""
-    return (
-        FollowUpItem.objects.filter(suggestion=suggestion)
-        .select_related("assignment__unit", "round", "result_category")
-        .order_by("round_id", "pk")
-    )
 
 
 def suggestion_detail(*, user, pk):
