@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Deputy, Mandate, MandateStatus
 
@@ -215,11 +216,23 @@ def station_figures(*, year, stations=None):
 def area_figures(*, year, depth_kind="county", stations=None):
     """The same figures summed per area of ``depth_kind`` (county by default):
     each station counts towards the area of that kind above or at it."""
+    return area_and_station_figures(year=year, depth_kind=depth_kind, stations=stations)[0]
+
+
+FIGURE_CHART_SERIES = (
+    ("receptions", _("接待次数")), ("issues_raised", _("收集问题")), ("issues_resolved", _("已办结")),
+)  # fmt: skip
+
+
+def area_and_station_figures(*, year, depth_kind="county", stations=None):
+    """``area_figures`` and, from the same single read, every station's
+    figures in the station table's order (area code, name), for the charts."""
     from deputies.models import AdministrativeArea
 
     rows = {}
     areas = {a.code: a for a in AdministrativeArea.objects.filter(kind=depth_kind)}
-    for station in station_figures(year=year, stations=stations).order_by():
+    every_station = list(station_figures(year=year, stations=stations).order_by("area__code", "name", "pk"))
+    for station in every_station:
         codes = station.area.path.split("/")
         code = next((c for c in reversed(codes) if c in areas), None)
         if code is None:
@@ -231,7 +244,22 @@ def area_figures(*, year, depth_kind="county", stations=None):
         for key in ("receptions", "people", "issues_raised", "issues_resolved", "issues_forwarded", "feedback_on_time",
                     "issues_rated", "issues_satisfied"):
             row[key] += getattr(station, key)
-    return [rows[code] for code in sorted(rows)]
+    return [rows[code] for code in sorted(rows)], every_station
+
+
+def figures_charts(*, areas, stations):
+    """The figures page's charts (static/js/charts.js): by area and by station,
+    each a horizontal bar per row with receptions, issues raised and resolved."""
+
+    def chart(labels, rows):
+        datasets = [{"label": str(label), "values": [row[key] for row in rows]} for key, label in FIGURE_CHART_SERIES]
+        return {"kind": "bars", "labels": labels, "datasets": datasets}
+
+    station_rows = [{key: getattr(s, key) for key, _label in FIGURE_CHART_SERIES} for s in stations]
+    return {
+        "by_area": chart([row["area"].name for row in areas], areas),
+        "by_station": chart([f"{s.name}（{s.area.name}）" for s in stations], station_rows),
+    }
 
 
 def _rate(part, whole):

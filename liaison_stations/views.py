@@ -490,10 +490,13 @@ def figures(request):
         raise PermissionDenied
     year = _year(request)
     supervised = Station.objects.supervised_by(request.user)  # its own congress's and those below
-    stations = Paginator(selectors.station_figures(year=year, stations=supervised).order_by("area__code", "name", "pk"), 100)
+    # One read of every station's figures: the areas are summed from it, the chart shows every station and the
+    # table pages through it.
+    areas, stations = selectors.area_and_station_figures(year=year, stations=supervised)
     return render(request, "liaison_stations/figures.html", {
-        "year": year, "areas": selectors.area_figures(year=year, stations=supervised),
-        "page": stations.get_page(request.GET.get("page")),
+        "year": year, "areas": areas, "station_count": len(stations),
+        "page": Paginator(stations, 100).get_page(request.GET.get("page")),
+        "charts": selectors.figures_charts(areas=areas, stations=stations),
     })
 
 

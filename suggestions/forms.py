@@ -1,12 +1,15 @@
 """Forms of the suggestion pages. They only check what a person typed; every
 rule about the suggestion itself is checked by suggestions.services, whose
 errors the views put back beside the fields."""
+import hashlib
+
 from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from congress_portal.forms import AttachmentsField, PortalForm
 from congress_portal.pickers import use_search
+from congress_portal.workdays import local_today
 from deputies.models import Deputy, HandlingUnit, MandateStatus, Session
 
 from .pickers import cosigner_choices, deputy_label, units_for
@@ -268,11 +271,19 @@ class FollowUpSelectForm(PortalForm):
         label=_("办理结果"), queryset=ResultCategory.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
         to_field_name="code", help_text=_("当前答复属于所选类别的已办结建议。"),
     )  # fmt: skip
+    unsatisfied = forms.BooleanField(label=_("以及领衔代表测评不满意的"), required=False)
 
     def __init__(self, *args, years=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [("", _("全部年度")), *[(y, str(y)) for y in years]]
         self.fields["results"].queryset = ResultCategory.objects.filter(is_active=True)
+
+    def rule(self):
+        """(year, result codes, unsatisfied): what was asked for, else the usual rule (the initial values)."""
+        if self.is_bound and self.is_valid():
+            data = self.cleaned_data
+            return data["year"], [r.code for r in data["results"]], data["unsatisfied"]
+        return self.initial.get("year"), [r.code for r in self.initial.get("results", [])], bool(self.initial.get("unsatisfied"))
 
 
 class FollowUpRoundForm(PortalForm):
@@ -283,10 +294,27 @@ class FollowUpRoundForm(PortalForm):
         label=_("列入回头看的建议"), queryset=None, widget=forms.MultipleHiddenInput,
         error_messages={"required": _("请至少选择一件建议。"), "invalid_choice": _("所选建议不在候选范围内，请刷新后再选。")},
     )  # fmt: skip
+    # The choice the person confirmed (its fingerprint): a changed choice is shown for confirmation again.
+    confirmed = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["suggestions"].queryset = candidates
+
+    def clean_due_date(self):
+        # Said before the confirmation step, not after it (the service checks it again).
+        due_date = self.cleaned_data["due_date"]
+        if due_date <= local_today():
+            raise forms.ValidationError(_("二次答复期限须晚于今天。"))
+        return due_date
+
+    def fingerprint(self):
+        data = self.cleaned_data
+        ids = ",".join(str(pk) for pk in sorted(s.pk for s in data["suggestions"]))
+        return hashlib.sha256(f"{ids}|{data['due_date']:%Y-%m-%d}".encode()).hexdigest()[:32]
+
+    def is_confirmed(self):
+        return self.cleaned_data.get("confirmed") == self.fingerprint()
 
 
 class StaffFilterForm(PortalForm):

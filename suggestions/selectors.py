@@ -13,6 +13,18 @@ from deputies.models import HandlingUnit, Session
 
 from . import figures, summary
 from .filters import AssignmentFilter, PublicSuggestionFilter, SuggestionFilter
+from .followup_selectors import (  # noqa: F401  (re-exported: the follow-up reads live there)
+    closed_years,
+    followup_candidates,
+    followup_items,
+    followup_round,
+    followup_round_items,
+    followup_rounds,
+    followup_rounds_of,
+    open_followup_item,
+    promising_result_categories,
+    suggestion_followup_items,
+)
 from .models import (
     LEAD_UNIT_FIRST,
     Assignment,
@@ -23,12 +35,9 @@ from .models import (
     CoSignState,
     Decision,
     Disclosure,
-    FollowUpItem,
-    FollowUpRound,
     ReassignmentRequest,
     Reply,
     REPLIED_STATUSES,
-    ResultCategory,
     Satisfaction,
     Status,
     Suggestion,
@@ -164,16 +173,6 @@ def unit_assignment(*, user, pk):
         raise Http404 from None
 
 
-def open_followup_item(*, assignment):
-    """The follow-up item the assignment's unit still owes a second reply on, if any."""
-    return (
-        FollowUpItem.objects.filter(assignment=assignment, replied_at__isnull=True, suggestion__status=Status.FOLLOWUP)
-        .select_related("round")
-        .order_by("-round_id")
-        .first()
-    )
-
-
 def contacts(*, assignment):
     """The unit's contacts with the deputy on one assignment, in order."""
     return ContactLog.objects.filter(assignment=assignment).order_by("contacted_at", "pk")
@@ -287,88 +286,6 @@ def reassignment_request(*, suggestion, pk):
     return ReassignmentRequest.objects.filter(pk=pk, assignment__suggestion=suggestion).first()
 
 
-def closed_years():
-    """The years that have 办结 suggestions, the latest first (a follow-up round's choice)."""
-    return Suggestion.objects.filter(status=Status.CLOSED).order_by("-year").values_list("year", flat=True).distinct()
-
-
-def promising_result_categories():
-    """The result categories whose replies promise action: a follow-up round's usual subject."""
-    return ResultCategory.objects.filter(is_active=True, promises_action=True)
-
-
-def followup_candidates(*, user, year=None, result_codes=("A", "B")):
-    """Closed items whose current reply is in ``result_codes`` (the promises to
-    check in a follow-up review), optionally of one year. Rows carry their
-    units (lead first) and ``current_replies`` with their result category."""
-    if not roles.is_staff_member(user):
-        return Suggestion.objects.none()
-    replies = Reply.objects.filter(suggestion=OuterRef("pk"), is_current=True, result_category__code__in=list(result_codes))
-    qs = (
-        Suggestion.objects.visible_to(user).filter(status=Status.CLOSED)
-        .filter(Exists(replies))
-        .with_list_joins()
-        .with_units()
-        .prefetch_related(
-            Prefetch(
-                "replies",
-                queryset=Reply.objects.filter(is_current=True).select_related("result_category").order_by("pk"),
-                to_attr="current_replies",
-            )
-        )
-    )
-    if year:
-        qs = qs.filter(year=year)
-    return qs.order_by("year", "number", "pk")
-
-
-def followup_rounds(*, user):
-    """Follow-up rounds, newest first, with how far each has got (items,
-    second replies given, ratings given)."""
-    if not roles.is_staff_member(user):
-        return FollowUpRound.objects.none()
-    return (
-        followup_rounds_of(user).select_related("opened_by")
-        .annotate(
-            item_count=Count("items"),
-            suggestion_count=Count("items__suggestion", distinct=True),
-            replied_count=Count("items", filter=Q(items__replied_at__isnull=False)),
-            rated_count=Count("items", filter=~Q(items__rating="")),
-        )
-        .order_by("-opened_at", "-pk")
-    )
-
-
-def followup_rounds_of(user):
-    """The rounds of the staff user's congress: opened by its staff or over its items."""
-    rounds = FollowUpRound.objects.all()
-    own = roles.acting_congress_ids(user)
-    if own is None:
-        return rounds
-    items = FollowUpItem.objects.filter(round=OuterRef("pk"), suggestion__congress__in=own)
-    return rounds.filter(Q(opened_by__congress__in=own) | Q(Exists(items)))
-
-
-def followup_items(*, user):
-    """Second replies a unit owes (unit) or all open items (staff)."""
-    qs = FollowUpItem.objects.select_related("round", "suggestion", "assignment__unit").order_by("round__due_date", "pk")
-    if roles.is_staff_member(user):
-        return qs.filter(suggestion__in=Suggestion.objects.visible_to(user).values("pk"))
-    unit_id = roles.unit_id_of(user)
-    if unit_id is None:
-        return qs.none()
-    return qs.filter(assignment__unit_id=unit_id, assignment__is_active=True)
-
-
-def suggestion_followup_items(*, suggestion):
-    """A suggestion's follow-up items over every round, in order."""
-    return (
-        FollowUpItem.objects.filter(suggestion=suggestion)
-        .select_related("assignment__unit", "round", "result_category")
-        .order_by("round_id", "pk")
-    )
-
-
 def suggestion_detail(*, user, pk):
     """One suggestion with everything its page shows; 404 when the user may not see it."""
     replies = Reply.objects.select_related("assignment__unit", "result_category", "rating").prefetch_related(
@@ -462,9 +379,9 @@ ASSIGNED_ON = (Status.ASSIGNED, *REPLIED_STATUSES)
 def staff_dashboard(*, user, year=None):
     """The staff dashboard (from dashboard_figures): ``figures`` (the headline
     counts and the satisfaction rate in percent), ``charts`` (by lead or split
-    unit, the 15 with most items; by category; by result category; each with
-    ``labels``, ``values`` and their ``rows``), ``charts_data`` (labels and
-    values only, for the page's chart script) and ``years`` to choose from."""
+    unit, every unit, most items first; by category; by result category; each
+    with ``kind``, ``labels``, ``values`` and their ``rows``), ``charts_data``
+    (kind, labels and values only, for static/js/charts.js) and ``years`` to choose from."""
     data = dashboard_figures(user=user, year=year)
     count = {row["status"]: row["count"] for row in data["by_status"]}
     rate, on_time = data["satisfaction_rate"], data["on_time_rate"]
@@ -480,23 +397,30 @@ def staff_dashboard(*, user, year=None):
         "satisfaction_rate": round(rate * 100, 1) if rate is not None else None,
         "on_time_rate": round(on_time * 100, 1) if on_time is not None else None,
     }
-    by_unit = sorted(data["by_unit"], key=lambda r: (-r["assigned"], r["unit__name"]))[:15]
+    # Every unit with items (not the first few): the chart's bars are a row each and it scrolls.
+    by_unit = sorted(data["by_unit"], key=lambda r: (-r["assigned"], r["unit__name"]))
     charts = {
-        "by_unit": {"title": _("各承办单位交办件数（前15）"), "labels": [r["unit__name"] for r in by_unit], "values": [r["assigned"] for r in by_unit]},
-        "by_category": {"title": _("按类别"), "labels": [r["category"] for r in data["by_category"]], "values": [r["count"] for r in data["by_category"]]},
+        "by_unit": {
+            "title": _("各承办单位交办件数"), "kind": "bars",
+            "labels": [r["unit__name"] for r in by_unit], "values": [r["assigned"] for r in by_unit],
+        },
+        "by_category": {
+            "title": _("按类别"), "kind": "pie",
+            "labels": [r["category"] for r in data["by_category"]], "values": [r["count"] for r in data["by_category"]],
+        },
         "by_result": {
-            "title": _("按办理结果"),
+            "title": _("按办理结果"), "kind": "pie",
             "labels": [f"{r['code']} {r['name']}" for r in data["by_result_category"]],
             "values": [r["count"] for r in data["by_result_category"]],
         },
-    }
+    }  # fmt: skip
     for chart in charts.values():
         chart["rows"] = list(zip(chart["labels"], chart["values"]))
     return {
         "figures": headline,
         "computed_at": data["computed_at"],
         "charts": charts,
-        "charts_data": {k: {"labels": c["labels"], "values": c["values"]} for k, c in charts.items()},
+        "charts_data": {k: {"kind": c["kind"], "labels": c["labels"], "values": c["values"]} for k, c in charts.items()},
         "years": suggestion_years(),
         "definitions": [figures.DEFINITIONS["satisfaction_rate"], figures.DEFINITIONS["on_time_rate"]],
     }

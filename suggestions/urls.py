@@ -1,7 +1,8 @@
 from django.urls import path
 
 from .views import (
-    attachments, background, delegation, deputy, documents, letters, motions, pickers, public, similar, staff, supervision, unit,
+    attachments, background, delegation, deputy, documents, followup, letters, motions, pickers, public, similar, staff, supervision,
+    unit,
 )
 
 app_name = "suggestions"
@@ -47,7 +48,8 @@ urlpatterns = [
     path("staff/overdue/", staff.staff_overdue, name="staff_overdue"),
     path("staff/disclosure/", staff.staff_disclosure, name="staff_disclosure"),
     path("staff/bulk/", staff.staff_bulk, name="staff_bulk"),
-    path("staff/followup/", staff.staff_followup, name="staff_followup"),
+    path("staff/followup/", followup.staff_followup, name="staff_followup"),
+    path("staff/followup/<int:pk>/", followup.staff_followup_round, name="staff_followup_round"),
     path("staff/closed-unsatisfied/", staff.staff_closed_unsatisfied, name="staff_closed_unsatisfied"),
     path("staff/<int:pk>/", staff.staff_detail, name="staff_detail"),
     path("staff/<int:pk>/units/search/", pickers.staff_units, name="pick_staff_units"),

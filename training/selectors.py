@@ -3,6 +3,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from congress_portal.accounts import roles
 from deputies.models import Deputy, DeputyGroupMembership, Level, Mandate, MandateStatus, Term
@@ -189,6 +190,24 @@ class CoverageReport:
     def fully_covered(self):
         """履职学习全覆盖: every deputy of the terms attended duty training."""
         return self.total > 0 and self.duty_done == self.total
+
+    def chart(self):
+        """The coverage chart (static/js/charts.js): a bar per row of the table,
+        the induction and duty shares in percent (no induction bar for
+        returning deputies, who owe none)."""
+
+        def percent(share):
+            return None if share is None else round(share * 100, 1)
+
+        return {
+            "kind": "bars",
+            "percent": True,
+            "labels": [f"{row.level_label}·{_('新任代表') if row.first_term else _('连任代表')}" for row in self.rows],
+            "datasets": [
+                {"label": _("初任覆盖率"), "values": [percent(row.induction_share) for row in self.rows]},
+                {"label": _("履职覆盖率"), "values": [percent(row.duty_share) for row in self.rows]},
+            ],
+        }
 
 
 def _completion(kind, required_hours):

@@ -215,7 +215,7 @@ def coverage(request):
     policy = m.TrainingPolicy.current()
     report = selectors.coverage_report(terms=terms, level=level, policy=policy)
     page = Paginator(selectors.not_covered(terms=terms, level=level, policy=policy), 50).get_page(request.GET.get("page"))
-    return render(request, "training/coverage.html", {"form": form, "report": report, "page_obj": page})
+    return render(request, "training/coverage.html", {"form": form, "report": report, "page_obj": page, "chart": {"coverage": report.chart()}})
 
 
 @login_required

@@ -52,9 +52,22 @@
       score: function () { return function () { return 1; }; },
       shouldLoad: function () { return true; },
       load: function (query, callback) {
+        var picker = this;
         // A new query replaces the earlier rows instead of piling up under them.
-        this.clearOptions();
-        fetchResults(url, query, callback);
+        picker.clearOptions();
+        fetchResults(url, query, function (rows) {
+          if (query === picker.inputValue()) {
+            callback(rows);
+            return;
+          }
+          // A late answer to what is no longer typed (the person chose an
+          // option, or typed on): drop it. Given to Tom Select, it would
+          // reopen the list the person had just closed, over the fields and
+          // the button below. callback() still ends the load (its spinner).
+          var wasOpen = picker.isOpen;
+          callback();
+          if (!wasOpen) { picker.close(false); }
+        });
       },
       render: {
         no_results: function () {

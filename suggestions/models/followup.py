@@ -19,6 +19,10 @@ class FollowUpRound(models.Model):
     due_date = models.DateField(_("二次答复期限"))
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     opened_at = models.DateTimeField(_("开始时间"), default=timezone.now)
+    # The year whose items it looks at, and its number among that year's rounds of the opener's congress
+    # (NumberCounter): with the date they make a name no two rounds share.
+    year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True)
+    number = models.PositiveIntegerField(_("轮次"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("回头看")
@@ -26,7 +30,15 @@ class FollowUpRound(models.Model):
         ordering = ["-opened_at"]
 
     def __str__(self):
-        return self.title
+        return self.name
+
+    @property
+    def name(self):
+        """年度 + 轮次 + 开始日期, e.g. 2026年度第2轮回头看（2026-11-27）."""
+        opened = timezone.localdate(self.opened_at).isoformat()
+        if self.year and self.number:
+            return _("%(year)s年度第%(number)s轮回头看（%(date)s）") % {"year": self.year, "number": self.number, "date": opened}
+        return f"{self.title}（{opened}）"
 
 
 class FollowUpItem(models.Model):

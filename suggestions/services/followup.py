@@ -9,14 +9,15 @@ from congress_portal.accounts import roles
 from congress_portal.workdays import local_today
 
 from .. import workflow
-from ..models import Assignment, FollowUpItem, FollowUpRound, Satisfaction
+from ..models import Assignment, FollowUpItem, FollowUpRound, NumberCounter, Satisfaction
 from .common import check_own_unit, required
 
 
-def open_followup_round(*, title, suggestions, due_date, actor, note=""):
+def open_followup_round(*, title, suggestions, due_date, actor, note="", year=None):
     """回头看 over a chosen set of 办结 suggestions (see
     selectors.followup_candidates): every unit that replied gives a second
-    reply by ``due_date``. All or nothing."""
+    reply by ``due_date``. The round is numbered within ``year`` (this year
+    by default) among the rounds of the opener's congress. All or nothing."""
     required(title, "title", _("请填写名称。"))
     if due_date <= local_today():
         raise ValidationError({"due_date": _("二次答复期限须晚于今天。")})
@@ -25,8 +26,10 @@ def open_followup_round(*, title, suggestions, due_date, actor, note=""):
         raise ValidationError({"suggestions": _("请至少选择一件建议。")})
     if not roles.is_staff_member(actor):
         raise PermissionDenied(_("只有代表工作委员会工作人员可以组织回头看。"))
+    year = year or local_today().year
     with transaction.atomic():
-        rnd = FollowUpRound.objects.create(title=title.strip(), note=note, due_date=due_date, opened_by=actor)
+        number = NumberCounter.take_next(f"followup:{actor.congress_id or 0}:{year}")
+        rnd = FollowUpRound.objects.create(title=title.strip(), note=note, due_date=due_date, opened_by=actor, year=year, number=number)
         for suggestion in suggestions:
 
             def apply(locked):

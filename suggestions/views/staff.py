@@ -1,6 +1,6 @@
 """The committee staff's pages: the dashboard, the queues and the filtered
 list (with its Excel export), one suggestion with the moves staff can make,
-the same moves on several items at once, and follow-up rounds (回头看).
+the same moves on several items at once (follow-up rounds, 回头看: views/followup.py).
 
 A staff move is one entry of STAFF_ACTIONS (form, service call, message),
 used by the single-item page and, for the moves offered in bulk, by the bulk
@@ -25,8 +25,6 @@ from ..forms import (
     CloseForm,
     DisclosureForm,
     ExtendForm,
-    FollowUpRoundForm,
-    FollowUpSelectForm,
     KeySupervisionForm,
     ReassignmentDecisionForm,
     RegisterForm,
@@ -34,9 +32,7 @@ from ..forms import (
     StaffFilterForm,
 )
 from ..models import AWAITING_REPLY, REPLIED_STATUSES, Disclosure, HandlingMode, Status
-from .common import Action, deadline, detail_context, mark_deadlines, page_of, posted_action, run, staff_required
-
-FOLLOWUP_MAX_ROWS = 1000
+from .common import Action, deadline, detail_context, mark_deadlines, page_of, posted_action, staff_required
 
 
 # ---------------------------------------------------------------- dashboard, queues, the list
@@ -315,49 +311,4 @@ def staff_bulk(request):
         request,
         "dashboard/bulk.html",
         {"form": form, "action": action, "action_label": dict(BULK_ACTIONS)[action], "chosen": chosen, "next": back},
-    )
-
-
-# ---------------------------------------------------------------- follow-up review (回头看)
-
-
-@staff_required
-def staff_followup(request):
-    """回头看: choose replied items (by year and result category, then tick),
-    set the second-reply deadline, open the round; below, the rounds so far."""
-    promising = selectors.promising_result_categories()
-    select = FollowUpSelectForm(request.GET or None, years=list(selectors.closed_years()), initial={"results": list(promising)})
-    if select.is_bound and select.is_valid():
-        year, codes = select.cleaned_data["year"], [r.code for r in select.cleaned_data["results"]]
-    else:
-        year, codes = None, []
-    candidates = selectors.followup_candidates(user=request.user, year=year, result_codes=codes)
-    if request.method == "POST":
-        form = FollowUpRoundForm(request.POST, candidates=candidates)
-        if run(
-            form,
-            lambda d: services.open_followup_round(
-                title=d["title"], suggestions=d["suggestions"], due_date=d["due_date"], note=d["note"], actor=request.user
-            ),
-        ):
-            messages.success(request, _("回头看「%(title)s」已开始，共 %(n)s 件建议。") % {"title": form.cleaned_data["title"], "n": len(form.cleaned_data["suggestions"])})
-            return redirect("suggestions:staff_followup")
-        ticked = {str(v) for v in request.POST.getlist("suggestions")}
-    else:
-        form = FollowUpRoundForm(candidates=candidates)
-        ticked = None  # all ticked
-    rows = list(candidates[:FOLLOWUP_MAX_ROWS]) if codes else []
-    for row in rows:
-        row.ticked = ticked is None or str(row.pk) in ticked
-    return render(
-        request,
-        "dashboard/followup.html",
-        {
-            "select": select,
-            "form": form,
-            "chosen_codes": codes,
-            "rows": rows,
-            "more": codes and len(rows) == FOLLOWUP_MAX_ROWS and candidates.count() > FOLLOWUP_MAX_ROWS,
-            "rounds": list(selectors.followup_rounds(user=request.user)[:20]),
-        },
     )

@@ -62,8 +62,7 @@ def test_a_suggestion_from_submission_to_a_public_search(open_browser):
     page.get_by_text("审查通过，已编号。").wait_for()
     pick(page.locator("#form-assign"), "主办单位", "民政", "湖南省民政厅")
     staff.shot("assign")
-    # Enter on the button: a mouse click right after the picker closes is not yet reliable in this test.
-    page.locator("#form-assign").get_by_role("button", name="交办").press("Enter")
+    page.locator("#form-assign").get_by_role("button", name="交办").click()
     page.get_by_text("已交办。").wait_for()
     suggestion.refresh_from_db()
     assert suggestion.status == Status.ASSIGNED and suggestion.number == 1

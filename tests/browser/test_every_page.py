@@ -62,6 +62,9 @@ def world():
     in_status(Status.REPLIED, actors, units=units[:2])
     published, _, _ = in_status(Status.CLOSED, actors, units=units[:2])
     services.decide_disclosure(suggestion=published, actor=actors.staff, mode="full")
+    in_status(Status.CLOSED, actors, units=units[:2])  # a candidate of the follow-up page
+    reviewed, _, _ = in_status(Status.FOLLOWUP, actors, units=units[:2])
+    followup_round = reviewed.followup_items.get().round
     keeper = df.keeper_user()
     county = df.AreaFactory(kind="county", parent=congress.area)
     station = lf.station_with_keeper(keeper, area=df.AreaFactory(kind="township", parent=county))
@@ -75,8 +78,11 @@ def world():
     export, refused = background_jobs(actors.staff)
     work = {
         "public": [f"/suggestions/{published.pk}/", f"/stations/{station.pk}/"],
-        "staff": [f"/suggestions/staff/{registered.pk}/", "/deputies/import/", f"/jobs/{export.pk}/", f"/jobs/{refused.pk}/",
-                  "/suggestions/staff/documents/send-progress-notices/"],
+        "staff": [
+            f"/suggestions/staff/{registered.pk}/", "/deputies/import/", f"/jobs/{export.pk}/", f"/jobs/{refused.pk}/",
+            "/suggestions/staff/documents/send-progress-notices/", "/suggestions/staff/followup/",
+            f"/suggestions/staff/followup/{followup_round.pk}/", "/training/coverage/",
+        ],
         "unit": [f"/suggestions/unit/{assigned.assignments.get(unit=units[0], is_active=True).pk}/"],
         "deputy": [f"/suggestions/mine/{assigned.pk}/", "/suggestions/mine/new/"],
         "keeper": [f"/stations/work/issues/{issue.pk}/"],

@@ -2,6 +2,7 @@
 supervision / deadline extension for several items at once, all through the
 services (what the state table refuses is reported, not raised)."""
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -45,13 +46,27 @@ def test_followup_page_opens_a_round_over_the_chosen_b_and_c_replies(client, act
     response = client.post(url, {"title": "回头看", "due_date": due, "suggestions": [b.pk, a.pk]})
     assert response.status_code == 200 and "不在候选范围内" in response.content.decode()
     assert not FollowUpRound.objects.exists()
-    response = client.post(url, {"title": "2025年度建议办理回头看", "due_date": due, "note": "请写明办成了什么", "suggestions": [b.pk, c.pk]})
-    assert response.status_code == 302
+    chosen = {"title": "2025年度建议办理回头看", "due_date": due, "note": "请写明办成了什么", "suggestions": [b.pk, c.pk]}
+    # First what it will do (nothing is opened yet), then the same choice confirmed.
+    response = client.post(url, chosen)
+    html = response.content.decode()
+    # Both items have the same lead unit (the co-unit gives no second reply).
+    assert response.status_code == 200 and "将对2件已办结建议开展回头看：1个承办单位须在" in html and "开始后不能撤销" in html
+    assert not FollowUpRound.objects.exists()
+    confirmed = re.search(r'name="confirmed" value="(\w+)"', html).group(1)
+    # A choice changed after the confirmation is shown for confirmation again.
+    assert client.post(url, {**chosen, "suggestions": [b.pk], "confirmed": confirmed}).status_code == 200
+    assert not FollowUpRound.objects.exists()
+    response = client.post(url, {**chosen, "confirmed": confirmed})
     rnd = FollowUpRound.objects.get()
+    assert response.status_code == 302 and response.url == reverse("suggestions:staff_followup_round", args=[rnd.pk])
     assert set(rnd.items.values_list("suggestion", flat=True)) == {b.pk, c.pk} and rnd.opened_by == actors.staff
+    assert (rnd.year, rnd.number) == (2025, 1)
     assert set(Suggestion.objects.filter(status=Status.FOLLOWUP).values_list("pk", flat=True)) == {b.pk, c.pk}
+    html = client.get(response.url).content.decode()
+    assert f"已开始{rnd.name}，共2件建议" in html and "2025年度第1轮回头看（" in html
     html = client.get(FOLLOWUP).content.decode()
-    assert "2025年度建议办理回头看" in html and "0 / 2" in html
+    assert rnd.name in html and "0 / 2" in html
 
 
 def test_followup_page_is_staff_only(client, actors):
@@ -126,3 +141,68 @@ def test_single_and_bulk_staff_moves_share_one_map():
     from suggestions.views.staff import STAFF_ACTIONS
 
     assert all(STAFF_ACTIONS[action].bulk_done for action, _label in BULK_ACTIONS)
+
+
+def test_followup_page_opens_with_the_rule_applied_and_every_candidate_ticked(client, actors):
+    """No click to list: the latest year's closed items whose reply promised action (A, B) and those rated
+    不满意 come ticked, with a name and a deadline filled in."""
+    from suggestions.models import Rating, Satisfaction
+
+    units = [df.HandlingUnitFactory(), df.HandlingUnitFactory()]
+    promised, kept_for_reference = closed_with("B", actors, units), closed_with("D", actors, units)
+    unsatisfied = closed_with("C", actors, units)
+    Rating.objects.filter(reply__suggestion=unsatisfied).update(result_rating=Satisfaction.NOT_SATISFIED)
+    last_year = closed_with("A", actors, units, year=2024)
+    client.force_login(actors.staff)
+    html = client.get(FOLLOWUP).content.decode()
+    for s in (promised, unsatisfied):
+        assert f'value="{s.pk}" id="pick-{s.pk}" checked' in html
+    for s in (kept_for_reference, last_year):
+        assert f'value="{s.pk}"' not in html
+    assert 'value="2025年度代表建议办理回头看"' in html and 'name="due_date"' in html
+    assert "data-followup-find" in html and 'data-followup-tick="none"' in html
+
+
+def test_each_round_has_its_own_name_and_read_only_page(client, actors):
+    from suggestions import services
+
+    units = [df.HandlingUnitFactory(), df.HandlingUnitFactory()]
+    due = local_today() + datetime.timedelta(days=9)
+    first = services.open_followup_round(title="回头看", suggestions=[closed_with("B", actors, units)], due_date=due, actor=actors.staff, year=2025)
+    second = services.open_followup_round(title="回头看", suggestions=[closed_with("B", actors, units)], due_date=due, actor=actors.staff, year=2025)
+    item = second.items.select_related("assignment__unit").first()
+    services.submit_second_reply(item=item, actor=actors.unit_user(item.assignment.unit), content="道路已全部硬化。")
+    assert (first.number, second.number) == (1, 2) and first.name != second.name
+    today = local_today().isoformat()
+    assert second.name == f"2025年度第2轮回头看（{today}）"
+    client.force_login(actors.staff)
+    listing = client.get(FOLLOWUP).content.decode()
+    assert first.name in listing and second.name in listing
+    url = reverse("suggestions:staff_followup_round", args=[second.pk])
+    html = client.get(url).content.decode()
+    assert second.name in html and "道路已全部硬化。" in html and item.assignment.unit.name in html
+    assert "<form method=\"post\"" not in html.split("<main", 1)[-1]  # read-only
+    # Another congress's staff, and the other roles, get a 404.
+    other = df.staff_user(congress=df.CongressFactory())
+    for user in (other, actors.deputy_user):
+        client.force_login(user)
+        assert client.get(url).status_code == 404
+
+
+def test_round_page_query_count_does_not_grow(client, actors):
+    from suggestions import services
+    from tests.pages.test_suggestion_pages import _count
+
+    units = [df.HandlingUnitFactory(), df.HandlingUnitFactory()]
+    rnd = services.open_followup_round(
+        title="回头看", suggestions=[closed_with("B", actors, units)], due_date=local_today() + datetime.timedelta(days=9), actor=actors.staff
+    )
+    client.force_login(actors.staff)
+    url = reverse("suggestions:staff_followup_round", args=[rnd.pk])
+    few = _count(client, url)
+    from suggestions.models import FollowUpItem
+
+    for _ in range(3):
+        s = closed_with("B", actors, units)
+        FollowUpItem.objects.bulk_create(FollowUpItem(round=rnd, suggestion=s, assignment=a) for a in s.assignments.filter(is_active=True))
+    assert _count(client, url) == few

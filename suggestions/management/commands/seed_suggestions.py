@@ -244,7 +244,7 @@ class Command(BaseCommand):
             )  # fmt: skip
         if status == Status.CLOSED:
             return
-        rnd = services.open_followup_round(title=f"{s.year}年度代表建议办理“回头看”（{i + 1}）", suggestions=[s], due_date=today + datetime.timedelta(days=30), actor=staff)
+        rnd = services.open_followup_round(title=f"{s.year}年度代表建议办理“回头看”", suggestions=[s], due_date=today + datetime.timedelta(days=30), actor=staff, year=s.year)
         if status == Status.FOLLOWUP:
             return
         for item in rnd.items.select_related("assignment__unit"):
