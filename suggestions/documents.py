@@ -56,8 +56,38 @@ def batch_units(*, held_on, user=None):
 
 
 def assignment_letter(*, unit, held_on, doc_number="", user=None):
-    """交办函: the unit's items of the 交办会 of ``held_on`` and their deadlines, as .docx bytes."""
+    """交办函: the unit's items assigned on ``held_on`` and their deadlines, as .docx bytes."""
     rows = [a for a in batch_assignments(held_on=held_on, user=user) if a.unit_id == unit.pk]
+    return _assignment_letter(unit=unit, held_on=held_on, rows=rows, doc_number=doc_number)
+
+
+def meeting_assignments(*, meeting, unit=None):
+    """The assignments a held 交办会 made (to ``unit`` only, if given), with
+    their suggestions: exactly what the meeting handed over."""
+    qs = Assignment.objects.filter(handover_items__meeting=meeting)
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    return qs.select_related(
+        "unit", "suggestion__lead_deputy", "suggestion__session__term", "suggestion__key_supervision"
+    ).order_by("unit__code", "suggestion__number", "pk")
+
+
+def meeting_units(*, meeting):
+    """The units of a held 交办会 with how many items each got (one query)."""
+    return list(
+        Assignment.objects.filter(handover_items__meeting=meeting)
+        .values("unit_id", "unit__name").annotate(items=Count("pk")).order_by("unit__name")
+    )
+
+
+def meeting_assignment_letter(*, meeting, unit, doc_number=""):
+    """交办函 of a held 交办会 for ``unit``: exactly its items of that meeting."""
+    rows = list(meeting_assignments(meeting=meeting, unit=unit))
+    held_on = timezone.localtime(meeting.held_at).date() if meeting.held_at else meeting.planned_on
+    return _assignment_letter(unit=unit, held_on=held_on, rows=rows, doc_number=doc_number)
+
+
+def _assignment_letter(*, unit, held_on, rows, doc_number):
     roles = Counter(a.role for a in rows)
     doc = Document(title_text=_("关于交办省人大代表建议的函"))
     doc.issuer(issuer())

@@ -11,7 +11,9 @@ from congress_portal.accounts import roles
 from congress_portal.transitions import Lifecycle
 from congress_portal.transitions import move as _m
 
-from .models import Letter, LetterEvent, LetterStatus, Motion, MotionEvent, MotionStatus
+from .models import (
+    HandoverEvent, HandoverMeeting, HandoverStatus, Letter, LetterEvent, LetterStatus, Motion, MotionEvent, MotionStatus,
+)
 
 STAFF, UNIT, DEPUTY = "staff", "unit", "deputy"
 ACTOR_LABELS = {
@@ -101,3 +103,29 @@ class MotionLifecycle(Lifecycle):
 
 
 MOTIONS = MotionLifecycle()
+
+
+# ---------------------------------------------------------------- 交办会
+
+H = HandoverStatus
+HANDOVER_MOVES = {
+    # Creation is the "prepare" event (services.handover.prepare_meeting).
+    "prepare": _m(gettext_lazy("筹备交办会"), [], H.PREPARED, [STAFF]),
+    # Every item is assigned in the same transaction (services.handover.hold_meeting).
+    "hold": _m(gettext_lazy("召开交办会"), [H.PREPARED], H.HELD, [STAFF]),
+}
+
+
+class HandoverLifecycle(Lifecycle):
+    model = HandoverMeeting
+    event_model = HandoverEvent
+    subject_field = "meeting"
+    moves = HANDOVER_MOVES
+    actor_labels = {STAFF: gettext_lazy("代表工作委员会工作人员")}
+    noun = gettext_lazy("交办会")
+
+    def actor_kinds(self, user, meeting):
+        return {STAFF} if roles.acts_on(user, meeting.congress_id) else set()
+
+
+HANDOVERS = HandoverLifecycle()

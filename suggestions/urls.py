@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .views import (
-    attachments, delegation, deputy, documents, letters, motions, pickers, public, similar, staff, supervision, unit,
+    attachments, delegation, deputy, documents, handover, letters, motions, pickers, public, similar, staff, supervision, unit,
 )
 
 app_name = "suggestions"
@@ -60,6 +60,13 @@ urlpatterns = [
     path("staff/documents/report-<int:year>.docx", documents.staff_yearly_report, name="staff_yearly_report"),
     path("staff/documents/progress-notice.docx", documents.staff_progress_notice, name="staff_progress_notice"),
     path("staff/<int:pk>/supervision-letter/", documents.staff_supervision_letter, name="staff_supervision_letter"),
+    path("staff/handover/", handover.staff_meetings, name="staff_meetings"),
+    path("staff/handover/congresses/search/", handover.pick_congresses, name="pick_handover_congresses"),
+    path("staff/handover/<int:pk>/", handover.staff_meeting, name="staff_meeting"),
+    path("staff/handover/<int:pk>/hold/", handover.staff_hold_meeting, name="staff_hold_meeting"),
+    path("staff/handover/<int:pk>/letter/<int:unit_pk>.docx", handover.staff_meeting_letter, name="staff_meeting_letter"),
+    path("staff/handover/<int:pk>/suggestions/search/", handover.pick_suggestions, name="pick_handover_suggestions"),
+    path("staff/handover/<int:pk>/units/search/", handover.pick_units, name="pick_handover_units"),
     path("staff/motions/new/", motions.staff_new_motion, name="staff_new_motion"),
     path("staff/motions/<int:pk>/", motions.staff_motion, name="staff_motion"),
     path("staff/letters/new/", letters.staff_register, name="staff_register_letter"),

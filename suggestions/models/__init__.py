@@ -16,6 +16,7 @@ written by ``suggestions.services``.
 - ``letters``: deputies' letters (代表来信) and their events;
 - ``motions``: motions (议案), their signers, events, thresholds and proposal windows;
 - ``supervision``: 督办 records of supervision groups' visits;
+- ``handover``: 交办会 meetings, their items and events;
 - ``merge``: 并案办理 links, merged items' ratings, units' functions keywords.
 - ``summary``: the staff dashboard's figures kept as rows (suggestions/summary.py).
 
@@ -39,6 +40,7 @@ from .choices import (
     UnitRole,
 )
 from .followup import FollowUpItem, FollowUpRound
+from .handover import HandoverEvent, HandoverItem, HandoverMeeting, HandoverMeetingQuerySet, HandoverStatus
 from .letters import Letter, LetterEvent, LetterQuerySet, LetterStatus
 from .merge import MergedRating, MergeLink, UnitFunctions
 from .motions import Motion, MotionEvent, MotionQuerySet, MotionSigner, MotionStatus, MotionThreshold, ProposalWindow
@@ -86,6 +88,11 @@ __all__ = [
     "FollowUpItem",
     "FollowUpRound",
     "HandlingMode",
+    "HandoverEvent",
+    "HandoverItem",
+    "HandoverMeeting",
+    "HandoverMeetingQuerySet",
+    "HandoverStatus",
     "KeySupervision",
     "Letter",
     "LetterEvent",

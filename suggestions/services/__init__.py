@@ -18,6 +18,7 @@ serialises every write to the suggestion's assignments, replies and ratings.
 - ``letters``: deputies' letters (代表来信), including 转来信;
 - ``motions``: motions (议案), the presidium's decision, the committee's report;
 - ``supervision``: 督办 records;
+- ``handover``: 交办会 (prepare, items, hold: the whole batch assigned at once);
 - ``merge``: 并案办理 (merge, unmerge, the merged items' ratings)."""
 from .assignment import (
     acknowledge_assignment,
@@ -40,6 +41,10 @@ from .letters import (
     turn_suggestion_into_letter,
 )
 from .delegation import approve_by_head, draft_delegation_suggestion, return_by_head, submit_to_head
+from .handover import add_item as add_handover_item
+from .handover import hold_meeting as hold_handover_meeting
+from .handover import prepare_meeting as prepare_handover_meeting
+from .handover import remove_item as remove_handover_item
 from .merge import merge_suggestions, rate_merged_reply, unmerge_suggestion
 from .motions import (
     handle_as_suggestion,
@@ -64,6 +69,10 @@ from .submission import (
 from .supervision import record_supervision_visit
 
 __all__ = [
+    "add_handover_item",
+    "hold_handover_meeting",
+    "prepare_handover_meeting",
+    "remove_handover_item",
     "DRAFT_FIELDS",
     "approve_by_head",
     "draft_delegation_suggestion",

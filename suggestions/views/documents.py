@@ -20,11 +20,15 @@ from ..models import AWAITING_REPLY
 from .common import staff_required
 
 
-class BatchForm(PortalForm):
-    date = forms.DateField(label=gettext_lazy("交办会日期"), widget=forms.DateInput(attrs={"type": "date"}))
+class DocNumberForm(PortalForm):
     number = forms.CharField(
         label=gettext_lazy("发文字号"), required=False, max_length=64, help_text=gettext_lazy("如：〔2026〕5号，可留空。")
     )
+
+
+class BatchForm(DocNumberForm):
+    date = forms.DateField(label=gettext_lazy("交办会日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    field_order = ["date", "number"]
 
 
 class SupervisionLetterForm(PortalForm):
