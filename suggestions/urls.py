@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .views import (
-    attachments, delegation, deputy, documents, handover, letters, motions, pickers, public, similar, staff, supervision, unit,
+    attachments, delegation, deputy, documents, handover, letters, motion_drafts, motions, pickers, public, similar, staff, supervision, unit,
 )
 
 app_name = "suggestions"
@@ -24,7 +24,9 @@ urlpatterns = [
     path("mine/<int:pk>/", deputy.my_detail, name="my_detail"),
     path("mine/letters/", letters.my_letters, name="my_letters"),
     path("mine/motions/", motions.my_motions, name="my_motions"),
-    path("mine/motions/<int:pk>/", motions.my_motion, name="my_motion"),
+    path("mine/motions/new/", motion_drafts.my_new_motion, name="my_new_motion"),
+    path("mine/motions/<int:pk>/", motion_drafts.my_motion, name="my_motion"),
+    path("mine/motions/<int:pk>/signers/search/", motion_drafts.pick_signers, name="pick_motion_signers"),
     path("mine/letters/<int:pk>/", letters.my_letter, name="my_letter"),
     # handling units
     path("unit/", unit.unit_inbox, name="unit_inbox"),

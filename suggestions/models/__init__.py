@@ -43,7 +43,17 @@ from .followup import FollowUpItem, FollowUpRound
 from .handover import HandoverEvent, HandoverItem, HandoverMeeting, HandoverMeetingQuerySet, HandoverStatus
 from .letters import Letter, LetterEvent, LetterQuerySet, LetterStatus
 from .merge import MergedRating, MergeLink, UnitFunctions
-from .motions import Motion, MotionEvent, MotionQuerySet, MotionSigner, MotionStatus, MotionThreshold, ProposalWindow
+from .motions import (
+    InvitationState,
+    Motion,
+    MotionEvent,
+    MotionInvitation,
+    MotionQuerySet,
+    MotionSigner,
+    MotionStatus,
+    MotionThreshold,
+    ProposalWindow,
+)
 from .reference import NumberCounter, ResultCategory, SuggestionCategory, SuggestionPolicy
 from .reply import Rating, Reply, ReplyAttachment
 from .suggestion import (
@@ -98,7 +108,9 @@ __all__ = [
     "LetterEvent",
     "LetterQuerySet",
     "LetterStatus",
+    "InvitationState",
     "Motion",
+    "MotionInvitation",
     "MotionEvent",
     "MotionQuerySet",
     "MotionSigner",

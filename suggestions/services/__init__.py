@@ -17,6 +17,7 @@ serialises every write to the suggestion's assignments, replies and ratings.
 - ``policy``: the deadline policy;
 - ``letters``: deputies' letters (代表来信), including 转来信;
 - ``motions``: motions (议案), the presidium's decision, the committee's report;
+- ``motion_drafts``: motions deputies propose online (draft, invite joint signers, agree or decline, propose);
 - ``supervision``: 督办 records;
 - ``handover``: 交办会 (prepare, items, hold: the whole batch assigned at once);
 - ``merge``: 并案办理 (merge, unmerge, the merged items' ratings)."""
@@ -46,6 +47,7 @@ from .handover import hold_meeting as hold_handover_meeting
 from .handover import prepare_meeting as prepare_handover_meeting
 from .handover import remove_item as remove_handover_item
 from .merge import merge_suggestions, rate_merged_reply, unmerge_suggestion
+from .motion_drafts import draft_motion, invite_signers, respond_to_invitation, submit_motion_draft, update_motion_draft
 from .motions import (
     handle_as_suggestion,
     place_on_agenda,
@@ -69,6 +71,11 @@ from .submission import (
 from .supervision import record_supervision_visit
 
 __all__ = [
+    "draft_motion",
+    "invite_signers",
+    "respond_to_invitation",
+    "submit_motion_draft",
+    "update_motion_draft",
     "add_handover_item",
     "hold_handover_meeting",
     "prepare_handover_meeting",
