@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .views import (
-    attachments, delegation, deputy, documents, handover, letters, motion_drafts, motions, pickers, public, similar, staff, supervision, unit,
+    attachments, delegation, deputy, doc_templates, documents, handover, letters, motion_drafts, motions, pickers, public, similar, staff, supervision, unit,
 )
 
 app_name = "suggestions"
@@ -55,6 +55,8 @@ urlpatterns = [
     path("staff/letters/", letters.staff_letters, name="staff_letters"),
     path("staff/motions/", motions.staff_motions, name="staff_motions"),
     path("staff/documents/", documents.staff_documents, name="staff_documents"),
+    path("staff/documents/templates/", doc_templates.staff_templates, name="staff_templates"),
+    path("staff/documents/templates/<str:kind>/", doc_templates.staff_template, name="staff_template"),
     path("staff/supervision/", supervision.staff_supervision, name="staff_supervision"),
     path("staff/supervision/new/", supervision.staff_new_supervision, name="staff_new_supervision"),
     path("staff/documents/assignment-letter/<int:unit_pk>.docx", documents.staff_assignment_letter,

@@ -17,6 +17,7 @@ written by ``suggestions.services``.
 - ``motions``: motions (议案), their signers, events, thresholds and proposal windows;
 - ``supervision``: 督办 records of supervision groups' visits;
 - ``handover``: 交办会 meetings, their items and events;
+- ``doc_templates``: the editable parts of the Word documents, per congress;
 - ``merge``: 并案办理 links, merged items' ratings, units' functions keywords.
 - ``summary``: the staff dashboard's figures kept as rows (suggestions/summary.py).
 
@@ -39,6 +40,7 @@ from .choices import (
     Status,
     UnitRole,
 )
+from .doc_templates import DocumentKind, DocumentTemplate
 from .followup import FollowUpItem, FollowUpRound
 from .handover import HandoverEvent, HandoverItem, HandoverMeeting, HandoverMeetingQuerySet, HandoverStatus
 from .letters import Letter, LetterEvent, LetterQuerySet, LetterStatus
@@ -94,6 +96,8 @@ __all__ = [
     "ContactStage",
     "Decision",
     "Disclosure",
+    "DocumentKind",
+    "DocumentTemplate",
     "DisclosureDecision",
     "FollowUpItem",
     "FollowUpRound",

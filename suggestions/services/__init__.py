@@ -19,6 +19,7 @@ serialises every write to the suggestion's assignments, replies and ratings.
 - ``motions``: motions (议案), the presidium's decision, the committee's report;
 - ``motion_drafts``: motions deputies propose online (draft, invite joint signers, agree or decline, propose);
 - ``supervision``: 督办 records;
+- ``doc_templates``: the editable parts of the Word documents;
 - ``handover``: 交办会 (prepare, items, hold: the whole batch assigned at once);
 - ``merge``: 并案办理 (merge, unmerge, the merged items' ratings)."""
 from .assignment import (
@@ -31,6 +32,7 @@ from .assignment import (
 )
 from .common import OPEN_ASSIGNMENT_STATES
 from .disclosure import decide_disclosure
+from .doc_templates import save_document_template
 from .followup import open_followup_round, rate_second_reply, submit_second_reply
 from .handling import log_contact, reply_to_suggestion, submit_co_opinion
 from .letters import (
@@ -71,6 +73,7 @@ from .submission import (
 from .supervision import record_supervision_visit
 
 __all__ = [
+    "save_document_template",
     "draft_motion",
     "invite_signers",
     "respond_to_invitation",

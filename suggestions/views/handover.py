@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congress_portal import pickers
@@ -16,6 +17,7 @@ from deputies.scoping import units_for_congress
 from .. import documents, recommend, services
 from ..handover import selectors
 from ..handover.forms import ItemForm, MeetingForm, RemoveForm
+from ..models import DocumentKind
 from ..pickers import unit_label
 from .common import page_of, refusal, run, staff_required
 from .documents import DocNumberForm, _docx
@@ -133,7 +135,11 @@ def staff_meeting_letter(request, pk, unit_pk):
         raise Http404
     unit = get_object_or_404(HandlingUnit, pk=unit_pk)
     form = DocNumberForm(request.GET)
-    number = form.cleaned_data.get("number", "") if form.is_valid() else ""
+    sequence = form.cleaned_data["number"] if form.is_valid() else None
+    held_on = timezone.localtime(meeting.held_at).date()
+    number = documents.doc_number_for(
+        DocumentKind.ASSIGNMENT_LETTER, sequence=sequence, year=held_on.year, congress=meeting.congress
+    )
     content = documents.meeting_assignment_letter(meeting=meeting, unit=unit, doc_number=number)
     return _docx(content, _("交办函-%(unit)s-%(meeting)s.docx") % {"unit": unit.name, "meeting": meeting.title})
 

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from suggestions import services
 from suggestions.models import Assignment, HandoverEvent, HandoverItem, HandoverStatus, KeySupervision, Status
@@ -148,8 +149,11 @@ def test_pages_scope_confirmation_and_letters(client, actors, meeting):
     assert not Assignment.objects.exists()  # the confirmation page writes nothing
     response = client.post(reverse("suggestions:staff_hold_meeting", args=[meeting.pk]), follow=True)
     assert "3件建议已交办给3个承办单位" in response.content.decode()
-    letter = client.get(reverse("suggestions:staff_meeting_letter", args=[meeting.pk, units[0].pk]), {"number": "湘人常代字〔2026〕12号"})
-    assert letter.status_code == 200 and "湘人常代字〔2026〕12号" in "\n".join(text_of(letter.content))
+    services.save_document_template(actor=actors.staff, congress=meeting.congress, kind="assignment_letter",
+                                    title="关于交办省人大代表建议的函", issuer="湖南省人大常委会", number_prefix="湘人常代字")
+    letter = client.get(reverse("suggestions:staff_meeting_letter", args=[meeting.pk, units[0].pk]), {"number": "12"})
+    year = timezone.localdate().year
+    assert letter.status_code == 200 and f"湘人常代字〔{year}〕12号" in "\n".join(text_of(letter.content))
     # Staff of another congress, a unit and a deputy: 404.
     other_staff = df.staff_user(congress=df.CongressFactory())
     for user in (other_staff, actors.unit_user(units[0]), actors.deputy_user):
