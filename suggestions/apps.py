@@ -10,12 +10,14 @@ class SuggestionsConfig(AppConfig):
         from congress_portal.notifications import badges, registry
 
         from .notices import NOTICES
+        from .notices.handover import NOTICES as HANDOVER_NOTICES
         from .notices.letters import NOTICES as LETTER_NOTICES
         from .notices.motions import NOTICES as MOTION_NOTICES
 
         registry.register(NOTICES)
         registry.register(LETTER_NOTICES)
         registry.register(MOTION_NOTICES)
+        registry.register(HANDOVER_NOTICES)
 
         from django.db.models.signals import post_delete, post_save
 

@@ -42,11 +42,15 @@ def fill(meeting, actors, first, units):
     return items
 
 
-def test_holding_the_meeting_assigns_the_whole_batch(actors, meeting):
+def test_holding_the_meeting_assigns_the_whole_batch(actors, meeting, django_capture_on_commit_callbacks):
     meeting, first = meeting
     units = [df.HandlingUnitFactory(name=n) for n in ("省交通运输厅", "省财政厅", "省水利厅")]
     items = fill(meeting, actors, first, units)
-    done = services.hold_handover_meeting(meeting=meeting, actor=actors.staff)
+    with django_capture_on_commit_callbacks(execute=True):  # the units hear of each item as of any assignment
+        done = services.hold_handover_meeting(meeting=meeting, actor=actors.staff)
+    from congress_portal.notifications.models import Notification
+
+    assert Notification.objects.filter(recipient_unit=units[2]).exists()
     assert done == {"items": 3, "units": 3}
     meeting.refresh_from_db()
     assert meeting.status == HandoverStatus.HELD and meeting.held_at
