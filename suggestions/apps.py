@@ -29,6 +29,7 @@ class SuggestionsConfig(AppConfig):
             post_save.connect(summary.mark_stale, sender=model, dispatch_uid=f"dashboard-summary-{model.__name__}")
             post_delete.connect(summary.mark_stale, sender=model, dispatch_uid=f"dashboard-summary-del-{model.__name__}")
         badges.register("suggestions:invitations", _open_invitations)
+        badges.register("suggestions:my_motions", _open_motion_invitations)
 
 
 def _open_invitations(user):
@@ -40,3 +41,16 @@ def _open_invitations(user):
     if not roles.is_deputy(user):
         return None
     return CoSignature.objects.filter(deputy__user=user, state=CoSignState.INVITED)
+
+
+def _open_motion_invitations(user):
+    """Invitations to sign a draft motion waiting for the deputy's answer (the badge on 我的议案)."""
+    from congress_portal.accounts import roles
+
+    from .models import InvitationState, MotionInvitation, MotionStatus
+
+    if not roles.is_deputy(user):
+        return None
+    return MotionInvitation.objects.filter(
+        deputy__user=user, state=InvitationState.INVITED, motion__status=MotionStatus.DRAFT
+    )

@@ -149,6 +149,9 @@ def test_the_pages_draft_invite_answer_and_confirm(client, session):
     assert motion.invitations.count() == 9
     client.force_login(invited)
     assert "同意联名" in client.get(url).content.decode()
+    from congress_portal.notifications import badges
+
+    assert badges.counts(invited, ["suggestions:my_motions"]) == {"suggestions:my_motions": 1}
     client.post(url, {"action": "agree"})
     for user in rest:
         client.force_login(user)
