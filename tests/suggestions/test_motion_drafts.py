@@ -145,6 +145,8 @@ def test_the_pages_draft_invite_answer_and_confirm(client, session):
     found = client.get(reverse("suggestions:pick_motion_signers", args=[motion.pk]), {"q": invited.deputy.name}).json()["results"]
     assert [r["id"] for r in found] == [invited.deputy.pk]
     assert not client.get(reverse("suggestions:pick_motion_signers", args=[motion.pk]), {"q": outsider.name}).json()["results"]
+    client.post(url, {"action": "update_draft", "title": "关于制定省农村公路条例的议案", "content": "案据和方案"})
+    assert Motion.objects.get().title == "关于制定省农村公路条例的议案"
     client.post(url, {"action": "invite_signers", "deputies": [u.deputy.pk for u in [invited, *rest]]})
     assert motion.invitations.count() == 9
     client.force_login(invited)
