@@ -1,6 +1,7 @@
 """Demo data beside single suggestions, each part added once (load_demo stays
 idempotent): a held 交办会 (its items assigned, the units' 交办函 ready) and a
-prepared one of the provincial congress; the demo deputy's online motion draft
+prepared one of the provincial congress; the province's 交办函 template with its
+文号 prefix; the demo deputy's online motion draft
 with joint-signing invitations (some agreed, one declined, some waiting), and
 another deputy's draft inviting the demo deputy. Everything goes through the
 services."""
@@ -13,8 +14,8 @@ from congress_portal.accounts.models import User
 from deputies.models import Deputy, Level, MandateStatus, Session
 from deputies.scoping import units_for_congress
 
-from . import services
-from .models import HandoverMeeting, Motion, MotionStatus, ProposalWindow, Status, Suggestion
+from . import doc_templates, services
+from .models import DocumentKind, DocumentTemplate, HandoverMeeting, Motion, MotionStatus, ProposalWindow, Status, Suggestion
 
 
 def seed_beside(stdout):
@@ -30,6 +31,13 @@ def seed_beside(stdout):
         if not Motion.objects.filter(status=MotionStatus.DRAFT).exists():
             made = _motion_drafts(deputy_user)
             stdout.write(f"motion drafts {made}")
+        if not DocumentTemplate.objects.exists():
+            # The province's 交办函 with its 文号 prefix (湘人常代字〔2026〕12号); the other texts stay the defaults.
+            default = doc_templates.default_template(congress=staff.congress, kind=DocumentKind.ASSIGNMENT_LETTER)
+            services.save_document_template(
+                actor=staff, congress=staff.congress, kind=DocumentKind.ASSIGNMENT_LETTER, title=default.title,
+                issuer=default.issuer, number_prefix="湘人常代字", opening=default.opening, closing=default.closing,
+            )
 
 
 def _meetings(staff, unit_user):

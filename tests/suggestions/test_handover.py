@@ -64,7 +64,7 @@ def test_holding_the_meeting_assigns_the_whole_batch(actors, meeting, django_cap
         services.add_handover_item(meeting=meeting, actor=actors.staff, suggestion=registered(actors), lead_unit=units[0])
 
 
-def test_one_bad_item_refuses_the_whole_batch_naming_it(actors, meeting):
+def test_one_bad_item_refuses_the_whole_batch_naming_it(client, actors, meeting):
     meeting, first = meeting
     units = [df.HandlingUnitFactory() for _ in range(3)]
     items = fill(meeting, actors, first, units)
@@ -82,6 +82,10 @@ def test_one_bad_item_refuses_the_whole_batch_naming_it(actors, meeting):
     assert not KeySupervision.objects.exists() and not HandoverItem.assignments.through.objects.exists()
     meeting.refresh_from_db()
     assert meeting.status == HandoverStatus.PREPARED and meeting.held_at is None
+    client.force_login(actors.staff)  # the page says the same and writes nothing either
+    page = client.post(reverse("suggestions:staff_hold_meeting", args=[meeting.pk]), follow=True).content.decode()
+    assert "第2项" in page and "整批建议均未交办" in page
+    assert set(Assignment.objects.values_list("pk", flat=True)) == before
 
 
 def test_a_unit_that_no_longer_serves_the_congress_refuses_the_batch(actors, meeting):
