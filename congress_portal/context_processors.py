@@ -49,6 +49,7 @@ STAFF_NAV = [
     ("suggestions:staff_dashboard", _("工作台")),
     ("suggestions:staff_review", _("审查")),
     ("suggestions:staff_assign_queue", _("交办")),
+    ("suggestions:staff_meetings", _("交办会")),
     ("suggestions:staff_overdue", _("超期与督办")),
     ("suggestions:staff_disclosure", _("公开审定")),
     ("suggestions:staff_letters", _("代表来信")),

@@ -9,6 +9,7 @@ from .models import (
     MergeLink,
     Motion,
     MotionEvent,
+    MotionStatus,
     MotionThreshold,
     ProposalWindow,
     SupervisionVisit,
@@ -71,6 +72,10 @@ class MotionAdmin(_ReadOnly):
     list_select_related = ("session__term__congress", "delegation", "lead_deputy")
     search_fields = ("title",)
     inlines = [MotionEventInline]
+
+    def get_queryset(self, request):
+        # A deputy's online draft is theirs until it is proposed.
+        return super().get_queryset(request).exclude(status=MotionStatus.DRAFT)
 
 
 @admin.register(SupervisionVisit)

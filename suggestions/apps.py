@@ -10,12 +10,14 @@ class SuggestionsConfig(AppConfig):
         from congress_portal.notifications import badges, registry
 
         from .notices import NOTICES
+        from .notices.handover import NOTICES as HANDOVER_NOTICES
         from .notices.letters import NOTICES as LETTER_NOTICES
         from .notices.motions import NOTICES as MOTION_NOTICES
 
         registry.register(NOTICES)
         registry.register(LETTER_NOTICES)
         registry.register(MOTION_NOTICES)
+        registry.register(HANDOVER_NOTICES)
 
         from django.db.models.signals import post_delete, post_save
 
@@ -27,6 +29,7 @@ class SuggestionsConfig(AppConfig):
             post_save.connect(summary.mark_stale, sender=model, dispatch_uid=f"dashboard-summary-{model.__name__}")
             post_delete.connect(summary.mark_stale, sender=model, dispatch_uid=f"dashboard-summary-del-{model.__name__}")
         badges.register("suggestions:invitations", _open_invitations)
+        badges.register("suggestions:my_motions", _open_motion_invitations)
 
         from congress_portal.jobs import registry as jobs
 
@@ -45,3 +48,16 @@ def _open_invitations(user):
     if not roles.is_deputy(user):
         return None
     return CoSignature.objects.filter(deputy__user=user, state=CoSignState.INVITED)
+
+
+def _open_motion_invitations(user):
+    """Invitations to sign a draft motion waiting for the deputy's answer (the badge on 我的议案)."""
+    from congress_portal.accounts import roles
+
+    from .models import InvitationState, MotionInvitation, MotionStatus
+
+    if not roles.is_deputy(user):
+        return None
+    return MotionInvitation.objects.filter(
+        deputy__user=user, state=InvitationState.INVITED, motion__status=MotionStatus.DRAFT
+    )

@@ -5,7 +5,12 @@ work, the 督办函 asking a unit to act on one item, and the monthly 进度通�
 Figures come from the selectors and notices the pages use (``staff_dashboard``,
 ``notices.periodic.monthly_figures``, the letter and motion counts), so a
 document never says other numbers than the dashboard or the emailed notice. Only what an official letter carries: numbers, titles, the lead
-deputy's name, roles and dates; no phone or ID numbers."""
+deputy's name, roles and dates; no phone or ID numbers.
+
+Each document's title, issuer (发文机关), document number prefix and fixed
+paragraphs come from its congress's template (``doc_templates``: edited by
+that congress's staff, defaults the original text); the figures, tables and
+the sentences that depend on the item's state stay here."""
 from collections import Counter
 
 from django.db.models import Count
@@ -15,16 +20,39 @@ from django.utils.translation import gettext as _
 from congress_portal.notifications.text import cn_date
 from congress_portal.wordml import Document
 
-from . import selectors
+from . import doc_templates, selectors
 from .letters import selectors as letter_selectors
-from .models import AWAITING_REPLY, Assignment, Motion, MotionStatus, Suggestion, UnitRole
+from .models import AWAITING_REPLY, Assignment, DocumentKind, Motion, MotionStatus, Suggestion, UnitRole
 from .notices.periodic import OPEN_ITEM_COLUMNS, monthly_figures, unit_figure_rows
 
-ISSUER = "省人民代表大会常务委员会代表工作委员会"
+def _template(kind, *, congress=None, user=None):
+    if congress is None and user is not None:
+        congress = doc_templates.congress_for(user)
+    return doc_templates.template_for(congress=congress, kind=kind)
 
 
-def issuer():
-    return _(ISSUER)
+def doc_number_for(kind, *, sequence, year, congress=None, user=None):
+    """文号 of a document of ``kind``: the congress's prefix, the year, the sequence number typed."""
+    return doc_templates.doc_number(_template(kind, congress=congress, user=user), year=year, sequence=sequence)
+
+
+def _start(template, values, doc_number):
+    """A document with the template's issuer, number and filled title."""
+    title = doc_templates.fill(template.title, values)
+    doc = Document(title_text=title)
+    doc.issuer(template.issuer)
+    if doc_number:
+        doc.number(doc_number)
+    doc.title(title)
+    return doc
+
+
+def _paragraphs(doc, text, values, suffix=""):
+    lines = doc_templates.paragraphs(text, values)
+    for i, line in enumerate(lines):
+        doc.paragraph(line + (suffix if i == len(lines) - 1 else ""))
+    if not lines and suffix:
+        doc.paragraph(suffix)
 
 
 def _assigned_on(held_on, user):
@@ -55,22 +83,50 @@ def batch_units(*, held_on, user=None):
     )
 
 
-def assignment_letter(*, unit, held_on, doc_number="", user=None):
-    """交办函: the unit's items of the 交办会 of ``held_on`` and their deadlines, as .docx bytes."""
+def assignment_letter(*, unit, held_on, doc_number="", user=None, template=None):
+    """交办函: the unit's items assigned on ``held_on`` and their deadlines, as .docx bytes."""
     rows = [a for a in batch_assignments(held_on=held_on, user=user) if a.unit_id == unit.pk]
-    roles = Counter(a.role for a in rows)
-    doc = Document(title_text=_("关于交办省人大代表建议的函"))
-    doc.issuer(issuer())
-    if doc_number:
-        doc.number(doc_number)
-    doc.title(_("关于交办省人大代表建议的函"))
-    doc.addressee(unit.name)
-    doc.paragraph(
-        _("%(date)s召开的代表建议交办会议，将%(count)s件代表建议交由你单位办理，其中主办%(lead)s件、分办%(split)s件、协办%(co)s件。"
-          "现将建议目录及答复期限函告如下，请认真研究办理，按期答复代表，并将答复抄送我委。")
-        % {"date": cn_date(held_on), "count": len(rows), "lead": roles[UnitRole.LEAD],
-           "split": roles[UnitRole.SPLIT], "co": roles[UnitRole.CO]}
+    template = template or _template(DocumentKind.ASSIGNMENT_LETTER, user=user)
+    return _assignment_letter(unit=unit, held_on=held_on, rows=rows, doc_number=doc_number, template=template)
+
+
+def meeting_assignments(*, meeting, unit=None):
+    """The assignments a held 交办会 made (to ``unit`` only, if given), with
+    their suggestions: exactly what the meeting handed over."""
+    qs = Assignment.objects.filter(handover_items__meeting=meeting)
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    return qs.select_related(
+        "unit", "suggestion__lead_deputy", "suggestion__session__term", "suggestion__key_supervision"
+    ).order_by("unit__code", "suggestion__number", "pk")
+
+
+def meeting_units(*, meeting):
+    """The units of a held 交办会 with how many items each got (one query)."""
+    return list(
+        Assignment.objects.filter(handover_items__meeting=meeting)
+        .values("unit_id", "unit__name").annotate(items=Count("pk")).order_by("unit__name")
     )
+
+
+def meeting_assignment_letter(*, meeting, unit, doc_number=""):
+    """交办函 of a held 交办会 for ``unit``: exactly its items of that meeting,
+    in the words of the meeting's congress's template."""
+    rows = list(meeting_assignments(meeting=meeting, unit=unit))
+    held_on = timezone.localtime(meeting.held_at).date() if meeting.held_at else meeting.planned_on
+    template = _template(DocumentKind.ASSIGNMENT_LETTER, congress=meeting.congress)
+    return _assignment_letter(unit=unit, held_on=held_on, rows=rows, doc_number=doc_number, template=template)
+
+
+def _assignment_letter(*, unit, held_on, rows, doc_number, template):
+    roles = Counter(a.role for a in rows)
+    values = {
+        "单位": unit.name, "日期": cn_date(held_on), "件数": len(rows), "主办件数": roles[UnitRole.LEAD],
+        "分办件数": roles[UnitRole.SPLIT], "协办件数": roles[UnitRole.CO],
+    }
+    doc = _start(template, values, doc_number)
+    doc.addressee(unit.name)
+    _paragraphs(doc, template.opening, values)
     table = []
     for index, a in enumerate(rows, 1):
         s = a.suggestion
@@ -81,12 +137,12 @@ def assignment_letter(*, unit, held_on, doc_number="", user=None):
             _("重点督办") if getattr(s, "key_supervision", None) else "",
         ])
     doc.table([_("序号"), _("建议编号"), _("建议标题"), _("领衔代表"), _("承办类型"), _("答复期限"), _("备注")], table)
-    doc.paragraph(_("协办单位请在期限内将协办意见送主办单位；主办、分办单位答复须经单位负责人签发。"))
-    doc.signature(issuer(), cn_date(held_on))
+    _paragraphs(doc, template.closing, values)
+    doc.signature(template.issuer, cn_date(held_on))
     return doc.bytes()
 
 
-def yearly_report(*, user, year):
+def yearly_report(*, user, year, doc_number=""):
     """The yearly report on the handling of deputies' suggestions, as .docx
     bytes: the dashboard's figures, results by category, letters and motions
     counted apart."""
@@ -96,9 +152,10 @@ def yearly_report(*, user, year):
     motions = dict(
         Motion.objects.visible_to(user).filter(session__year=year).values_list("status").annotate(n=Count("pk")).order_by()
     )
-    doc = Document(title_text=_("%(year)s年度代表建议办理工作情况的报告") % {"year": year})
-    doc.issuer(issuer())
-    doc.title(_("关于%(year)s年度代表建议办理工作情况的报告") % {"year": year})
+    template = _template(DocumentKind.YEARLY_REPORT, user=user)
+    values = {"年度": year, "日期": cn_date(timezone.localdate())}
+    doc = _start(template, values, doc_number)
+    _paragraphs(doc, template.opening, values)
     doc.heading(_("一、建议提出和交办情况"))
     rate = figures["satisfaction_rate"]
     doc.paragraph(
@@ -124,7 +181,8 @@ def yearly_report(*, user, year):
            "placed": motions.get(MotionStatus.ON_AGENDA, 0) + motions.get(MotionStatus.REPORTED, 0),
            "as_suggestion": motions.get(MotionStatus.AS_SUGGESTION, 0)}
     )
-    doc.signature(issuer(), cn_date(timezone.localdate()))
+    _paragraphs(doc, template.closing, values)
+    doc.signature(template.issuer, cn_date(timezone.localdate()))
     return doc.bytes()
 
 
@@ -140,13 +198,15 @@ def supervision_letter(*, suggestion, act_by, doc_number=""):
         raise ValueError("a supervision letter needs an assigned item")
     copied = [a.unit.name for a in assignments if a.role == UnitRole.CO]
     today = timezone.localdate()
-    doc = Document(title_text=_("督办函"))
-    doc.issuer(issuer())
-    if doc_number:
-        doc.number(doc_number)
-    doc.title(_("关于督促办理%(number)s代表建议的函") % {"number": suggestion.number_label})
-    doc.addressee("、".join(a.unit.name for a in answering))
     lead = answering[0]
+    template = _template(DocumentKind.SUPERVISION_LETTER, congress=suggestion.congress)
+    values = {
+        "单位": "、".join(a.unit.name for a in answering), "建议编号": suggestion.number_label,
+        "建议标题": suggestion.title, "代表": suggestion.lead_deputy.name,
+        "交办日期": cn_date(timezone.localtime(lead.assigned_at).date()), "报送期限": cn_date(act_by), "日期": cn_date(today),
+    }
+    doc = _start(template, values, doc_number)
+    doc.addressee(values["单位"])
     due = timezone.localtime(lead.reply_due_at).date() if lead.reply_due_at else None
     state = suggestion.get_status_display()
     if due and suggestion.status in AWAITING_REPLY and due < today:
@@ -155,12 +215,7 @@ def supervision_letter(*, suggestion, act_by, doc_number=""):
         timing = _("答复期限为%(due)s，目前办理状态为“%(state)s”。") % {"due": cn_date(due), "state": state}
     else:
         timing = _("目前办理状态为“%(state)s”。") % {"state": state}
-    doc.paragraph(
-        _("%(deputy)s代表提出的《%(title)s》（%(number)s），于%(assigned)s交由你单位办理。") % {
-            "deputy": suggestion.lead_deputy.name, "title": suggestion.title, "number": suggestion.number_label,
-            "assigned": cn_date(timezone.localtime(lead.assigned_at).date()),
-        } + timing
-    )
+    _paragraphs(doc, template.opening, values, suffix=timing)
     visits = list(suggestion.supervision_visits.order_by("-held_on", "-pk")[:3])
     if visits:
         doc.heading(_("督办情况"))
@@ -170,33 +225,27 @@ def supervision_letter(*, suggestion, act_by, doc_number=""):
             })
             if visit.follow_up:
                 doc.paragraph(_("督办意见：%(text)s") % {"text": visit.follow_up})
-    doc.paragraph(
-        _("请你单位高度重视，加大办理力度，加强与代表的沟通，并于%(date)s前将办理进展和结果书面报送我委。")
-        % {"date": cn_date(act_by)}
-    )
+    _paragraphs(doc, template.closing, values)
     if copied:
         doc.paragraph(_("抄送：%(units)s") % {"units": "、".join(copied)})
-    doc.signature(issuer(), cn_date(today))
+    doc.signature(template.issuer, cn_date(today))
     return doc.bytes()
 
 
-def progress_notice(*, today=None, now=None):
+def progress_notice(*, today=None, now=None, user=None, doc_number=""):
     """The monthly 进度通报 as an official document: every unit with open items,
     ranked as the emailed notice ranks them, and each unit's overdue items."""
     today = today or timezone.localdate()
     now = now or timezone.now()
     month = monthly_figures(today=today, now=now)
     period = _("%(year)d年%(month)d月") % {"year": today.year, "month": today.month}
-    doc = Document(title_text=_("%(period)s代表建议办理进度通报") % {"period": period})
-    doc.issuer(issuer())
-    doc.title(_("关于%(period)s代表建议办理进度情况的通报") % {"period": period})
-    doc.addressee(_("各承办单位"))
     ranked = month["ranked"]
     overdue = sum(month["figures"][u]["overdue"] for u in ranked)
-    doc.paragraph(
-        _("截至%(date)s，%(units)s个承办单位有未办结的代表建议，其中逾期未答复%(overdue)s件。现将各单位办理进度通报如下。")
-        % {"date": cn_date(today), "units": len(ranked), "overdue": overdue}
-    )
+    template = _template(DocumentKind.PROGRESS_NOTICE, user=user)
+    values = {"期间": period, "日期": cn_date(today), "单位数": len(ranked), "逾期件数": overdue}
+    doc = _start(template, values, doc_number)
+    doc.addressee(_("各承办单位"))
+    _paragraphs(doc, template.opening, values)
     header = None
     rows = []
     for rank, unit_id in enumerate(ranked, 1):
@@ -218,6 +267,6 @@ def progress_notice(*, today=None, now=None):
             )
         else:
             doc.paragraph(_("本期没有逾期未答复的建议。"))
-    doc.paragraph(_("请逾期单位抓紧办理，按期答复代表；其他单位对照期限，确保按时办结。"))
-    doc.signature(issuer(), cn_date(today))
+    _paragraphs(doc, template.closing, values)
+    doc.signature(template.issuer, cn_date(today))
     return doc.bytes()

@@ -11,7 +11,10 @@ from congress_portal.accounts import roles
 from congress_portal.transitions import Lifecycle
 from congress_portal.transitions import move as _m
 
-from .models import Letter, LetterEvent, LetterStatus, Motion, MotionEvent, MotionStatus
+from .models import (
+    HandoverEvent, HandoverMeeting, HandoverStatus, InvitationState, Letter, LetterEvent, LetterStatus, Motion, MotionEvent,
+    MotionInvitation, MotionStatus,
+)
 
 STAFF, UNIT, DEPUTY = "staff", "unit", "deputy"
 ACTOR_LABELS = {
@@ -65,16 +68,24 @@ LETTERS = LetterLifecycle()
 
 # ---------------------------------------------------------------- 议案
 
-LEAD_DEPUTY = "lead_deputy"
+LEAD_DEPUTY, INVITED_SIGNER = "lead_deputy", "invited_signer"
 MOTION_ACTOR_LABELS = {
     STAFF: gettext_lazy("代表工作委员会工作人员"),
     LEAD_DEPUTY: gettext_lazy("领衔代表"),
+    INVITED_SIGNER: gettext_lazy("受邀联名的代表"),
 }
 M = MotionStatus
 MOTION_MOVES = {
     # Creation is the "propose" event (services.motions.propose_motion).
     "propose": _m(gettext_lazy("提出议案"), [], M.SUBMITTED, [STAFF, LEAD_DEPUTY]),
-    "withdraw": _m(gettext_lazy("撤回议案"), [M.SUBMITTED], M.WITHDRAWN, [LEAD_DEPUTY, STAFF]),
+    # 网上提出: the lead deputy's draft gathers joint signers, then is proposed
+    # (creation is the "draft" event, services.motion_drafts.draft_motion).
+    "draft": _m(gettext_lazy("起草议案"), [], M.DRAFT, [LEAD_DEPUTY]),
+    "update_draft": _m(gettext_lazy("修改议案草稿"), [M.DRAFT], None, [LEAD_DEPUTY]),
+    "invite_signers": _m(gettext_lazy("邀请代表联名"), [M.DRAFT], None, [LEAD_DEPUTY]),
+    "respond_invitation": _m(gettext_lazy("答复联名邀请"), [M.DRAFT], None, [INVITED_SIGNER]),
+    "submit_draft": _m(gettext_lazy("提出议案"), [M.DRAFT], M.SUBMITTED, [LEAD_DEPUTY]),
+    "withdraw": _m(gettext_lazy("撤回议案"), [M.DRAFT, M.SUBMITTED], M.WITHDRAWN, [LEAD_DEPUTY, STAFF]),
     # Staff record the presidium's decision.
     "place_on_agenda": _m(gettext_lazy("主席团决定列入会议议程，交专门委员会审议"), [M.SUBMITTED], M.ON_AGENDA, [STAFF]),
     "record_report": _m(gettext_lazy("专门委员会提出审议结果报告"), [M.ON_AGENDA], M.REPORTED, [STAFF]),
@@ -97,7 +108,37 @@ class MotionLifecycle(Lifecycle):
         deputy = roles.deputy_of(user)
         if deputy is not None and motion.lead_deputy_id == deputy.pk:
             kinds.add(LEAD_DEPUTY)
+        if deputy is not None and MotionInvitation.objects.filter(
+            motion=motion, deputy=deputy, state=InvitationState.INVITED
+        ).exists():
+            kinds.add(INVITED_SIGNER)
         return kinds
 
 
 MOTIONS = MotionLifecycle()
+
+
+# ---------------------------------------------------------------- 交办会
+
+H = HandoverStatus
+HANDOVER_MOVES = {
+    # Creation is the "prepare" event (services.handover.prepare_meeting).
+    "prepare": _m(gettext_lazy("筹备交办会"), [], H.PREPARED, [STAFF]),
+    # Every item is assigned in the same transaction (services.handover.hold_meeting).
+    "hold": _m(gettext_lazy("召开交办会"), [H.PREPARED], H.HELD, [STAFF]),
+}
+
+
+class HandoverLifecycle(Lifecycle):
+    model = HandoverMeeting
+    event_model = HandoverEvent
+    subject_field = "meeting"
+    moves = HANDOVER_MOVES
+    actor_labels = {STAFF: gettext_lazy("代表工作委员会工作人员")}
+    noun = gettext_lazy("交办会")
+
+    def actor_kinds(self, user, meeting):
+        return {STAFF} if roles.acts_on(user, meeting.congress_id) else set()
+
+
+HANDOVERS = HandoverLifecycle()

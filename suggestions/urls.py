@@ -1,8 +1,8 @@
 from django.urls import path
 
 from .views import (
-    attachments, background, delegation, deputy, documents, followup, letters, motions, pickers, public, similar, staff, supervision,
-    unit,
+    attachments, background, delegation, deputy, doc_templates, documents, followup, handover, letters, motion_drafts, motions,
+    pickers, public, similar, staff, supervision, unit,
 )
 
 app_name = "suggestions"
@@ -25,7 +25,9 @@ urlpatterns = [
     path("mine/<int:pk>/", deputy.my_detail, name="my_detail"),
     path("mine/letters/", letters.my_letters, name="my_letters"),
     path("mine/motions/", motions.my_motions, name="my_motions"),
-    path("mine/motions/<int:pk>/", motions.my_motion, name="my_motion"),
+    path("mine/motions/new/", motion_drafts.my_new_motion, name="my_new_motion"),
+    path("mine/motions/<int:pk>/", motion_drafts.my_motion, name="my_motion"),
+    path("mine/motions/<int:pk>/signers/search/", motion_drafts.pick_signers, name="pick_motion_signers"),
     path("mine/letters/<int:pk>/", letters.my_letter, name="my_letter"),
     # handling units
     path("unit/", unit.unit_inbox, name="unit_inbox"),
@@ -58,6 +60,8 @@ urlpatterns = [
     path("staff/letters/", letters.staff_letters, name="staff_letters"),
     path("staff/motions/", motions.staff_motions, name="staff_motions"),
     path("staff/documents/", documents.staff_documents, name="staff_documents"),
+    path("staff/documents/templates/", doc_templates.staff_templates, name="staff_templates"),
+    path("staff/documents/templates/<str:kind>/", doc_templates.staff_template, name="staff_template"),
     path("staff/supervision/", supervision.staff_supervision, name="staff_supervision"),
     path("staff/supervision/new/", supervision.staff_new_supervision, name="staff_new_supervision"),
     path("staff/documents/assignment-letter/<int:unit_pk>.docx", documents.staff_assignment_letter,
@@ -65,6 +69,13 @@ urlpatterns = [
     path("staff/documents/report-<int:year>.docx", documents.staff_yearly_report, name="staff_yearly_report"),
     path("staff/documents/progress-notice.docx", documents.staff_progress_notice, name="staff_progress_notice"),
     path("staff/<int:pk>/supervision-letter/", documents.staff_supervision_letter, name="staff_supervision_letter"),
+    path("staff/handover/", handover.staff_meetings, name="staff_meetings"),
+    path("staff/handover/congresses/search/", handover.pick_congresses, name="pick_handover_congresses"),
+    path("staff/handover/<int:pk>/", handover.staff_meeting, name="staff_meeting"),
+    path("staff/handover/<int:pk>/hold/", handover.staff_hold_meeting, name="staff_hold_meeting"),
+    path("staff/handover/<int:pk>/letter/<int:unit_pk>.docx", handover.staff_meeting_letter, name="staff_meeting_letter"),
+    path("staff/handover/<int:pk>/suggestions/search/", handover.pick_suggestions, name="pick_handover_suggestions"),
+    path("staff/handover/<int:pk>/units/search/", handover.pick_units, name="pick_handover_units"),
     path("staff/motions/new/", motions.staff_new_motion, name="staff_new_motion"),
     path("staff/motions/<int:pk>/", motions.staff_motion, name="staff_motion"),
     path("staff/letters/new/", letters.staff_register, name="staff_register_letter"),

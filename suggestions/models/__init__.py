@@ -16,6 +16,8 @@ written by ``suggestions.services``.
 - ``letters``: deputies' letters (代表来信) and their events;
 - ``motions``: motions (议案), their signers, events, thresholds and proposal windows;
 - ``supervision``: 督办 records of supervision groups' visits;
+- ``handover``: 交办会 meetings, their items and events;
+- ``doc_templates``: the editable parts of the Word documents, per congress;
 - ``merge``: 并案办理 links, merged items' ratings, units' functions keywords.
 - ``summary``: the staff dashboard's figures kept as rows (suggestions/summary.py).
 
@@ -38,10 +40,22 @@ from .choices import (
     Status,
     UnitRole,
 )
+from .doc_templates import DocumentKind, DocumentTemplate
 from .followup import FollowUpItem, FollowUpRound
+from .handover import HandoverEvent, HandoverItem, HandoverMeeting, HandoverMeetingQuerySet, HandoverStatus
 from .letters import Letter, LetterEvent, LetterQuerySet, LetterStatus
 from .merge import MergedRating, MergeLink, UnitFunctions
-from .motions import Motion, MotionEvent, MotionQuerySet, MotionSigner, MotionStatus, MotionThreshold, ProposalWindow
+from .motions import (
+    InvitationState,
+    Motion,
+    MotionEvent,
+    MotionInvitation,
+    MotionQuerySet,
+    MotionSigner,
+    MotionStatus,
+    MotionThreshold,
+    ProposalWindow,
+)
 from .reference import NumberCounter, ResultCategory, SuggestionCategory, SuggestionPolicy
 from .reply import Rating, Reply, ReplyAttachment
 from .suggestion import (
@@ -82,16 +96,25 @@ __all__ = [
     "ContactStage",
     "Decision",
     "Disclosure",
+    "DocumentKind",
+    "DocumentTemplate",
     "DisclosureDecision",
     "FollowUpItem",
     "FollowUpRound",
     "HandlingMode",
+    "HandoverEvent",
+    "HandoverItem",
+    "HandoverMeeting",
+    "HandoverMeetingQuerySet",
+    "HandoverStatus",
     "KeySupervision",
     "Letter",
     "LetterEvent",
     "LetterQuerySet",
     "LetterStatus",
+    "InvitationState",
     "Motion",
+    "MotionInvitation",
     "MotionEvent",
     "MotionQuerySet",
     "MotionSigner",

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from congress_portal.accounts import roles
@@ -73,6 +74,8 @@ class ProposalWindow(models.Model):
 
 
 class MotionStatus(models.TextChoices):
+    # A deputy's online draft, gathering joint signers (services.motion_drafts); staff do not see it.
+    DRAFT = "draft", _("草稿，征集联名中")
     SUBMITTED = "submitted", _("待主席团决定")
     WITHDRAWN = "withdrawn", _("已撤回")
     ON_AGENDA = "on_agenda", _("列入议程，交专门委员会审议")
@@ -82,13 +85,15 @@ class MotionStatus(models.TextChoices):
 
 class MotionQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Staff see their own congress's motions; a deputy those they led or signed."""
+        """Staff see their own congress's motions (not the deputies' drafts); a
+        deputy those they led, signed or were invited to sign."""
         if roles.is_staff_member(user):
-            return roles.scope_to_congress(self, user, "session__term__congress")
+            return roles.scope_to_congress(self, user, "session__term__congress").exclude(status=MotionStatus.DRAFT)
         deputy = roles.deputy_of(user)
         if deputy is not None:
             signed = MotionSigner.objects.filter(motion=models.OuterRef("pk"), deputy=deputy)
-            return self.filter(Q(lead_deputy=deputy) | models.Exists(signed))
+            invited = MotionInvitation.objects.filter(motion=models.OuterRef("pk"), deputy=deputy)
+            return self.filter(Q(lead_deputy=deputy) | models.Exists(signed) | models.Exists(invited))
         return self.none()
 
 
@@ -96,7 +101,8 @@ class Motion(models.Model):
     session = models.ForeignKey(
         "deputies.Session", verbose_name=_("会议"), on_delete=models.PROTECT, related_name="motions"
     )
-    number = models.PositiveIntegerField(_("议案编号"))
+    # Given when the motion is proposed (a draft has none).
+    number = models.PositiveIntegerField(_("议案编号"), null=True, blank=True)
     title = models.CharField(_("案由"), max_length=200)
     content = models.TextField(_("案据和方案"))
     # A delegation's motion names it; a joint motion has none and at least the legal number of signers.
@@ -141,7 +147,13 @@ class Motion(models.Model):
 
     @property
     def number_label(self):
+        if self.number is None:
+            return gettext("议案草稿")
         return f"第{self.number:03d}号议案"
+
+    @property
+    def is_draft(self):
+        return self.status == MotionStatus.DRAFT
 
     @property
     def is_delegation_motion(self):
@@ -160,6 +172,35 @@ class MotionSigner(models.Model):
         ordering = ["pk"]
         constraints = [models.UniqueConstraint(fields=["motion", "deputy"], name="one_signature_per_deputy")]
         indexes = [models.Index(fields=["deputy", "motion"], name="motion_signer_deputy")]
+
+    def __str__(self):
+        return str(self.deputy)
+
+
+class InvitationState(models.TextChoices):
+    INVITED = "invited", _("待答复")
+    AGREED = "agreed", _("同意联名")
+    DECLINED = "declined", _("不同意联名")
+
+
+class MotionInvitation(models.Model):
+    """A deputy invited to sign a draft motion online; those who agree are
+    its signers when it is proposed (``MotionSigner``)."""
+
+    motion = models.ForeignKey(Motion, on_delete=models.CASCADE, related_name="invitations")
+    deputy = models.ForeignKey("deputies.Deputy", verbose_name=_("受邀代表"), on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(_("答复"), max_length=16, choices=InvitationState.choices, default=InvitationState.INVITED)
+    invited_at = models.DateTimeField(_("邀请时间"), default=timezone.now)
+    responded_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    # The event that sent the invitation (its notice goes to the deputies it invited).
+    invited_in = models.ForeignKey("MotionEvent", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("议案联名邀请")
+        verbose_name_plural = _("议案联名邀请")
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["motion", "deputy"], name="one_invitation_per_deputy")]
+        indexes = [models.Index(fields=["deputy", "state"], name="motion_invitation_deputy")]
 
     def __str__(self):
         return str(self.deputy)

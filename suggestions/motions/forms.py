@@ -7,10 +7,15 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from django.urls import reverse
+
 from congress_portal.forms import PortalForm
+from congress_portal.pickers import use_search
 from deputies.models import Delegation, Deputy, MandateStatus, Session
 
 from ..models import MotionStatus, SuggestionCategory
+from ..pickers import deputy_label
+from .selectors import signer_choices
 
 
 class SessionChoiceField(forms.ModelChoiceField):
@@ -97,3 +102,52 @@ class WithdrawForm(PortalForm):
 class MotionFilterForm(PortalForm):
     q = forms.CharField(label=_("关键词"), required=False, max_length=50, help_text=_("案由、领衔代表或代表团"))
     status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部")), *MotionStatus.choices])
+
+
+# ------------------------------------------------ 网上提出议案 (deputies)
+
+
+class DeputyLabelField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, deputy):
+        return deputy_label(deputy)
+
+
+class DraftMotionForm(PortalForm):
+    session = SessionChoiceField(label=_("会议"), queryset=Session.objects.none(), empty_label=_("请选择会议"))
+    delegation = forms.ModelChoiceField(
+        label=_("提出代表团"), queryset=Delegation.objects.none(), required=False, empty_label=_("（代表联名提出）"),
+        help_text=_("您是代表团联络员的，可以代表团名义起草；代表联名提出的，留空。"),
+    )
+    title = forms.CharField(label=_("案由"), max_length=200)
+    content = forms.CharField(label=_("案据和方案"), required=False, widget=forms.Textarea(attrs={"rows": 12}))
+
+    def __init__(self, *args, deputy, delegations, **kwargs):
+        super().__init__(*args, **kwargs)
+        terms = deputy.mandates.filter(status=MandateStatus.SERVING).values("term_id")
+        recent = timezone.localdate() - datetime.timedelta(days=7)
+        self.fields["session"].queryset = (
+            Session.objects.filter(term_id__in=terms, end_date__gte=recent).select_related("term__congress").order_by("-start_date")
+        )
+        if delegations.exists():
+            self.fields["delegation"].queryset = delegations
+        else:
+            del self.fields["delegation"]
+
+
+class DraftTextForm(PortalForm):
+    title = forms.CharField(label=_("案由"), max_length=200)
+    content = forms.CharField(label=_("案据和方案"), required=False, widget=forms.Textarea(attrs={"rows": 12}))
+
+
+class InviteForm(PortalForm):
+    deputies = DeputyLabelField(label=_("邀请联名的代表"), queryset=Deputy.objects.none())
+
+    def __init__(self, *args, motion, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deputies"].queryset = signer_choices(motion).order_by("name", "pk")
+        use_search(self.fields["deputies"], reverse("suggestions:pick_motion_signers", args=[motion.pk]),
+                   placeholder=_("输入代表姓名或工作单位"))
+
+
+class SubmitDraftForm(PortalForm):
+    """提出议案: no fields; the page states what it does before it is confirmed."""

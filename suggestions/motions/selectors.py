@@ -1,8 +1,10 @@
 """Reads of motions, scoped with ``Motion.objects.visible_to``."""
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 
-from ..models import Motion, MotionEvent
+from deputies.models import Deputy, Mandate, MandateStatus
+
+from ..models import InvitationState, Motion, MotionEvent, MotionInvitation
 
 
 def motions(*, user, session=None, q="", status=""):
@@ -35,3 +37,28 @@ def signers(*, motion):
 
 def timeline(*, motion):
     return MotionEvent.objects.filter(motion=motion).select_related("actor").order_by("at", "pk")
+
+
+def signer_choices(motion):
+    """Deputies serving in the motion's congress and term who may be invited
+    to sign it: not its lead deputy, not invited yet."""
+    serving = Mandate.objects.filter(deputy_id=OuterRef("pk"), term_id=motion.session.term_id, status=MandateStatus.SERVING)
+    invited = MotionInvitation.objects.filter(motion=motion, deputy_id=OuterRef("pk"))
+    return (
+        Deputy.objects.filter(Exists(serving)).exclude(pk=motion.lead_deputy_id).exclude(Exists(invited))
+        .only("name", "work_unit")
+    )
+
+
+def invitations(*, motion):
+    return list(MotionInvitation.objects.filter(motion=motion).select_related("deputy").order_by("pk"))
+
+
+def invitation_of(*, motion, deputy):
+    if deputy is None:
+        return None
+    return MotionInvitation.objects.filter(motion=motion, deputy=deputy).first()
+
+
+def agreed_count(invitation_rows):
+    return sum(1 for i in invitation_rows if i.state == InvitationState.AGREED)

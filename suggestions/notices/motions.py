@@ -1,5 +1,6 @@
 """Who is told of a motion's moves: every signer (the lead deputy included)
-hears the presidium's decision and the special committee's report.
+hears the presidium's decision and the special committee's report; the
+deputies invited to sign a draft online hear of their invitation.
 Registered as its own ``Notices`` ("motions") from ``SuggestionsConfig.ready()``."""
 from collections import defaultdict
 
@@ -11,33 +12,41 @@ from congress_portal.notifications.services import Message, Recipient
 from congress_portal.notifications.text import link_to
 
 from ..lifecycles import MOTION_MOVES
-from ..models import MotionEvent, MotionSigner
+from ..models import MotionEvent, MotionInvitation, MotionSigner
 
 TOLD = ("place_on_agenda", "record_report", "handle_as_suggestion")
+INVITING = "invite_signers"
 
 
 def event_messages(event_ids):
-    """Two queries however many events."""
+    """Three queries however many events."""
     events = list(
-        MotionEvent.objects.filter(pk__in=list(event_ids), move__in=TOLD).select_related("motion").order_by("pk")
+        MotionEvent.objects.filter(pk__in=list(event_ids), move__in=[*TOLD, INVITING])
+        .select_related("motion__lead_deputy").order_by("pk")
     )
     if not events:
         return []
     signers = defaultdict(list)
     for signature in MotionSigner.objects.filter(motion_id__in={e.motion_id for e in events}).select_related("deputy"):
         signers[signature.motion_id].append(signature.deputy)
+    invited = defaultdict(list)
+    inviting = [e.pk for e in events if e.move == INVITING]
+    if inviting:
+        for invitation in MotionInvitation.objects.filter(invited_in_id__in=inviting).select_related("deputy"):
+            invited[invitation.invited_in_id].append(invitation.deputy)
     link = link_to("suggestions:my_motion")
     messages = []
     for event in events:
         motion = event.motion
         move = MOTION_MOVES.get(event.move)
-        for deputy in signers[motion.pk]:
+        told = invited[event.pk] if event.move == INVITING else signers[motion.pk]
+        for deputy in told:
             messages.append(Message(
                 recipient=Recipient.deputy(deputy.pk), kind=Kind.MOTION_EVENT, item_type="motion", item_id=motion.pk,
                 stage=f"e{event.pk}", link=link(motion.pk),
                 context={"recipient_name": _("%(name)s代表") % {"name": deputy.name}, "number": motion.number_label,
                          "title": motion.title, "event_label": str(move.label) if move else event.move,
-                         "note": event.note},
+                         "note": event.note, "invitation": event.move == INVITING, "lead_name": motion.lead_deputy.name},
             ))
     return messages
 

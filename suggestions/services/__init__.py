@@ -17,7 +17,10 @@ serialises every write to the suggestion's assignments, replies and ratings.
 - ``policy``: the deadline policy;
 - ``letters``: deputies' letters (代表来信), including 转来信;
 - ``motions``: motions (议案), the presidium's decision, the committee's report;
+- ``motion_drafts``: motions deputies propose online (draft, invite joint signers, agree or decline, propose);
 - ``supervision``: 督办 records;
+- ``doc_templates``: the editable parts of the Word documents;
+- ``handover``: 交办会 (prepare, items, hold: the whole batch assigned at once);
 - ``merge``: 并案办理 (merge, unmerge, the merged items' ratings)."""
 from .assignment import (
     acknowledge_assignment,
@@ -29,6 +32,7 @@ from .assignment import (
 )
 from .common import OPEN_ASSIGNMENT_STATES
 from .disclosure import decide_disclosure
+from .doc_templates import save_document_template
 from .followup import open_followup_round, rate_second_reply, submit_second_reply
 from .handling import log_contact, reply_to_suggestion, submit_co_opinion
 from .letters import (
@@ -40,7 +44,12 @@ from .letters import (
     turn_suggestion_into_letter,
 )
 from .delegation import approve_by_head, draft_delegation_suggestion, return_by_head, submit_to_head
+from .handover import add_item as add_handover_item
+from .handover import hold_meeting as hold_handover_meeting
+from .handover import prepare_meeting as prepare_handover_meeting
+from .handover import remove_item as remove_handover_item
 from .merge import merge_suggestions, rate_merged_reply, unmerge_suggestion
+from .motion_drafts import draft_motion, invite_signers, respond_to_invitation, submit_motion_draft, update_motion_draft
 from .motions import (
     handle_as_suggestion,
     place_on_agenda,
@@ -64,6 +73,16 @@ from .submission import (
 from .supervision import record_supervision_visit
 
 __all__ = [
+    "save_document_template",
+    "draft_motion",
+    "invite_signers",
+    "respond_to_invitation",
+    "submit_motion_draft",
+    "update_motion_draft",
+    "add_handover_item",
+    "hold_handover_meeting",
+    "prepare_handover_meeting",
+    "remove_handover_item",
     "DRAFT_FIELDS",
     "approve_by_head",
     "draft_delegation_suggestion",

@@ -16,16 +16,21 @@ from congress_portal.wordml import CONTENT_TYPE
 from deputies.models import HandlingUnit
 
 from .. import documents, selectors
-from ..models import AWAITING_REPLY
+from ..models import AWAITING_REPLY, DocumentKind
 from ..permissions import can_send_progress_notices
 from .common import staff_required
 
 
-class BatchForm(PortalForm):
-    date = forms.DateField(label=gettext_lazy("交办会日期"), widget=forms.DateInput(attrs={"type": "date"}))
-    number = forms.CharField(
-        label=gettext_lazy("发文字号"), required=False, max_length=64, help_text=gettext_lazy("如：〔2026〕5号，可留空。")
+class DocNumberForm(PortalForm):
+    number = forms.IntegerField(
+        label=gettext_lazy("发文序号"), required=False, min_value=1, max_value=99999,
+        help_text=gettext_lazy("文号由公文模板的发文字号前缀、年份和序号组成，如：湘人常代字〔2026〕12号；可留空。"),
     )
+
+
+class BatchForm(DocNumberForm):
+    date = forms.DateField(label=gettext_lazy("交办会日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    field_order = ["date", "number"]
 
 
 class SupervisionLetterForm(PortalForm):
@@ -60,9 +65,10 @@ def staff_assignment_letter(request, unit_pk):
         raise Http404
     unit = get_object_or_404(HandlingUnit, pk=unit_pk)
     held_on = form.cleaned_data["date"]
-    content = documents.assignment_letter(
-        unit=unit, held_on=held_on, doc_number=form.cleaned_data["number"], user=request.user
+    number = documents.doc_number_for(
+        DocumentKind.ASSIGNMENT_LETTER, sequence=form.cleaned_data["number"], year=held_on.year, user=request.user
     )
+    content = documents.assignment_letter(unit=unit, held_on=held_on, doc_number=number, user=request.user)
     return _docx(content, _("交办函-%(unit)s-%(date)s.docx") % {"unit": unit.name, "date": held_on.isoformat()})
 
 
@@ -70,7 +76,12 @@ def staff_assignment_letter(request, unit_pk):
 def staff_yearly_report(request, year):
     if not 2000 <= year <= timezone.localdate().year + 1:
         raise Http404
-    content = documents.yearly_report(user=request.user, year=year)
+    form = DocNumberForm(request.GET)
+    sequence = form.cleaned_data["number"] if form.is_valid() else None
+    number = documents.doc_number_for(
+        DocumentKind.YEARLY_REPORT, sequence=sequence, year=timezone.localdate().year, user=request.user
+    )
+    content = documents.yearly_report(user=request.user, year=year, doc_number=number)
     return _docx(content, _("%(year)s年度代表建议办理工作情况报告.docx") % {"year": year})
 
 
@@ -84,9 +95,11 @@ def staff_supervision_letter(request, pk):
         request.GET or None, initial={"act_by": timezone.localdate() + datetime.timedelta(days=15)}
     )
     if form.is_valid():
-        content = documents.supervision_letter(
-            suggestion=suggestion, act_by=form.cleaned_data["act_by"], doc_number=form.cleaned_data["number"]
+        number = documents.doc_number_for(
+            DocumentKind.SUPERVISION_LETTER, sequence=form.cleaned_data["number"], year=timezone.localdate().year,
+            congress=suggestion.congress,
         )
+        content = documents.supervision_letter(suggestion=suggestion, act_by=form.cleaned_data["act_by"], doc_number=number)
         return _docx(content, _("督办函-%(number)s.docx") % {"number": suggestion.number_label})
     return render(request, "suggestions/supervision_letter.html", {"form": form, "suggestion": suggestion})
 
@@ -95,5 +108,8 @@ def staff_supervision_letter(request, pk):
 def staff_progress_notice(request):
     """The month's 进度通报 as of today, as .docx."""
     today = timezone.localdate()
-    content = documents.progress_notice(today=today)
+    form = DocNumberForm(request.GET)
+    sequence = form.cleaned_data["number"] if form.is_valid() else None
+    number = documents.doc_number_for(DocumentKind.PROGRESS_NOTICE, sequence=sequence, year=today.year, user=request.user)
+    content = documents.progress_notice(today=today, user=request.user, doc_number=number)
     return _docx(content, _("%(year)s年%(month)s月代表建议办理进度通报.docx") % {"year": today.year, "month": today.month})

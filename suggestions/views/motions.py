@@ -91,12 +91,3 @@ def staff_motion(request, pk):
 def my_motions(request):
     """我的议案: those I led or signed."""
     return _list(request, "suggestions/motions/my_list.html")
-
-
-@deputy_required
-def my_motion(request, pk):
-    motion = selectors.motion(user=request.user, pk=pk)
-    return render(request, "suggestions/motions/detail.html", {
-        "motion": motion, "signers": selectors.signers(motion=motion), "events": selectors.timeline(motion=motion),
-        "forms": {}, "audience": "deputy", "show_notes": True,
-    })

@@ -7,10 +7,12 @@ fails on:
 - an axe-core violation of serious or critical impact.
 The data is big enough for the old pickers to fail: 25 units of the province
 and 25 deputies of the deputy's term."""
+import datetime
 from urllib.parse import urlparse
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
 
 from liaison_stations.models import Station
 from suggestions import services
@@ -70,6 +72,14 @@ def world():
     station = lf.station_with_keeper(keeper, area=df.AreaFactory(kind="township", parent=county))
     lf.StationingFactory(station=station, deputy=actors.deputy)
     issue = lf.IssueFactory(station=station)
+    meeting = services.prepare_handover_meeting(
+        actor=actors.staff, congress=registered.congress, title="交办会", planned_on=registered.submitted_at.date()
+    )
+    services.add_handover_item(meeting=meeting, actor=actors.staff, suggestion=registered, lead_unit=units[0], co_units=units[1:2])
+    today = timezone.localdate()
+    open_session = df.SessionFactory(term=actors.deputy.mandates.get().term, year=today.year, number=9,
+                                     start_date=today - datetime.timedelta(days=1), end_date=today + datetime.timedelta(days=3))
+    draft = services.draft_motion(actor=actors.deputy_user, session=open_session, title="关于制定条例的议案", content="方案")
     unit_user = actors.unit_user(units[0])
     people = {"staff": actors.staff, "deputy": actors.deputy_user, "unit": unit_user, "keeper": keeper}
     for user in people.values():
@@ -82,9 +92,12 @@ def world():
             f"/suggestions/staff/{registered.pk}/", "/deputies/import/", f"/jobs/{export.pk}/", f"/jobs/{refused.pk}/",
             "/suggestions/staff/documents/send-progress-notices/", "/suggestions/staff/followup/",
             f"/suggestions/staff/followup/{followup_round.pk}/", "/training/coverage/",
+            f"/suggestions/staff/handover/{meeting.pk}/", f"/suggestions/staff/handover/{meeting.pk}/hold/",
+            "/suggestions/staff/documents/templates/", "/suggestions/staff/documents/templates/assignment_letter/",
         ],
         "unit": [f"/suggestions/unit/{assigned.assignments.get(unit=units[0], is_active=True).pk}/"],
-        "deputy": [f"/suggestions/mine/{assigned.pk}/", "/suggestions/mine/new/"],
+        "deputy": [f"/suggestions/mine/{assigned.pk}/", "/suggestions/mine/new/", "/suggestions/mine/motions/new/",
+                   f"/suggestions/mine/motions/{draft.pk}/"],
         "keeper": [f"/stations/work/issues/{issue.pk}/"],
     }
     assert Station.objects.count() == 1

@@ -16,6 +16,7 @@ from deputies.local_demo import local_congresses, local_units
 from deputies.models import Deputy, HandlingUnit, Level, MandateStatus, Session
 from deputies.scoping import units_for_congress
 from suggestions import services
+from suggestions.demo_beside import seed_beside
 from suggestions.demo_history import build_history
 from suggestions.models import (
     Assignment,
@@ -70,6 +71,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if Suggestion.objects.exists():
             self.stdout.write("suggestions demo data already present, skipped")
+            seed_beside(self.stdout)  # each part added once
             return
         try:
             staff = User.objects.get(username="staff")
@@ -83,6 +85,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             made = self._seed(rng, staff, deputy_user, unit_user)
         self.stdout.write(f"suggestions {made}, in {time.monotonic() - started:.1f}s")
+        seed_beside(self.stdout)
 
     def _seed(self, rng, staff, deputy_user, unit_user):
         session = Session.objects.filter(term__congress__level=Level.PROVINCIAL).order_by("-year", "-number").first()

@@ -1,0 +1,1 @@
+"""交办会 pages' forms and reads (services in services/handover.py)."""
