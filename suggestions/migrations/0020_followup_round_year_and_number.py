@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('suggestions', '0016_awaiting_due'),
+        ('suggestions', '0019_document_templates'),
     ]
 
     operations = [
