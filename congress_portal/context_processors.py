@@ -5,6 +5,7 @@ the public and exactly one for a signed-in person (congress_portal/notifications
 every badge of the page in one capped, indexed query)."""
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from congress_portal.notifications import badges
@@ -113,6 +114,7 @@ def portal(request):
         item["badge"] = badges.label(count) if count else ""
     return {
         "PORTAL_BASE_URL": settings.PORTAL_BASE_URL,
+        "PORTAL_PROVINCE": settings.PORTAL_PROVINCE_EN if (get_language() or "").startswith("en") else settings.PORTAL_PROVINCE,
         "nav_items": items,
         # The menu button carries a dot when a badge inside the closed menu waits.
         "nav_has_badge": any(found.values()),

@@ -287,9 +287,12 @@ class SuggestionReassignmentRequestSerializer(serializers.ModelSerializer):
 
 
 class SuggestionFollowUpRoundSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True)
+
     class Meta:
         model = FollowUpRound
-        fields = ["id", "title", "note", "due_date", "opened_at"]
+        fields = ["id", "name", "year", "number", "title", "note", "due_date", "opened_at"]
+        read_only_fields = ["year", "number"]
 
 
 class SuggestionFollowUpItemSerializer(serializers.ModelSerializer):
@@ -462,6 +465,7 @@ class SuggestionFollowUpRoundInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=128)
     note = serializers.CharField(required=False, allow_blank=True, default="")
     due_date = serializers.DateField()
+    year = serializers.IntegerField(required=False, allow_null=True, min_value=1954, max_value=2100)
     suggestions = serializers.PrimaryKeyRelatedField(queryset=Suggestion.objects.submitted(), many=True)
 
 

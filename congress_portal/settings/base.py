@@ -266,6 +266,9 @@ SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_TOKEN = env("SMS_GATEWAY_TOKEN", default="")
 
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# The province the portal serves, named in every page's footer (the committee's name), in each language.
+PORTAL_PROVINCE = env("PORTAL_PROVINCE", default="湖南省")
+PORTAL_PROVINCE_EN = env("PORTAL_PROVINCE_EN", default="Hunan")
 
 # Every handler masks ID and mobile numbers, in messages and tracebacks
 # (congress_portal.logging; the Celery worker's handlers through its signals).

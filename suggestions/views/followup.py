@@ -51,7 +51,8 @@ def staff_followup(request):
             initial={"title": _("%(year)s年度代表建议办理回头看") % {"year": label}, "due_date": local_today() + datetime.timedelta(days=DEFAULT_DUE_DAYS)},
         )
         ticked = None  # the rule's choice: every candidate
-    rows = list(candidates[:FOLLOWUP_MAX_ROWS])
+    rows = list(candidates[: FOLLOWUP_MAX_ROWS + 1])
+    more, rows = len(rows) > FOLLOWUP_MAX_ROWS, rows[:FOLLOWUP_MAX_ROWS]
     for row in rows:
         row.ticked = ticked is None or str(row.pk) in ticked
     return render(
@@ -62,7 +63,7 @@ def staff_followup(request):
             "form": form,
             "consequence": consequence,
             "rows": rows,
-            "more": len(rows) == FOLLOWUP_MAX_ROWS,
+            "more": more,
             "rounds": list(selectors.followup_rounds(user=request.user)[:20]),
         },
     )

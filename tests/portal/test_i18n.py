@@ -380,7 +380,7 @@ def test_public_pages_in_english_after_switching(client, english_catalogue, publ
     assert labels[:4] == ["Home", "Published suggestions", "Handling unit rankings", "Deputy directory"]
     assert not [label for label in labels if HAN.search(label)], labels
     text = visible(html)
-    assert "Deputy Affairs Committee of the Provincial People's Congress Standing Committee" in text
+    assert "Deputy Affairs Committee of the Hunan Provincial People's Congress Standing Committee" in text
     for phrase in expected:
         assert phrase in text, phrase
     assert not chinese_outside_data(html)

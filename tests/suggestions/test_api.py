@@ -71,7 +71,7 @@ def test_lifecycle_through_the_api():
         {"title": "回头看", "due_date": str(local_today() + datetime.timedelta(days=30)), "suggestions": [pk]},
         format="json",
     )
-    assert r.status_code == 201
+    assert r.status_code == 201 and r.json()["number"] == 1 and r.json()["name"].startswith(f"{local_today().year}年度第1轮回头看（")
     item = unit.get("/api/suggestions/followup-items/").json()["results"][0]
     assert unit.post(f"/api/suggestions/followup-items/{item['id']}/second-reply/", {"content": "已完工。"}, format="json").status_code == 200
     r = deputy.post(f"/api/suggestions/{pk}/rate-second-reply/", {"rating": "satisfied"}, format="json")

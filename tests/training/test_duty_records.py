@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from tests.deputies import factories as df
 from tests.training.factories import (
@@ -165,3 +166,14 @@ def test_stations_and_ballots(deputy):
     BallotParticipation.objects.create(ballot=ballot, deputy=deputy, channel="paper")
     figures = collect_metrics(year=2025, deputy_ids=[deputy.pk])[deputy.pk]
     assert figures["ballots_taken_part"] == 1
+
+
+def test_a_deducting_item_with_nothing_to_deduct_scores_zero_not_minus_zero(deputy, client):
+    """0 absences × −2 points is shown as 0.00 on the duty record, not "-0.00"."""
+    absences = ScoringItemFactory(metric="plenary_absent", points_per_unit=Decimal("-2"))
+    ScoringItemFactory(rule_set=absences.rule_set, metric="training_hours", points_per_unit=Decimal("1"))
+    line = duty_record(deputy=deputy, year=2025).score.lines[0]
+    assert line.metric == "plenary_absent" and str(line.points) == "0.00"
+    client.force_login(df.staff_user())
+    html = client.get(reverse("training:record", args=[deputy.pk, 2025])).content.decode()
+    assert "-0.00" not in html and "<td>0.00</td>" in html

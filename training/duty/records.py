@@ -84,6 +84,8 @@ def score(metrics, *, rule_set, items, labels=None):
         points = Decimal(str(value)) * item.points_per_unit
         if item.max_points is not None and points > item.max_points:
             points = item.max_points
+        # Nothing done under a deducting item is 0.00, not "-0.00" (0 × a negative rate keeps the sign).
+        points = points.quantize(Decimal("0.01")) + 0
         result.lines.append(
             ScoreLine(
                 metric=item.metric,
@@ -91,7 +93,7 @@ def score(metrics, *, rule_set, items, labels=None):
                 value=value,
                 points_per_unit=item.points_per_unit,
                 max_points=item.max_points,
-                points=points.quantize(Decimal("0.01")),
+                points=points,
             )
         )
     return result
