@@ -32,6 +32,7 @@ urlpatterns = [
     # The portal's own sign-in (username or phone, lock-out message) and password
     # change come before Django's, which still serves sign-out and password reset.
     path("accounts/login/", views.SignInView.as_view(), name="login"),
+    path("accounts/first-sign-in/", views.first_sign_in, name="first_sign_in"),
     path("accounts/password_change/", views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

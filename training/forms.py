@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from congress_portal.forms import PortalModelForm
 from congress_portal.pickers import use_search
 from deputies.models import Level, Term
 
@@ -46,7 +47,7 @@ def _when():
     return forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class SessionEditForm(forms.ModelForm):
+class SessionEditForm(PortalModelForm):
     """A training session; the plan is picked by searching its title among
     the plans of the staff's own congress (``plans``)."""
 

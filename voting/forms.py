@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from congress_portal.forms import PortalForm
 from congress_portal.pickers import use_search
 from deputies.models import AdministrativeArea, AreaKind, Level
 
@@ -72,7 +73,7 @@ class CandidatesForm(forms.Form):
         self.fields["projects"].queryset = projects
 
 
-class NewBallotForm(forms.Form):
+class NewBallotForm(PortalForm):
     """A new ballot of a call: its name, N, the plenary it is held at, and the
     candidate projects (those adopted and not yet on a ballot)."""
 
