@@ -7,7 +7,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import views
+from . import policy_views, views
 
 api_patterns = [
     path("deputies/", include("deputies.api")),
@@ -33,6 +33,7 @@ urlpatterns = [
     # change come before Django's, which still serves sign-out and password reset.
     path("accounts/login/", views.SignInView.as_view(), name="login"),
     path("accounts/first-sign-in/", views.first_sign_in, name="first_sign_in"),
+    path("policies/", policy_views.policy_settings, name="policies"),
     path("accounts/password_change/", views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

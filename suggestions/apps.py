@@ -28,6 +28,12 @@ class SuggestionsConfig(AppConfig):
             post_delete.connect(summary.mark_stale, sender=model, dispatch_uid=f"dashboard-summary-del-{model.__name__}")
         badges.register("suggestions:invitations", _open_invitations)
 
+        from congress_portal import policies
+
+        from .models import SuggestionPolicy
+
+        policies.register(SuggestionPolicy, row=SuggestionPolicy.current, order=10)
+
 
 def _open_invitations(user):
     """附议邀请 waiting for the deputy's answer (the badge on 附议邀请)."""

@@ -46,6 +46,12 @@ class VotingPolicy(models.Model):
         return str(self.congress) if self.congress_id else str(_("默认规则"))
 
     @classmethod
+    def default_row(cls):
+        """The row every congress without its own follows (created with the defaults)."""
+        policy, _created = cls.objects.get_or_create(congress=None)
+        return policy
+
+    @classmethod
     def for_congress(cls, congress_id):
         """The congress's own row, else the default row, else the domain defaults."""
         rows = {p.congress_id: p for p in cls.objects.filter(models.Q(congress_id=congress_id) | models.Q(congress__isnull=True))}
