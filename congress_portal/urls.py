@@ -4,6 +4,7 @@ Apps add their own routes there; this file only mounts them."""
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -51,5 +52,7 @@ urlpatterns = [
 # here, for staff only (congress_portal.views.stored_file).
 urlpatterns.append(path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", views.stored_file, name="stored_file"))
 
-admin.site.site_header = "代表工作门户 · 管理后台"
-admin.site.site_title = "代表工作门户"
+# The admin is for data repair; its titles follow the language like every page.
+admin.site.site_header = gettext_lazy("代表工作门户 · 管理后台")
+admin.site.site_title = gettext_lazy("代表工作门户")
+admin.site.index_title = gettext_lazy("数据维护")
