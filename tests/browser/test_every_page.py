@@ -20,6 +20,7 @@ from tests.browser.data import reference_data
 from tests.deputies import factories as df
 from tests.liaison_stations import factories as lf
 from tests.suggestions.factories import Actors, in_status
+from tests.voting import factories as vf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -68,13 +69,19 @@ def world():
     lf.StationingFactory(station=station, deputy=actors.deputy)
     issue = lf.IssueFactory(station=station)
     unit_user = actors.unit_user(units[0])
+    call = vf.ProjectCallFactory(congress=congress)
+    for i in range(3):
+        vf.ProjectFactory(call=call, title=f"民生实事候选项目{i}")
     people = {"staff": actors.staff, "deputy": actors.deputy_user, "unit": unit_user, "keeper": keeper}
     for user in people.values():
         user.set_password("pass-1234-word")
         user.save()
     work = {
         "public": [f"/suggestions/{published.pk}/", f"/stations/{station.pk}/"],
-        "staff": [f"/suggestions/staff/{registered.pk}/"],
+        "staff": [
+            f"/suggestions/staff/{registered.pk}/", "/training/sessions/new/",
+            f"/voting/staff/calls/{call.pk}/ballots/new/", f"/deputies/staff/logins/?congress={congress.pk}",
+        ],
         "unit": [f"/suggestions/unit/{assigned.assignments.get(unit=units[0], is_active=True).pk}/"],
         "deputy": [f"/suggestions/mine/{assigned.pk}/", "/suggestions/mine/new/"],
         "keeper": [f"/stations/work/issues/{issue.pk}/"],

@@ -129,3 +129,16 @@ def test_another_congress_cannot_reach_its_deputies(roster, client):
     assert client.get(reverse("deputies:pick_login_congresses")).json()["results"] == [
         {"id": term.congress.pk, "text": str(term.congress)}
     ]
+
+
+def test_the_page_lists_in_constant_queries(roster, client, django_assert_num_queries):
+    term, _other, delegation, staff = roster
+    client.force_login(staff)
+    url = reverse("deputies:logins")
+    _serving(term, 2, delegation=delegation)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    _serving(term, 30, delegation=delegation)
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert client.get(url).content.decode().count('name="deputy"') == 32

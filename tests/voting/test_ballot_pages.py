@@ -92,3 +92,20 @@ def test_a_townships_ballot_is_run_by_its_own_staff_only(client):
     client.post(open_url, {"confirmed": "1"})
     ballot.refresh_from_db()
     assert ballot.status == BallotStatus.OPEN and ballot.electorate_size == 3
+
+
+def test_the_new_ballot_page_reads_in_constant_queries(county, client, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    staff = _county_staff(county)
+    call = vf.ProjectCallFactory(congress=county.congress)
+    vf.ProjectFactory.create_batch(2, call=call)
+    client.force_login(staff)
+    url = reverse("voting:staff_new_ballot", args=[call.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    vf.ProjectFactory.create_batch(20, call=call)
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert client.get(url).content.decode().count('name="projects"') == 22
