@@ -83,7 +83,7 @@ def deputy_logins(request):
     needs_choice = _whole_province_needs_a_choice(request, filters)
     error = None
     if request.method == "POST":
-        if request.POST.get("all") == "1":
+        if request.POST.get("all") == "1" and request.POST.get("reissue") != "1":
             ids = [] if needs_choice else list(
                 logins.login_candidates(request.user, **filters).values_list("pk", flat=True)[: MAX_AT_ONCE + 1]
             )
@@ -92,13 +92,14 @@ def deputy_logins(request):
         if len(ids) > MAX_AT_ONCE:
             error = _("一次最多开通%(n)s名代表的账号，请按代表团分批开通。") % {"n": MAX_AT_ONCE}
         else:
+            make = logins.reissue_first_sign_in_codes if request.POST.get("reissue") == "1" else logins.create_deputy_logins
             try:
-                batch = logins.create_deputy_logins(deputy_ids=ids, actor=request.user)
+                batch = make(deputy_ids=ids, actor=request.user)
             except (ValidationError, PermissionDenied) as exc:
                 error = "；".join(getattr(exc, "messages", None) or [str(exc)])
             else:
                 return render(request, "deputies/login_sheet.html", {
-                    "batch": batch, "groups": logins.login_sheet(request.user, batch),
+                    "batch": batch, "reissued": request.POST.get("reissue") == "1", "groups": logins.login_sheet(request.user, batch),
                     "first_sign_in_url": request.build_absolute_uri(reverse("first_sign_in")),
                 })
     rows = [] if needs_choice else list(logins.login_candidates(request.user, **filters)[: SHOWN + 1])

@@ -137,6 +137,37 @@ def create_deputy_logins(*, deputy_ids, actor, now=None):
     return batch
 
 
+@transaction.atomic
+def reissue_first_sign_in_codes(*, deputy_ids, actor, now=None):
+    """New first sign-in codes for deputies whose login has not yet been
+    used (no password set): the printed list was lost, or the code expired.
+    The old codes stop working. Deputies who have set a password are skipped;
+    one outside the actor's congresses, or without a login, refuses all."""
+    if not can_create_deputy_logins(actor):
+        raise PermissionDenied(_("只有代表工作委员会工作人员可以开通代表账号。"))
+    ids = sorted({int(pk) for pk in deputy_ids})
+    if not ids:
+        raise ValidationError(_("请选择代表。"))
+    deputies = []
+    for chunk in _chunks(ids):
+        deputies += Deputy.objects.select_for_update(of=("self",)).select_related("user").filter(pk__in=chunk).order_by("pk")
+    serving = set()
+    for chunk in _chunks(ids):
+        serving |= set(serving_mandates(actor).filter(deputy_id__in=chunk).values_list("deputy_id", flat=True))
+    refused = [d for d in deputies if d.pk not in serving or d.user_id is None]
+    if refused or len(deputies) != len(ids):
+        raise ValidationError(
+            _("%(names)s不是本级人大已开通账号的在任代表，未重新生成任何登录码。") % {"names": _names(refused) or "—"}
+        )
+    batch = LoginBatch(skipped=[(d, d.user.username) for d in deputies if d.user.has_usable_password()])
+    todo = [d for d in deputies if not d.user.has_usable_password()]
+    codes = {d.user_id: new_code() for d in todo}
+    FirstSignInCode.objects.filter(user_id__in=list(codes)).delete()
+    FirstSignInCode.objects.bulk_create(code_rows(codes, actor=actor, now=now), batch_size=1000)
+    batch.created = [(d, d.user.username, codes[d.user_id]) for d in todo]
+    return batch
+
+
 # --------------------------------------------------------------------------- reads
 def login_candidates(actor, *, congress=None, level="", delegation=None, name="", without_login=True):
     """Serving deputies of the actor's congresses matching the filters, by

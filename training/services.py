@@ -41,8 +41,9 @@ def save_session(*, actor, session=None, **fields):
     if unknown:
         raise ValueError(f"not session fields: {sorted(unknown)}")
     if session is not None:
-        session = m.TrainingSession.objects.select_for_update().select_related("plan__term").get(pk=session.pk)
-        _require_staff(actor, session)
+        # The stored row decides whose it is; the caller's object (with the
+        # figures its list annotated) is the one changed and saved.
+        _require_staff(actor, m.TrainingSession.objects.select_for_update().select_related("plan__term").get(pk=session.pk))
     else:
         session = m.TrainingSession()
     for name, value in fields.items():

@@ -142,3 +142,23 @@ def test_the_page_lists_in_constant_queries(roster, client, django_assert_num_qu
     _serving(term, 30, delegation=delegation)
     with django_assert_num_queries(len(few.captured_queries)):
         assert client.get(url).content.decode().count('name="deputy"') == 32
+
+
+def test_a_lost_code_is_reissued_until_the_password_is_set(roster, client):
+    term, other, _delegation, staff = roster
+    waiting, signed_in = _serving(term, 2)
+    made = {d.pk: code for d, _u, code in create_deputy_logins(deputy_ids=[waiting.pk, signed_in.pk], actor=staff).created}
+    signed_in.refresh_from_db()
+    signed_in.user.set_password("Xiang-2026-jiang")
+    signed_in.user.save()
+    client.force_login(staff)
+    body = client.post(reverse("deputies:logins"), {"deputy": [waiting.pk, signed_in.pk], "reissue": "1"}).content.decode()
+    assert "已为1名代表重新生成首次登录码，原登录码作废。" in body and "1名代表已设置密码，已跳过。" in body
+    waiting.refresh_from_db()
+    new = FirstSignInCode.objects.get(user=waiting.user)
+    from congress_portal.accounts.first_sign_in import digest
+
+    assert new.code_digest != digest(waiting.user_id, made[waiting.pk])  # the old code no longer works
+    (outsider,) = _serving(other, 1)
+    page = client.post(reverse("deputies:logins"), {"deputy": [outsider.pk], "reissue": "1"}).content.decode()
+    assert "未重新生成任何登录码" in page
