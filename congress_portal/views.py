@@ -13,6 +13,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 
 from congress_portal.accounts import roles
 from congress_portal.accounts.first_sign_in import set_first_password
@@ -36,6 +38,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "registration/password_change_form.html"
 
 
+@sensitive_post_parameters("code", "new_password1", "new_password2")
+@never_cache
 def first_sign_in(request):
     """首次登录: an account made without a password signs in once with its
     one-time code and sets its password. The code is checked through

@@ -2,6 +2,7 @@
 one-time printable list of first sign-in codes. The codes appear only in the
 response to the POST that made them: never in a URL, the session or a message."""
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -100,7 +101,7 @@ def deputy_logins(request):
             else:
                 return render(request, "deputies/login_sheet.html", {
                     "batch": batch, "reissued": request.POST.get("reissue") == "1", "groups": logins.login_sheet(request.user, batch),
-                    "first_sign_in_url": request.build_absolute_uri(reverse("first_sign_in")),
+                    "first_sign_in_url": settings.PORTAL_BASE_URL.rstrip("/") + reverse("first_sign_in"),
                 })
     rows = [] if needs_choice else list(logins.login_candidates(request.user, **filters)[: SHOWN + 1])
     for deputy in rows:
