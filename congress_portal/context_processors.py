@@ -59,6 +59,8 @@ STAFF_NAV = [
     ("voting:staff_overview", _("票决管理")),
     ("liaison_stations:figures", _("联络站统计")),
     ("jobs:mine", _("后台任务")),
+    ("deputies:logins", _("代表账号")),
+    ("policies", _("规则设置")),
     ("notifications:inbox", _("消息")),
     ("admin:index", _("管理后台")),
 ]

@@ -54,6 +54,35 @@ class SignInForm(auth_forms.AuthenticationForm):
     }
 
 
+class FirstSignInForm(forms.Form):
+    """An account made without a password: username or mobile number, the
+    one-time code from the printed list, and the new password (twice)."""
+
+    default_renderer = portal_renderer
+    username = auth_forms.UsernameField(
+        label=_("用户名或手机号码"),
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username", "autocapitalize": "none"}),
+    )
+    code = forms.CharField(
+        label=_("首次登录码"), max_length=16, strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "characters"}),
+        help_text=_("代表工作委员会交给您的10位登录码，如 7K2MQ-9XA3P，只能使用一次。"),
+    )
+    new_password1 = forms.CharField(
+        label=_("设置密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("至少8位，不能全是数字，不能与姓名、手机号码相近。"),
+    )
+    new_password2 = forms.CharField(
+        label=_("再次输入密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_password1") and data.get("new_password1") != data.get("new_password2"):
+            self.add_error("new_password2", _("两次输入的密码不一致。"))
+        return data
+
+
 class PasswordChangeForm(auth_forms.PasswordChangeForm):
     default_renderer = portal_renderer
 

@@ -4,10 +4,11 @@ Apps add their own routes there; this file only mounts them."""
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import views
+from . import policy_views, views
 
 api_patterns = [
     path("deputies/", include("deputies.api")),
@@ -32,6 +33,8 @@ urlpatterns = [
     # The portal's own sign-in (username or phone, lock-out message) and password
     # change come before Django's, which still serves sign-out and password reset.
     path("accounts/login/", views.SignInView.as_view(), name="login"),
+    path("accounts/first-sign-in/", views.first_sign_in, name="first_sign_in"),
+    path("policies/", policy_views.policy_settings, name="policies"),
     path("accounts/password_change/", views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -50,5 +53,7 @@ urlpatterns = [
 # here, for staff only (congress_portal.views.stored_file).
 urlpatterns.append(path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", views.stored_file, name="stored_file"))
 
-admin.site.site_header = "代表工作门户 · 管理后台"
-admin.site.site_title = "代表工作门户"
+# The admin is for data repair; its titles follow the language like every page.
+admin.site.site_header = gettext_lazy("代表工作门户 · 管理后台")
+admin.site.site_title = gettext_lazy("代表工作门户")
+admin.site.index_title = gettext_lazy("数据维护")

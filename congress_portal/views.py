@@ -1,8 +1,11 @@
 """Pages every role shares: home, sign-in with lock-out, the landing page per
 role, the health check."""
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, password_validation
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db.models import FileField
 from django.db.models.fields.files import FieldFile
@@ -10,10 +13,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 
 from congress_portal.accounts import roles
+from congress_portal.accounts.first_sign_in import set_first_password
 
-from .forms import PasswordChangeForm, SignInForm
+from .forms import FirstSignInForm, PasswordChangeForm, SignInForm
 from .uploads import file_response
 
 
@@ -30,6 +36,32 @@ class SignInView(auth_views.LoginView):
 class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = PasswordChangeForm
     template_name = "registration/password_change_form.html"
+
+
+@sensitive_post_parameters("code", "new_password1", "new_password2")
+@never_cache
+def first_sign_in(request):
+    """首次登录: an account made without a password signs in once with its
+    one-time code and sets its password. The code is checked through
+    ``authenticate`` (FirstSignInBackend), so django-axes counts the failures."""
+    form = FirstSignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = authenticate(request, username=data["username"], first_sign_in_code=data["code"])
+        if user is None:
+            form.add_error(None, _("账号或首次登录码不正确，或登录码已使用、已过期。连续多次输错将暂时锁定登录。"))
+        else:
+            try:
+                password_validation.validate_password(data["new_password1"], user)
+                # The account with its new password: the session keeps that password's hash.
+                user = set_first_password(user=user, code=data["code"], password=data["new_password1"])
+            except ValidationError as exc:
+                form.add_error("new_password1", exc)
+            else:
+                login(request, user, backend="congress_portal.accounts.backends.UsernameOrPhoneBackend")
+                messages.success(request, _("密码已设置。今后请用用户名（或手机号码）和新密码登录。"))
+                return redirect("home")
+    return render(request, "registration/first_sign_in.html", {"form": form})
 
 
 def locked_out(request, credentials=None, *args, **kwargs):

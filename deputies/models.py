@@ -78,7 +78,7 @@ class AdministrativeArea(models.Model):
         "self", verbose_name=_("上级区划"), on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
     # Codes of the ancestors and itself, "/"-joined: descendants are a prefix query.
-    path = models.CharField(max_length=255, db_index=True, editable=False)
+    path = models.CharField(_("区划路径"), max_length=255, db_index=True, editable=False)
 
     class Meta:
         verbose_name = _("行政区划")
@@ -404,8 +404,8 @@ class DeputyGroup(models.Model):
 
 
 class DeputyGroupMembership(models.Model):
-    group = models.ForeignKey(DeputyGroup, on_delete=models.CASCADE, related_name="memberships")
-    deputy = models.ForeignKey(Deputy, on_delete=models.CASCADE, related_name="group_memberships")
+    group = models.ForeignKey(DeputyGroup, verbose_name=_("代表小组"), on_delete=models.CASCADE, related_name="memberships")
+    deputy = models.ForeignKey(Deputy, verbose_name=_("代表"), on_delete=models.CASCADE, related_name="group_memberships")
     joined_on = models.DateField(_("加入日期"), null=True, blank=True)
 
     class Meta:

@@ -24,3 +24,8 @@ def is_own_record(user, deputy):
     """A deputy may read their own record (with personal data masked)."""
     own = deputy_of(user)
     return own is not None and deputy is not None and own.pk == deputy.pk
+
+
+def can_create_deputy_logins(user):
+    """Deputies' logins in bulk from the roster: staff, for their own congress's deputies."""
+    return is_staff_member(user)

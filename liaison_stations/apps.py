@@ -12,5 +12,11 @@ class LiaisonStationsConfig(AppConfig):
         from . import bookings, constituents, notices
 
         registry.register(notices.NOTICES)
+
+        from congress_portal import policies
+
+        from .models import StationPolicy
+
+        policies.register(StationPolicy, row=StationPolicy.current, order=30)
         services.register_addresses(constituents.RECIPIENT_TYPE, constituents.addresses)
         services.register_addresses(bookings.RECIPIENT_TYPE, bookings.addresses)

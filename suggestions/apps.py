@@ -38,6 +38,12 @@ class SuggestionsConfig(AppConfig):
         for kind in KINDS:
             jobs.register(kind)
 
+        from congress_portal import policies
+
+        from .models import SuggestionPolicy
+
+        policies.register(SuggestionPolicy, row=SuggestionPolicy.current, order=10)
+
 
 def _open_invitations(user):
     """附议邀请 waiting for the deputy's answer (the badge on 附议邀请)."""

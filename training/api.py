@@ -79,11 +79,13 @@ class TrainingSessionViewSet(viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         _own_congress(self.request.user, serializer.validated_data["plan"].term.congress_id)
-        serializer.save()
+        serializer.instance = services.save_session(actor=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer):
         _own_congress(self.request.user, serializer.validated_data.get("plan", serializer.instance.plan).term.congress_id)
-        serializer.save()
+        serializer.instance = services.save_session(
+            actor=self.request.user, session=serializer.instance, **serializer.validated_data
+        )
 
     @extend_schema(responses=serializers.CheckInTokenSerializer)
     @action(detail=True, methods=["get"], url_path="checkin-token", permission_classes=[IsCommitteeStaff])

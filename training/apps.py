@@ -12,3 +12,9 @@ class TrainingConfig(AppConfig):
         from .notices import NOTICES
 
         registry.register(NOTICES)
+
+        from congress_portal import policies
+
+        from .models import TrainingPolicy
+
+        policies.register(TrainingPolicy, row=TrainingPolicy.current, order=40)

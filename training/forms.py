@@ -1,8 +1,13 @@
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from congress_portal.forms import PortalModelForm
+from congress_portal.pickers import use_search
 from deputies.models import Level, Term
+
+from . import models as m
 
 
 class LeaveForm(forms.Form):
@@ -32,3 +37,28 @@ class YearForm(forms.Form):
 class MarkForm(forms.Form):
     attended = forms.BooleanField(required=False)
     hours = forms.DecimalField(label=_("认定学时"), max_digits=5, decimal_places=1, required=False, min_value=0)
+
+
+def plan_label(plan):
+    return _("%(title)s（%(term)s，%(year)s年）") % {"title": plan.title, "term": plan.term, "year": plan.year}
+
+
+def _when():
+    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class SessionEditForm(PortalModelForm):
+    """A training session; the plan is picked by searching its title among
+    the plans of the staff's own congress (``plans``)."""
+
+    class Meta:
+        model = m.TrainingSession
+        fields = ["plan", "title", "kind", "form", "field", "starts_at", "ends_at", "venue", "hours", "organiser", "description"]
+        widgets = {"starts_at": _when(), "ends_at": _when(), "description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, plans, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = plans
+        self.fields["plan"].label_from_instance = plan_label
+        self.fields["plan"].help_text = _("输入计划名称或年度搜索本级人大的培训计划。")
+        use_search(self.fields["plan"], reverse("training:pick_plans"), placeholder=_("输入培训计划名称搜索"))

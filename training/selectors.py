@@ -282,3 +282,10 @@ def coverage_report(*, terms, level=None, policy=None):
         )
     report.rows.sort(key=lambda r: (level_order.get(r.level, 99), not r.first_term))
     return report
+
+
+def plans_run_by(user):
+    """The training plans whose sessions this staff user may add or change: its own congress's."""
+    return roles.scope_to_congress(
+        m.TrainingPlan.objects.select_related("term__congress"), user, "term__congress"
+    ).order_by("-year", "title", "pk")

@@ -29,6 +29,31 @@ def _require_staff(actor, session=None):
         raise PermissionDenied(_("只能办理本级人大的事项。"))
 
 
+SESSION_FIELDS = ("plan", "title", "kind", "form", "field", "starts_at", "ends_at", "venue", "hours", "organiser", "description")
+
+
+@transaction.atomic
+def save_session(*, actor, session=None, **fields):
+    """Create a training session, or change one (``session``). The plan's
+    congress, and for a change also the session's current one, must be the
+    actor's own; the model's checks (times, a thematic session's field) apply."""
+    unknown = set(fields) - set(SESSION_FIELDS)
+    if unknown:
+        raise ValueError(f"not session fields: {sorted(unknown)}")
+    if session is not None:
+        # The stored row decides whose it is; the caller's object (with the
+        # figures its list annotated) is the one changed and saved.
+        _require_staff(actor, m.TrainingSession.objects.select_for_update().select_related("plan__term").get(pk=session.pk))
+    else:
+        session = m.TrainingSession()
+    for name, value in fields.items():
+        setattr(session, name, value)
+    _require_staff(actor, session)
+    session.full_clean()
+    session.save()
+    return session
+
+
 def notify_enrolled(session_id, deputy_ids):
     """Tell the notice registry that these deputies were enrolled in the
     session (run after commit; the enrolment rows are their own events)."""

@@ -16,7 +16,10 @@ urlpatterns = [
     path("records/<int:deputy_id>/<int:year>/xlsx/", views.record_xlsx, name="record_xlsx"),
     # staff
     path("sessions/", views.sessions, name="sessions"),
+    path("sessions/new/", views.session_new, name="session_new"),
+    path("sessions/plans/search/", views.pick_plans, name="pick_plans"),
     path("sessions/<int:pk>/", views.session_detail, name="session"),
+    path("sessions/<int:pk>/edit/", views.session_edit, name="session_edit"),
     path("sessions/<int:pk>/qr/", views.session_qr, name="session_qr"),
     path("enrolments/<int:pk>/mark/", views.mark, name="mark"),
     path("coverage/", views.coverage, name="coverage"),

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from congress_portal import pickers
 from congress_portal.accounts import roles
 from congress_portal.uploads import extension_of, file_response
 from deputies.models import Deputy
@@ -147,6 +149,48 @@ def sessions(request):
     qs = selectors.sessions_visible_to(request.user).order_by("-starts_at", "pk")
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     return render(request, "training/sessions.html", {"page_obj": page})
+
+
+def _edit_session(request, session=None):
+    _staff_only(request)
+    form = forms.SessionEditForm(request.POST or None, instance=session, plans=selectors.plans_run_by(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_session(
+                actor=request.user, session=session, **{name: form.cleaned_data[name] for name in services.SESSION_FIELDS}
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            text = _("已保存培训班次“%(title)s”：%(start)s开始，%(hours)s学时。") if session else _(
+                "已新建培训班次“%(title)s”：%(start)s开始，%(hours)s学时。下一步：设置报名规则。")
+            start = timezone.localtime(saved.starts_at)
+            messages.success(request, text % {"title": saved.title, "start": f"{start:%Y-%m-%d %H:%M}", "hours": saved.hours})
+            return redirect("training:session", pk=saved.pk)
+    return render(request, "training/session_form.html", {"form": form, "session": session})
+
+
+@login_required
+def session_new(request):
+    return _edit_session(request)
+
+
+@login_required
+def session_edit(request, pk):
+    _staff_only(request)
+    return _edit_session(request, get_object_or_404(selectors.sessions_visible_to(request.user), pk=pk))
+
+
+@login_required
+def pick_plans(request):
+    """The plan picker's JSON: the staff's own congress's plans whose title (or year) contains the text."""
+    _staff_only(request)
+    plans = selectors.plans_run_by(request.user)
+    text = (request.GET.get("q") or "").strip()
+    if text:
+        match = Q(title__contains=text)
+        plans = plans.filter(match | Q(year=int(text)) if text.isdigit() and len(text) == 4 else match)
+    return pickers.results(plans[: pickers.LIMIT], label=forms.plan_label)
 
 
 @login_required

@@ -10,3 +10,10 @@ class VotingConfig(AppConfig):
         from . import notices
 
         notices.register()
+
+        from congress_portal import policies
+
+        from .models import VotingPolicy
+
+        # The default row, for every congress without its own (those stay in the admin).
+        policies.register(VotingPolicy, row=VotingPolicy.default_row, exclude=["congress"], order=50)

@@ -6,11 +6,16 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import CandidateResult
-from .services import count_ballot
+from django.core.exceptions import ValidationError
+
+from .models import BallotStatus, CandidateResult, VotingPolicy
+from .models.ballots import _more_than
+from .services import count_ballot, roll_preview
+from .services.ballots import _require_more_candidates_than_seats
 
 # The moves that ask for a confirmation first, with the button that confirms.
 CONFIRMED_MOVES = {
+    "open": gettext_lazy("开始投票"),
     "close": gettext_lazy("结束投票"),
     "tally": gettext_lazy("计票"),
     "publish": gettext_lazy("公布结果"),
@@ -36,7 +41,42 @@ def _titles(ballot):
 
 
 def consequence(ballot, move):
-    return {"close": _close, "tally": _tally, "publish": _publish, "declare_invalid": _declare_invalid}[move](ballot)
+    return {"open": _open, "close": _close, "tally": _tally, "publish": _publish, "declare_invalid": _declare_invalid}[move](ballot)
+
+
+def percent(share):
+    return f"{(share * 100).normalize():f}%"
+
+
+def _day(day):
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _open(ballot):
+    """The roll ``open_voting`` will freeze: its day, term and size, and the
+    thresholds of the policy it will copy. The refusals are the service's own."""
+    if ballot.status != BallotStatus.READY:
+        return Consequence(_("票决当前状态为“%(status)s”，不能开始投票。") % {"status": ballot.get_status_display()}, blocked=True)
+    try:
+        _require_more_candidates_than_seats(ballot)
+    except ValidationError as exc:
+        return Consequence("；".join(exc.messages), blocked=True)
+    day, term, size = roll_preview(ballot)
+    if term is None:
+        return Consequence(_("该人大在投票日没有已开始的届次，不能开始投票。"), blocked=True)
+    if not size:
+        return Consequence(_("该人大没有在任代表，不能开始投票。"), blocked=True)
+    policy = VotingPolicy.for_congress(ballot.congress_id)
+    verdict = _("参加票决代表名单按%(term)s于%(day)s在任的代表确定，共%(size)s名；开始投票后名单和%(candidates)s个候选项目不再变更。") % {
+        "term": term, "day": _day(day), "size": size, "candidates": ballot.candidates.count(),
+    }
+    facts = [
+        _("出席代表须超过全体代表的%(share)s，即至少%(n)s人，票决方为有效。") % {
+            "share": percent(policy.quorum_share), "n": _more_than(size, policy.quorum_share)},
+        _("候选项目赞成票须超过全体代表的%(share)s，即至少%(n)s票，方可当选；应选%(seats)s个。") % {
+            "share": percent(policy.majority_share), "n": _more_than(size, policy.majority_share), "seats": ballot.seats},
+    ]
+    return Consequence(verdict, facts)
 
 
 def _close(ballot):

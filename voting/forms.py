@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from congress_portal.forms import PortalForm
 from congress_portal.pickers import use_search
 from deputies.models import AdministrativeArea, AreaKind, Level
 
@@ -72,9 +73,29 @@ class CandidatesForm(forms.Form):
         self.fields["projects"].queryset = projects
 
 
-class BallotForm(forms.Form):
+class NewBallotForm(PortalForm):
+    """A new ballot of a call: its name, N, the plenary it is held at, and the
+    candidate projects (those adopted and not yet on a ballot)."""
+
     title = forms.CharField(label=_("票决名称"), max_length=128)
-    seats = forms.IntegerField(label=_("应选项目数"), min_value=1)
+    seats = forms.IntegerField(
+        label=_("应选项目数"), min_value=1, max_value=100,
+        help_text=_("实行差额票决：提交审议时，候选项目数须多于应选项目数。"),
+    )
+    session = forms.ModelChoiceField(
+        label=_("票决会议"), queryset=None, required=False, empty_label=_("不在会议期间（按投票当日在任代表）"),
+        help_text=_("在人民代表大会会议期间票决的，参加票决代表名单按该次会议所属届次确定。"),
+    )
+    projects = forms.ModelMultipleChoiceField(
+        label=_("候选项目"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("已采纳、尚未列入票决的项目；可以稍后在票决页调整。"),
+    )
+
+    def __init__(self, *args, call, projects, sessions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].initial = _("%(year)s年%(place)s民生实事项目人大代表票决") % {"year": call.year, "place": call.congress.place}
+        self.fields["projects"].queryset = projects
+        self.fields["session"].queryset = sessions
 
 
 PAPER_LINE = re.compile(r"^\s*(?:(\d+)\s*[x×*]\s*)?([+\-0.]+)\s*$")

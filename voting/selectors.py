@@ -3,11 +3,12 @@ content to a deputy: participation and content are only ever counted apart."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Exists, F, FloatField, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Avg, Case, Count, Exists, F, FloatField, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from congress_portal.accounts import roles
+from deputies.models import Session
 
 from . import permissions
 from .models import (
@@ -356,3 +357,19 @@ def my_rating(user, project):
     if deputy is None:
         return None
     return ProjectRating.objects.filter(project=project, deputy=deputy).first()
+
+
+def ballot_candidates_to_pick(call):
+    """The projects a new ballot of ``call`` may list: its congress's adopted
+    projects not yet on a ballot (the shortlist move starts from 待审候选),
+    this call's first."""
+    return (
+        Project.objects.filter(congress_id=call.congress_id, status=ProjectStatus.CANDIDATE)
+        .annotate(this_call=Case(When(call_id=call.pk, then=Value(0)), default=Value(1), output_field=IntegerField()))
+        .order_by("this_call", "pk")
+    )
+
+
+def sessions_for_ballot(call):
+    """The plenaries a ballot of ``call`` can be held at: its congress's, of the call's year or later."""
+    return Session.objects.filter(term__congress_id=call.congress_id, year__gte=call.year).select_related("term__congress").order_by("year", "number")

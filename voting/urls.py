@@ -21,6 +21,7 @@ urlpatterns = [
     path("staff/areas/search/", pickers.areas, name="pick_areas"),
     path("staff/comparison.xlsx", views.staff_comparison_export, name="staff_comparison_export"),
     path("staff/calls/<int:pk>/", views.staff_call, name="staff_call"),
+    path("staff/calls/<int:pk>/ballots/new/", views.staff_new_ballot, name="staff_new_ballot"),
     path("staff/ballots/<int:pk>/", views.staff_ballot, name="staff_ballot"),
     path("staff/ballots/<int:pk>/<slug:action>/", views.staff_ballot_action, name="staff_ballot_action"),
 ]

@@ -17,8 +17,8 @@ from congress_portal.client_address import client_address
 from congress_portal.uploads import file_response
 
 from . import exports, forms, permissions, selectors, services
-from .consequences import CONFIRMED_MOVES, consequence
-from .models import BallotStatus, CandidateResult, ProgressPhoto, Project, ProjectCall, ProjectStatus
+from .consequences import CONFIRMED_MOVES, consequence, percent
+from .models import BallotStatus, CandidateResult, ProgressPhoto, Project, ProjectCall, ProjectStatus, VotingPolicy
 
 
 def _errors(exc):
@@ -272,7 +272,7 @@ def staff_comparison_export(request):
 
 @login_required
 def staff_call(request, pk):
-    """A call's proposals (adopt / merge) and projects (reserve, new ballot)."""
+    """A call's proposals (adopt / merge), projects (reserve) and ballots."""
     _staff_only(request)
     call = get_object_or_404(roles.scope_to_congress(ProjectCall.objects.select_related("congress"), request.user), pk=pk)
     if request.method == "POST":
@@ -287,12 +287,6 @@ def staff_call(request, pk):
             elif "reserve" in request.POST:
                 services.move_to_reserve(project=get_object_or_404(Project, pk=request.POST["reserve"], call=call), actor=request.user)
                 messages.success(request, _("已转入储备库。"))
-            elif "new_ballot" in request.POST:
-                ballot_form = forms.BallotForm(request.POST)
-                if ballot_form.is_valid():
-                    ballot = services.create_ballot(call=call, actor=request.user, **ballot_form.cleaned_data)
-                    return redirect("voting:staff_ballot", pk=ballot.pk)
-                messages.error(request, _("请填写票决名称和应选项目数。"))
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, _errors(exc))
         return redirect("voting:staff_call", pk=call.pk)
@@ -302,7 +296,31 @@ def staff_call(request, pk):
         "projects": call.projects.select_related("responsible_unit").order_by("status", "pk"),
         "reserve": selectors.reserve_pool(call.congress),
         "ballots": call.ballots.order_by("pk"),
-        "ballot_form": forms.BallotForm(),
+    })
+
+
+@login_required
+def staff_new_ballot(request, pk):
+    """A new ballot of one of the staff's own calls, with its candidates; the
+    thresholds shown are the policy's, copied onto the ballot when voting opens."""
+    _staff_only(request)
+    call = get_object_or_404(roles.scope_to_congress(ProjectCall.objects.select_related("congress"), request.user), pk=pk)
+    form = forms.NewBallotForm(
+        request.POST or None, call=call, projects=selectors.ballot_candidates_to_pick(call),
+        sessions=selectors.sessions_for_ballot(call),
+    )
+    policy = VotingPolicy.for_congress(call.congress_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ballot = services.draft_ballot(call=call, actor=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, _errors(exc))
+        else:
+            messages.success(request, _("已拟定票决“%(title)s”：候选项目%(n)s个，应选%(seats)s个。下一步：提交审议。") % {
+                "title": ballot.title, "n": len(form.cleaned_data["projects"]), "seats": ballot.seats})
+            return redirect("voting:staff_ballot", pk=ballot.pk)
+    return render(request, "voting/staff_new_ballot.html", {
+        "call": call, "form": form, "quorum": percent(policy.quorum_share), "majority": percent(policy.majority_share),
     })
 
 

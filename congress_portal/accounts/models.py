@@ -56,3 +56,26 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.display_name or self.get_full_name() or self.username
+
+
+class FirstSignInCode(models.Model):
+    """The one-time code a new account signs in with once, to set its own
+    password (accounts created in bulk have no usable password). Only a keyed
+    digest of the code is kept: the code itself is printed once, on the list
+    handed to the delegation's contact."""
+
+    user = models.OneToOneField(User, verbose_name=_("账号"), on_delete=models.CASCADE, related_name="first_sign_in")
+    code_digest = models.CharField(_("登录码摘要"), max_length=64, editable=False)
+    issued_at = models.DateTimeField(_("生成时间"))
+    issued_by = models.ForeignKey(
+        User, verbose_name=_("生成人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    expires_at = models.DateTimeField(_("有效期至"))
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("首次登录码")
+        verbose_name_plural = _("首次登录码")
+
+    def __str__(self):
+        return str(self.user)

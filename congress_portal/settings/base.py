@@ -114,6 +114,8 @@ AUTHENTICATION_BACKENDS = [
     # AxesStandaloneBackend must be first: it refuses locked-out sign-ins.
     "axes.backends.AxesStandaloneBackend",
     "congress_portal.accounts.backends.UsernameOrPhoneBackend",
+    # A bulk-made account's one-time code (username or mobile + code): counted by axes too.
+    "congress_portal.accounts.first_sign_in.FirstSignInBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -135,6 +137,9 @@ AXES_CLIENT_IP_CALLABLE = "congress_portal.client_address.client_address"
 # (sign-in form and API Basic auth alike).
 AXES_USERNAME_CALLABLE = "congress_portal.accounts.backends.lockout_username"
 AXES_RESET_ON_SUCCESS = True
+# A failed attempt's form is stored (AccessAttempt.post_data): the first sign-in's
+# code and new password are masked there like "password".
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "new_password1", "new_password2"]
 AXES_VERBOSE = False
 # The sign-in page again, with a clear Chinese message and HTTP 429.
 AXES_LOCKOUT_CALLABLE = "congress_portal.views.locked_out"

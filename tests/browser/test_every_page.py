@@ -22,6 +22,7 @@ from tests.browser.data import reference_data
 from tests.deputies import factories as df
 from tests.liaison_stations import factories as lf
 from tests.suggestions.factories import Actors, in_status
+from tests.voting import factories as vf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -81,6 +82,9 @@ def world():
                                      start_date=today - datetime.timedelta(days=1), end_date=today + datetime.timedelta(days=3))
     draft = services.draft_motion(actor=actors.deputy_user, session=open_session, title="关于制定条例的议案", content="方案")
     unit_user = actors.unit_user(units[0])
+    call = vf.ProjectCallFactory(congress=congress)
+    for i in range(3):
+        vf.ProjectFactory(call=call, title=f"民生实事候选项目{i}")
     people = {"staff": actors.staff, "deputy": actors.deputy_user, "unit": unit_user, "keeper": keeper}
     for user in people.values():
         user.set_password("pass-1234-word")
@@ -94,6 +98,8 @@ def world():
             f"/suggestions/staff/followup/{followup_round.pk}/", "/training/coverage/",
             f"/suggestions/staff/handover/{meeting.pk}/", f"/suggestions/staff/handover/{meeting.pk}/hold/",
             "/suggestions/staff/documents/templates/", "/suggestions/staff/documents/templates/assignment_letter/",
+            "/training/sessions/new/", f"/voting/staff/calls/{call.pk}/ballots/new/",
+            f"/deputies/staff/logins/?congress={congress.pk}",
         ],
         "unit": [f"/suggestions/unit/{assigned.assignments.get(unit=units[0], is_active=True).pk}/"],
         "deputy": [f"/suggestions/mine/{assigned.pk}/", "/suggestions/mine/new/", "/suggestions/mine/motions/new/",

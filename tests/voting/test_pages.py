@@ -107,7 +107,7 @@ def test_staff_runs_a_ballot_from_its_page(county, staff_user, voters, client):
     def act(action, data=None):
         return client.post(reverse("voting:staff_ballot_action", args=[ballot.pk, action]), data or {}, follow=True)
 
-    act("open")
+    act("open", {"confirmed": "1"})
     act("attendance", {"present": [d.pk for d in deputies[:4]]})
     services.cast_ballot(ballot=ballot, actor=users[0], marks=marks_for(ballot, {1}))
     page = act("paper", {"label": "第1批", "deputies": [deputies[1].pk, deputies[2].pk, deputies[3].pk], "ballots": "2×+-0\n0+."})

@@ -46,6 +46,12 @@ class VotingPolicy(models.Model):
         return str(self.congress) if self.congress_id else str(_("默认规则"))
 
     @classmethod
+    def default_row(cls):
+        """The row every congress without its own follows (created with the defaults)."""
+        policy, _created = cls.objects.get_or_create(congress=None)
+        return policy
+
+    @classmethod
     def for_congress(cls, congress_id):
         """The congress's own row, else the default row, else the domain defaults."""
         rows = {p.congress_id: p for p in cls.objects.filter(models.Q(congress_id=congress_id) | models.Q(congress__isnull=True))}
@@ -186,7 +192,7 @@ class Proposal(models.Model):
     department = models.ForeignKey("deputies.HandlingUnit", verbose_name=_("提出部门"), on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("提交账号"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     # A keyed hash of the sender's address, only for the public form's rate limit.
-    client_fingerprint = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    client_fingerprint = models.CharField(_("来源标识（摘要）"), max_length=64, blank=True, db_index=True, editable=False)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.SUBMITTED, db_index=True, editable=False)
     project = models.ForeignKey(Project, verbose_name=_("归入项目"), on_delete=models.PROTECT, null=True, blank=True, related_name="proposals", editable=False)
     staff_note = models.CharField(_("处理意见"), max_length=255, blank=True)

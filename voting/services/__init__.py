@@ -10,10 +10,12 @@ go through the tables of moves in ``voting.lifecycles``."""
 from .ballots import (
     close_voting,
     create_ballot,
+    draft_ballot,
     next_review_stage,
     open_voting,
     record_attendance,
     record_review,
+    roll_preview,
     set_candidates,
     shuffle_contents,
     shuffle_participations,
@@ -54,10 +56,10 @@ from .tally import CandidateCount, Tally, count_ballot, declare_invalid, publish
 __all__ = [
     "BALLOT_LOCK_NAMESPACE", "RECEIPT_ALPHABET", "CandidateCount", "Tally", "add_milestone", "adopt_proposals",
     "already_voted_message", "cast_ballot", "client_fingerprint", "close_voting", "closed_message",
-    "complete_milestone", "count_ballot", "create_ballot", "create_call", "declare_invalid", "enter_paper_batch",
+    "complete_milestone", "count_ballot", "create_ballot", "create_call", "draft_ballot", "declare_invalid", "enter_paper_batch",
     "merge_projects", "move_to_reserve", "new_receipt_code", "next_review_stage", "open_rating", "open_voting",
     "publish_ratings", "publish_results", "rate_project", "receipt_hash", "record_attendance", "record_inspection",
-    "record_review", "recount", "reject_proposal", "set_candidates", "shuffle_contents", "shuffle_participations",
+    "record_review", "recount", "reject_proposal", "roll_preview", "set_candidates", "shuffle_contents", "shuffle_participations",
     "start_runoff", "submit_for_review", "submit_progress_report", "submit_proposal", "submit_public_proposal",
     "take_from_reserve", "tally_ballot",
 ]

@@ -40,6 +40,17 @@ def create_ballot(*, call, title, seats, actor, session=None):
 
 
 @transaction.atomic
+def draft_ballot(*, call, title, seats, projects, actor, session=None):
+    """A new ballot with its shortlist, in one transaction: the page that
+    creates a ballot names its candidates at once (``create_ballot`` and
+    ``set_candidates`` keep their own rules)."""
+    ballot = create_ballot(call=call, title=title, seats=seats, actor=actor, session=session)
+    if projects:
+        set_candidates(ballot=ballot, projects=projects, actor=actor)
+    return ballot
+
+
+@transaction.atomic
 def set_candidates(*, ballot, projects, actor):
     """Replace the shortlist. Only while the ballot is being drafted: once it goes to
     review the candidates are fixed (a returned review reopens the draft)."""
@@ -152,6 +163,16 @@ def roll_mandates(*, congress_id, term, day):
     return Mandate.objects.filter(congress_id=congress_id, term=term, status=MandateStatus.SERVING, start_date__lte=day).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=day)
     )
+
+
+def roll_preview(ballot, *, now=None):
+    """What ``open_voting`` would freeze, read without writing: (day, term,
+    number of deputies on the roll); term is None when none has begun."""
+    day, term = roll_day_and_term(ballot, timezone.localdate(now or timezone.now()))
+    if term is None:
+        return day, None, 0
+    size = roll_mandates(congress_id=ballot.congress_id, term=term, day=day).values("deputy_id").distinct().count()
+    return day, term, size
 
 
 @transaction.atomic

@@ -192,6 +192,14 @@ class Command(BaseCommand):
         ballot = services.create_ballot(call=call, title=f"{year}年民生实事项目票决", seats=2, session=session, actor=staff)
         services.set_candidates(ballot=ballot, projects=projects, actor=staff)
         services.submit_for_review(ballot=ballot, actor=staff)
+        # Adopted after the shortlist went to review: a candidate the staff's
+        # 新建票决 page offers for another ballot.
+        title, _unit_index, budget = UPCOMING[3]
+        late = services.submit_public_proposal(
+            call=call, title=title, description=f"{title}，惠及{congress.area.name}群众。", estimated_budget=budget,
+            area=congress.area.name, client_address=f"10.6.{congress.pk % 250}.9", today=day, now=timezone.now(),
+        )
+        services.adopt_proposals(proposals=[late], actor=staff, title=title, estimated_budget=budget, responsible_unit=units[0])
         return ballot
 
     def _ready(self, congress, term, call, projects, seats):
