@@ -9,7 +9,7 @@ typed, and nothing is evaluated: the text goes into the document as text
 import re
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from congress_portal.accounts import roles
 from deputies.models import Congress, Level
@@ -60,19 +60,32 @@ _DEFAULTS = {
 
 # The issuer of a document without a congress (the provincial committee's staff of the whole province).
 ISSUER = gettext_lazy("省人民代表大会常务委员会代表工作委员会")
-_LEVEL_WORDS = {Level.NATIONAL: "全国", Level.PROVINCIAL: "省", Level.PREFECTURE: "市"}
+# How officers name a congress's deputies by level (省人大代表, 区人大代表).
+_LEVEL_WORDS = {
+    Level.NATIONAL: pgettext_lazy("level word of deputies", "全国"),
+    Level.PROVINCIAL: pgettext_lazy("level word of deputies", "省"),
+    Level.PREFECTURE: pgettext_lazy("level word of deputies", "市"),
+}
+_PLACE_WORDS = {  # the last character of a county's or township's name
+    "县": pgettext_lazy("level word of deputies", "县"),
+    "区": pgettext_lazy("level word of deputies", "区"),
+    "市": pgettext_lazy("level word of deputies", "市"),
+    "乡": pgettext_lazy("level word of deputies", "乡"),
+    "镇": pgettext_lazy("level word of deputies", "镇"),
+    "乡镇": pgettext_lazy("level word of deputies", "乡镇"),
+}
 
 
 def level_word(congress):
     """省, 市, 县 (区), 乡 (镇): how officers name the congress's deputies (省人大代表)."""
     if congress is None:
-        return "省"
+        return str(_LEVEL_WORDS[Level.PROVINCIAL])
     if congress.level in _LEVEL_WORDS:
-        return _LEVEL_WORDS[congress.level]
+        return str(_LEVEL_WORDS[congress.level])
     last = congress.place[-1:] if congress.place else ""
     if congress.level == Level.TOWNSHIP:
-        return last if last in ("乡", "镇") else "乡镇"
-    return last if last in ("县", "区", "市") else "县"
+        return str(_PLACE_WORDS[last if last in ("乡", "镇") else "乡镇"])
+    return str(_PLACE_WORDS[last if last in ("县", "区", "市") else "县"])
 
 
 def default_issuer(congress):
