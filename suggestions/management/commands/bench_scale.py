@@ -89,10 +89,12 @@ class Command(BaseCommand):
             User.objects.create_user(username="scale-unit", role=Role.UNIT, handling_unit=unit, password=None)
 
     def copy_up(self, have, want):
-        sessions = list(Session.objects.order_by("pk").values_list("pk", "year")[:20]) or [(None, 2025)]
+        sessions = list(Session.objects.order_by("pk").values_list("pk", "year", "term__congress_id")[:20]) or [(None, 2025, None)]
         with connection.cursor() as cursor:
-            cursor.execute("CREATE TEMP TABLE bench_session (n int PRIMARY KEY, session_id bigint, year smallint)")
-            cursor.executemany("INSERT INTO bench_session VALUES (%s, %s, %s)", [(i, s, y) for i, (s, y) in enumerate(sessions)])
+            cursor.execute(
+                "CREATE TEMP TABLE bench_session (n int PRIMARY KEY, session_id bigint, year smallint, congress_id bigint)"
+            )
+            cursor.executemany("INSERT INTO bench_session VALUES (%s, %s, %s, %s)", [(i, *row) for i, row in enumerate(sessions)])
             cursor.execute(
                 "CREATE TEMP TABLE bench_unit AS SELECT row_number() OVER (ORDER BY id) - 1 AS n, id "
                 "FROM deputies_handlingunit WHERE code LIKE 'SCALE%%'"
@@ -133,7 +135,8 @@ class Command(BaseCommand):
                     title, content, during_session, year, deputy_level, number, disclosure_consent, entered_by_staff,
                     status, handling_mode, not_registered_reason, forwarded_as_letter, submitted_at, registered_at,
                     assigned_at, reply_due_at, extension_reason, replied_at, closed_at, rehandling_count, disclosure,
-                    public_summary, published_at, created_at, updated_at, lead_deputy_id, session_id, category_id)
+                    public_summary, published_at, created_at, updated_at, lead_deputy_id, session_id, category_id, reference,
+                    congress_id)
                 SELECT '关于加强' || word || '工作的建议' || i,
                        '建议进一步加强' || word || '和' || word2 || '方面的工作，加大投入，完善机制，切实解决群众反映的问题。',
                        i %% 2 = 0, s.year, 'provincial', NULL, true, false, status,
@@ -149,7 +152,9 @@ class Command(BaseCommand):
                        '',
                        CASE WHEN status = ANY(%(replied)s) AND i %% 20 < 9 THEN submitted + interval '120 days' END,
                        submitted, submitted,
-                       d.id, s.session_id, (%(categories)s::bigint[])[1 + i %% %(n_categories)s]
+                       d.id, s.session_id, (%(categories)s::bigint[])[1 + i %% %(n_categories)s],
+                       CASE WHEN status NOT IN ('submitted', 'not_registered') THEN '第' || lpad(i::text, 7, '0') || '号' ELSE '' END,
+                       s.congress_id
                 FROM rows
                 JOIN bench_deputy d ON d.n = (rows.i * 17) %% %(n_deputies)s
                 JOIN bench_session s ON s.n = rows.i %% %(n_sessions)s
@@ -211,7 +216,9 @@ class Command(BaseCommand):
             SELECT 'submit', '', 'submitted', s.submitted_at, '', true, true, s.id
             FROM suggestions_suggestion s WHERE s.id BETWEEN %(low)s AND %(high)s
             UNION ALL
-            SELECT 'bench', 'submitted', s.status, coalesce(s.closed_at, s.replied_at, s.assigned_at, s.registered_at, s.submitted_at + interval '5 days'),
+            SELECT 'bench', 'submitted', s.status,
+                   least(coalesce(s.closed_at, s.replied_at, s.assigned_at, s.registered_at, s.submitted_at + interval '5 days'),
+                         now() - make_interval(days => 3 + (s.id %% 600))),
                    '', true, true, s.id
             FROM suggestions_suggestion s WHERE s.id BETWEEN %(low)s AND %(high)s AND s.status <> 'submitted'
             """,
