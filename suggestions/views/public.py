@@ -47,9 +47,8 @@ def public_list(request):
 def public_detail(request, pk):
     def build():
         suggestion = selectors.suggestion_detail(user=AnonymousUser(), pk=pk)
-        context = detail_context(suggestion)
+        context = detail_context(suggestion, attachments=False)
         context["cosignatures"] = [c for c in context["cosignatures"] if c.state == CoSignState.CONFIRMED]
-        context["attachments"] = []
         context["events"] = selectors.timeline(user=AnonymousUser(), suggestion=suggestion)
         context["full"] = suggestion.disclosure == Disclosure.FULL
         return {

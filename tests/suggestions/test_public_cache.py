@@ -113,3 +113,12 @@ def test_each_visitor_gets_their_own_csrf_token(published):
 
 def _main(html):
     return html.split('<main id="main"', 1)[1].split("</main>", 1)[0]
+
+
+def test_the_public_detail_is_built_in_at_most_six_queries(client, published, django_capture_on_commit_callbacks):
+    s, actors, units = published
+    for _ in range(3):  # more timeline rows change nothing
+        services.decide_disclosure(suggestion=s, actor=actors.staff, mode=Disclosure.FULL)
+    _html, queries = _get(client, reverse("suggestions:public_detail", args=[s.pk]))
+    # the suggestion with its joins and units, its current replies, co-signers, merge links and timeline
+    assert queries <= 6, queries
