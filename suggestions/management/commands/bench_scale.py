@@ -10,6 +10,7 @@ unit), current replies, ratings of the closed ones, two events each, about two
 in five replied items published. Then refreshes the dashboard's summary rows
 and prints, for each page, the in-process median time, its query count, and
 the time of the raw SQL returning the same rows (the floor). Asserts nothing."""
+import os
 import time
 
 from django.core.management import call_command
@@ -17,7 +18,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 
 from congress_portal.accounts.models import Role, User
-from deputies.models import HandlingUnit, Session, Term
+from deputies.models import Deputy, HandlingUnit, Session, Term
 
 CHUNK = 100_000
 UNITS = 400
@@ -47,8 +48,9 @@ class Command(BaseCommand):
         parser.add_argument("--suggestions", type=int, default=1_000_000)
         parser.add_argument("--build-only", action="store_true")
         parser.add_argument("--keep-summary", action="store_true", help="measure with the summary rows already there")
+        parser.add_argument("--no-reminders", action="store_true", help="skip the reminder scan (its first run takes minutes)")
 
-    def handle(self, *args, suggestions, build_only, keep_summary, **options):
+    def handle(self, *args, suggestions, build_only, keep_summary, no_reminders, **options):
         out = self.stdout.write
         started = time.monotonic()
         if not Term.objects.exists():
@@ -66,13 +68,17 @@ class Command(BaseCommand):
         if build_only:
             return
         from suggestions import summary
-        from suggestions.benchfigures import print_figures
+        from suggestions.benchfigures import print_figures, print_more_figures, print_reminder_scan
 
         if not keep_summary:
             refresh_started = time.monotonic()
             summary.refresh_summary()
             out(f"dashboard summary refreshed in {time.monotonic() - refresh_started:.1f} s")
         print_figures(self.stdout)
+        print_more_figures(self.stdout)
+        if not no_reminders:
+            print_reminder_scan(self.stdout)
+        out(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
     # -------------------------------------------------------------- data
 
@@ -87,6 +93,11 @@ class Command(BaseCommand):
         if not User.objects.filter(username="scale-staff").exists():
             User.objects.create_user(username="scale-staff", role=Role.STAFF, password=None)
             User.objects.create_user(username="scale-unit", role=Role.UNIT, handling_unit=unit, password=None)
+        if not User.objects.filter(username="scale-deputy").exists():
+            # The first of the deputies the suggestions are spread over (about 200 items each at 1,000,000).
+            deputy = Deputy.objects.filter(user__isnull=True).order_by("pk").first()
+            deputy.user = User.objects.create_user(username="scale-deputy", role=Role.DEPUTY, password=None)
+            deputy.save(update_fields=["user"])
 
     def copy_up(self, have, want):
         sessions = list(Session.objects.order_by("pk").values_list("pk", "year", "term__congress_id")[:20]) or [(None, 2025, None)]
