@@ -2,10 +2,14 @@
 ``CACHE_URL``; the local-memory cache in development and tests).
 
 What is cached is the page's own part (the content block, and its title),
-rendered once per URL (path and query string) and language; the page around it
-(header, navigation, language form with its CSRF token, messages) is rendered
-for every request, so no one receives another visitor's token or message. A
-signed-in user never reads or writes a cached copy.
+rendered once per URL (path and query string) and language, and for a visitor
+who carries no session and no message cookie (most of the public) the whole
+page, rendered with a placeholder where the CSRF token goes: each response
+gets the visitor's own token put in its place (``get_token``, which also sets
+the visitor's CSRF cookie), so no one receives another visitor's token. A
+visitor with a session or messages gets the page around the cached part
+rendered for the request (their messages shown once). A signed-in user never
+reads or writes a cached copy.
 
 Invalidation is by version, never by scanning keys: each group of pages
 (``"suggestions"``: the public list, detail and league table) has a version
@@ -18,11 +22,19 @@ dropped too). ``TIMEOUT`` is a backstop for what no write bumps (a renamed unit)
 import hashlib
 import uuid
 
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import transaction
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
 from django.utils import translation
+from django.utils.safestring import mark_safe
 
 TIMEOUT = 10 * 60
+# Where the CSRF token goes in a whole cached page (the token's alphabet, the token's length).
+CSRF_PLACEHOLDER = "csrfPlaceholder" + "0" * 49
 
 
 def _version_key(name):
@@ -48,16 +60,37 @@ def _version(name):
     return version
 
 
-def for_anonymous(request, name, build):
-    """The page parts ``build()`` returns (a dict of strings), from the cache
-    for an anonymous GET of this URL in this language, built and kept
-    otherwise; a signed-in user's request always builds them."""
-    if request.method != "GET" or request.user.is_authenticated:
-        return build()
+def _key(request, name):
     url = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    key = f"public-pages:{name}:{_version(name)}:{translation.get_language()}:{url}"
+    return f"public-pages:{name}:{_version(name)}:{translation.get_language()}:{url}"
+
+
+def _parts(key, build):
     parts = cache.get(key)
     if parts is None:
         parts = build()
         cache.set(key, parts, timeout=TIMEOUT)
     return parts
+
+
+def _render(request, template, parts, **extra):
+    # The parts were rendered from templates (autoescaped); the title is plain text, escaped by the page.
+    context = {"content": mark_safe(parts["content"]), "page_title": parts.get("title", ""), **extra}  # noqa: S308
+    return render(request, template, context)
+
+
+def page(request, name, build, template):
+    """The response: ``template`` (extending base.html, showing ``content``
+    and ``page_title``) around the parts ``build()`` returns, a dict with the
+    rendered ``content`` and optionally a plain-text ``title``; for anonymous
+    GETs from the cache (see the module's docstring)."""
+    if request.method != "GET" or request.user.is_authenticated:
+        return _render(request, template, build())
+    key = _key(request, name)
+    if request.COOKIES.get(settings.SESSION_COOKIE_NAME) or request.COOKIES.get(CookieStorage.cookie_name):
+        return _render(request, template, _parts(key, build))
+    html = cache.get(f"{key}:page")
+    if html is None:
+        html = _render(request, template, _parts(key, build), csrf_token=CSRF_PLACEHOLDER).content.decode()
+        cache.set(f"{key}:page", html, timeout=TIMEOUT)
+    return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))

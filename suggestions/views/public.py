@@ -1,9 +1,7 @@
 """The public disclosure pages: published suggestions and their replies, and
 the units' league table."""
 from django.contrib.auth.models import AnonymousUser
-from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 
 from congress_portal import public_cache
 
@@ -41,7 +39,7 @@ def public_list(request):
         context = {"form": form, "page_obj": page, "q": data.get("q", "")}
         return {"content": render_to_string("public/_list_content.html", context, request)}
 
-    return _page(request, "public/list.html", public_cache.for_anonymous(request, PUBLIC_PAGES, build))
+    return public_cache.page(request, PUBLIC_PAGES, build, "public/list.html")
 
 
 def public_detail(request, pk):
@@ -56,7 +54,7 @@ def public_detail(request, pk):
             "title": mask_personal(suggestion.title),
         }
 
-    return _page(request, "public/detail.html", public_cache.for_anonymous(request, PUBLIC_PAGES, build))
+    return public_cache.page(request, PUBLIC_PAGES, build, "public/detail.html")
 
 
 def public_units(request):
@@ -65,9 +63,5 @@ def public_units(request):
     def build():
         return {"content": render_to_string("public/_units_content.html", selectors.league_table(), request)}
 
-    return _page(request, "public/units.html", public_cache.for_anonymous(request, PUBLIC_PAGES, build))
+    return public_cache.page(request, PUBLIC_PAGES, build, "public/units.html")
 
-
-def _page(request, template, parts):
-    # The parts were rendered from templates (autoescaped); the title is plain text, escaped by the page.
-    return render(request, template, {"content": mark_safe(parts["content"]), "page_title": parts.get("title", "")})  # noqa: S308

@@ -122,3 +122,18 @@ def test_the_public_detail_is_built_in_at_most_six_queries(client, published, dj
     _html, queries = _get(client, reverse("suggestions:public_detail", args=[s.pk]))
     # the suggestion with its joins and units, its current replies, co-signers, merge links and timeline
     assert queries <= 6, queries
+
+
+def test_a_visitors_messages_are_shown_to_them_only(client, published):
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.base import Message
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpRequest
+
+    url = reverse("suggestions:public_list")
+    _get(Client(), url)  # the whole page is cached for visitors without cookies
+    visitor = Client()
+    visitor.cookies["messages"] = CookieStorage(HttpRequest())._encode([Message(constants.SUCCESS, "留言已提交，查询码已发送。")])
+    html, queries = _get(visitor, url)
+    assert "留言已提交，查询码已发送。" in html and queries == 0  # the content still comes from the cache
+    assert "留言已提交，查询码已发送。" not in _get(Client(), url)[0]
