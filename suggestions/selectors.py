@@ -81,22 +81,16 @@ def staff_list_page(*, user, params=None, after="", before="", size=LIST_PAGE_SI
 
 
 def deputy_suggestions(*, user, params=None):
-    """What a deputy led or was asked to co-sign (or, as a delegation's head,
-    was sent): the rows ``visible_to`` gives a deputy, found through the
-    deputy's own rows (their led items, their co-signatures, their
-    delegations' items) instead of testing that OR on every suggestion, so the
-    work is the deputy's whatever the size of the table."""
+    """What ``visible_to`` gives a deputy (led, asked to co-sign, sent to them as a delegation's head), found
+    through the deputy's own rows instead of testing that OR on every suggestion: work of the deputy's size."""
     deputy = roles.deputy_of(user)
     if deputy is None:
         return Suggestion.objects.none()
     cosigned = CoSignature.objects.filter(deputy=deputy, state__in=[CoSignState.INVITED, CoSignState.CONFIRMED])
-    own = (
-        Suggestion.objects.filter(lead_deputy=deputy).order_by().values("pk")
-        .union(cosigned.order_by().values("suggestion_id"), all=True)
-        .union(Suggestion.objects.filter(delegation__head=deputy).order_by().values("pk"), all=True)
+    own = Suggestion.objects.filter(lead_deputy=deputy).order_by().values("pk").union(
+        cosigned.order_by().values("suggestion_id"), Suggestion.objects.filter(delegation__head=deputy).order_by().values("pk"), all=True
     )
-    qs = Suggestion.objects.filter(pk__in=own).submitted().with_list_joins().with_units()
-    return _filtered(SuggestionFilter, params, qs)
+    return _filtered(SuggestionFilter, params, Suggestion.objects.filter(pk__in=own).submitted().with_list_joins().with_units())
 
 
 def deputy_list_page(*, user, after="", before="", size=LIST_PAGE_SIZE):
@@ -379,9 +373,8 @@ def suggestion_followup_items(*, suggestion):
 
 
 def suggestion_detail(*, user, pk):
-    """One suggestion with everything its page shows; 404 when the user may not
-    see it. The public page shows no attachments and no co-units' opinions, so
-    they are not read for it (six queries with its timeline and merge links)."""
+    """One suggestion with everything its page shows; 404 when the user may not see it. The public page shows
+    no attachments or co-units' opinions: not read for it (six queries with its timeline and merge links)."""
     public = not getattr(user, "is_authenticated", False)
     replies = Reply.objects.select_related("assignment__unit", "result_category", "rating")
     if not public:
@@ -389,11 +382,8 @@ def suggestion_detail(*, user, pk):
     if not roles.is_staff_member(user) and roles.unit_id_of(user) is None:
         # Deputies and the public see the current replies only.
         replies = replies.filter(is_current=True)
-    prefetches = [
-        Prefetch("replies", queryset=replies),
-        Prefetch("cosignatures", queryset=CoSignature.objects.select_related("deputy")),
-        *([] if public else ["attachments"]),
-    ]
+    cosignatures = Prefetch("cosignatures", queryset=CoSignature.objects.select_related("deputy"))
+    prefetches = [Prefetch("replies", queryset=replies), cosignatures, *([] if public else ["attachments"])]
     try:
         return (
             Suggestion.objects.visible_to(user)
