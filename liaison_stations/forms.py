@@ -244,6 +244,8 @@ class DirectoryFilterForm(forms.Form):
 
 
 class IssueFilterForm(forms.Form):
+    q = forms.CharField(label=_("关键词"), required=False, max_length=64,
+                        help_text=_("在问题内容、答复意见和单位反馈中查找，多个词以空格分隔。"))
     status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部"))] + list(IssueStatus.choices))
     overdue = forms.BooleanField(label=_("只看反馈逾期"), required=False)
     unsatisfied = forms.BooleanField(label=_("只看群众不满意"), required=False)

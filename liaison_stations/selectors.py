@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from congress_portal import search
 from deputies.models import Deputy, Mandate, MandateStatus
 
 from .models import (
@@ -127,8 +128,15 @@ def workspace_stations(*, user):
     )
 
 
-def issue_queue(*, user, status="", station_id=None, overdue=False, source="", unsatisfied=False):
+# What the issue lists' keyword looks in: the n-gram column of migration 0012 (never who raised it).
+ISSUE_SEARCH_FIELDS = ["content", "answer", "feedback"]
+
+
+def issue_queue(*, user, status="", station_id=None, overdue=False, source="", unsatisfied=False, keyword=""):
     issues = Issue.objects.visible_to(user).select_related("station", "category", "forwarded_unit", "addressed_to")
+    matching = search.keyword_filter(ISSUE_SEARCH_FIELDS, keyword)
+    if matching is not None:  # served by the GIN index of the n-gram column, then checked as typed
+        issues = issues.filter(matching)
     if status:
         issues = issues.filter(status=status)
     if station_id:

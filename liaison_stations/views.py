@@ -229,7 +229,7 @@ def _issue_list(request, template):
     station_id = request.GET.get("station")
     issues = selectors.issue_queue(
         user=request.user, status=data.get("status", ""), overdue=data.get("overdue", False),
-        unsatisfied=data.get("unsatisfied", False),
+        unsatisfied=data.get("unsatisfied", False), keyword=data.get("q", ""),
         station_id=int(station_id) if station_id and station_id.isdigit() else None,
     )
     page = Paginator(issues, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))

@@ -28,6 +28,17 @@ class SuggestionsConfig(AppConfig):
         for model in (Suggestion, Assignment, Reply, Rating):
             post_save.connect(summary.mark_stale, sender=model, dispatch_uid=f"dashboard-summary-{model.__name__}")
             post_delete.connect(summary.mark_stale, sender=model, dispatch_uid=f"dashboard-summary-del-{model.__name__}")
+        from . import public_pages
+        from .models import CoSignature, MergeLink, SuggestionEvent
+
+        # Any write of what the public pages show makes their cached copies out of date.
+        shown = (Suggestion, Assignment, Reply, Rating, SuggestionEvent, CoSignature, MergeLink,
+                 "deputies.HandlingUnit", "suggestions.SuggestionCategory", "suggestions.ResultCategory",
+                 "suggestions.SuggestionPolicy", "suggestions.MergedRating")
+        for model in shown:
+            label = model if isinstance(model, str) else model.__name__
+            post_save.connect(public_pages.bump, sender=model, dispatch_uid=f"public-pages-{label}")
+            post_delete.connect(public_pages.bump, sender=model, dispatch_uid=f"public-pages-del-{label}")
         badges.register("suggestions:invitations", _open_invitations)
         badges.register("suggestions:my_motions", _open_motion_invitations)
 

@@ -1,8 +1,7 @@
 """Reads for every screen, with their joins chosen here. Usable from DRF, the
 pages and the admin alike: each takes the user (scoping is always
 ``visible_to(user)``) and optional filter parameters (a QueryDict or dict)."""
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, When
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +25,8 @@ from .followup_selectors import (  # noqa: F401  (re-exported: the follow-up rea
     suggestion_followup_items,
 )
 from .models import (
+    INBOX_DUE,
+    INBOX_RANK,
     LEAD_UNIT_FIRST,
     Assignment,
     AssignmentState,
@@ -89,10 +90,21 @@ def staff_list_page(*, user, params=None, after="", before="", size=LIST_PAGE_SI
 
 
 def deputy_suggestions(*, user, params=None):
-    """What a deputy led or was asked to co-sign."""
-    if not roles.is_deputy(user):
+    """What ``visible_to`` gives a deputy (led, asked to co-sign, sent to them as a delegation's head), found
+    through the deputy's own rows instead of testing that OR on every suggestion: work of the deputy's size."""
+    deputy = roles.deputy_of(user)
+    if deputy is None:
         return Suggestion.objects.none()
-    return suggestion_list(user=user, params=params)
+    cosigned = CoSignature.objects.filter(deputy=deputy, state__in=[CoSignState.INVITED, CoSignState.CONFIRMED])
+    own = Suggestion.objects.filter(lead_deputy=deputy).order_by().values("pk").union(
+        cosigned.order_by().values("suggestion_id"), Suggestion.objects.filter(delegation__head=deputy).order_by().values("pk"), all=True
+    )
+    return _filtered(SuggestionFilter, params, Suggestion.objects.filter(pk__in=own).submitted().with_list_joins().with_units())
+
+
+def deputy_list_page(*, user, after="", before="", size=LIST_PAGE_SIZE):
+    """One page of 我的建议, newest submitted first, by keyset."""
+    return keyset_page(deputy_suggestions(user=user), keys=LIST_KEYS, descending=True, after=after, before=before, size=size)
 
 
 def deputy_drafts(*, user):
@@ -141,22 +153,13 @@ def unit_inbox(*, user, params=None):
     return _filtered(AssignmentFilter, params, qs)
 
 
-# Items waiting to be acknowledged (the re-assignment window runs from assignment)
-# first, then the other open ones, then those the unit has answered.
-_INBOX_RANK = Case(
-    When(state=AssignmentState.PENDING, then=0),
-    When(state__in=[AssignmentState.REPLIED, AssignmentState.OPINION_SUBMITTED], then=2),
-    default=1, output_field=IntegerField(),
-)
-
-
 def unit_inbox_open_first(*, user, params=None):
     """The unit's inbox page: items awaiting acknowledgement first, then the
     other open ones, each by the nearest deadline (a reply, or a co-handling
     unit's opinion); answered items last."""
     return (
         unit_inbox(user=user, params=params)
-        .annotate(rank=_INBOX_RANK, due=Coalesce("reply_due_at", "opinion_due_at"))
+        .annotate(rank=INBOX_RANK, due=INBOX_DUE)
         .order_by("rank", F("due").asc(nulls_last=True), "pk")
     )
 
@@ -287,25 +290,24 @@ def reassignment_request(*, suggestion, pk):
 
 
 def suggestion_detail(*, user, pk):
-    """One suggestion with everything its page shows; 404 when the user may not see it."""
-    replies = Reply.objects.select_related("assignment__unit", "result_category", "rating").prefetch_related(
-        "attachments",
-        Prefetch("assignment__co_opinions", queryset=CoOpinion.objects.all()),
-    )
+    """One suggestion with everything its page shows; 404 when the user may not see it. The public page shows
+    no attachments or co-units' opinions: not read for it (six queries with its timeline and merge links)."""
+    public = not getattr(user, "is_authenticated", False)
+    replies = Reply.objects.select_related("assignment__unit", "result_category", "rating")
+    if not public:
+        replies = replies.prefetch_related("attachments", Prefetch("assignment__co_opinions", queryset=CoOpinion.objects.all()))
     if not roles.is_staff_member(user) and roles.unit_id_of(user) is None:
         # Deputies and the public see the current replies only.
         replies = replies.filter(is_current=True)
+    cosignatures = Prefetch("cosignatures", queryset=CoSignature.objects.select_related("deputy"))
+    prefetches = [Prefetch("replies", queryset=replies), cosignatures, *([] if public else ["attachments"])]
     try:
         return (
             Suggestion.objects.visible_to(user)
             .submitted()  # a draft has its own page (draft_detail)
             .with_list_joins()
             .with_units()
-            .prefetch_related(
-                Prefetch("replies", queryset=replies),
-                Prefetch("cosignatures", queryset=CoSignature.objects.select_related("deputy")),
-                "attachments",
-            )
+            .prefetch_related(*prefetches)
             .get(pk=pk)
         )
     except Suggestion.DoesNotExist:

@@ -31,6 +31,15 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def _no_cached_public_pages():
+    """Public pages are cached per URL (congress_portal/public_cache.py) and the
+    cache outlives a test's rolled-back rows: every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _needs_postgres(request):
     if request.node.get_closest_marker("postgres") is None:
         return

@@ -238,6 +238,9 @@ class Notification(models.Model):
                          condition=models.Q(recipient_deputy__isnull=False)),
             models.Index(fields=["recipient_user", "-created_at"], name="notif_user_inbox",
                          condition=models.Q(recipient_user__isnull=False)),
+            # The scan's catch-up asks "was this suggestion event said?" without knowing to whom.
+            models.Index(fields=["item_id", "stage"], name="notif_suggestion_event",
+                         condition=models.Q(kind="suggestion_event")),
         ]
 
     def __str__(self):

@@ -22,7 +22,7 @@ written by ``suggestions.services``.
 - ``summary``: the staff dashboard's figures kept as rows (suggestions/summary.py).
 
 Every name is importable from ``suggestions.models``."""
-from .assignment import Assignment, AssignmentQuerySet, CoOpinion, ContactLog, ReassignmentRequest
+from .assignment import INBOX_DUE, INBOX_RANK, Assignment, AssignmentQuerySet, CoOpinion, ContactLog, ReassignmentRequest
 from .choices import (
     AWAITING_REPLY,
     LEAD_UNIT_FIRST,
@@ -85,6 +85,8 @@ __all__ = [
     "UnitFunctions",
     "REPLIED_STATUSES",
     "Assignment",
+    "INBOX_DUE",
+    "INBOX_RANK",
     "AssignmentQuerySet",
     "AssignmentQueue",
     "AssignmentState",

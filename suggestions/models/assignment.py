@@ -3,7 +3,8 @@ unit does on it before the reply: a re-assignment request, a co-handling
 opinion, contacts with the deputy."""
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, IntegerField, Q, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -24,6 +25,20 @@ class AssignmentQuerySet(models.QuerySet):
             state__in=[AssignmentState.PENDING, AssignmentState.ACKNOWLEDGED, AssignmentState.REASSIGNMENT_REQUESTED, AssignmentState.REHANDLING],
             reply_due_at__lt=now or timezone.now(),
         )
+
+
+# The unit inbox's order (selectors.unit_inbox_open_first): items waiting to be
+# acknowledged first (the re-assignment window runs from assignment), then the
+# other open ones, then those the unit has answered; each by the nearest
+# deadline (a reply, or a co-handling unit's opinion). The same expressions
+# are the index "assignment_inbox_order", so a page is read off the index
+# instead of sorting every item the unit ever had.
+INBOX_RANK = Case(
+    When(state=AssignmentState.PENDING, then=0),
+    When(state__in=[AssignmentState.REPLIED, AssignmentState.OPINION_SUBMITTED], then=2),
+    default=1, output_field=IntegerField(),
+)
+INBOX_DUE = Coalesce("reply_due_at", "opinion_due_at")
 
 
 class Assignment(models.Model):
@@ -60,7 +75,11 @@ class Assignment(models.Model):
                 fields=["suggestion"], condition=Q(is_active=True, role="lead"), name="one_active_lead_unit"
             ),
         ]
-        indexes = [models.Index(fields=["unit", "is_active", "reply_due_at"])]
+        indexes = [
+            models.Index(fields=["unit", "is_active", "reply_due_at"]),
+            models.Index(F("unit"), INBOX_RANK, INBOX_DUE, F("id"), condition=Q(is_active=True),
+                         name="assignment_inbox_order"),
+        ]
 
     def __str__(self):
         return f"{self.unit} · {self.get_role_display()}"

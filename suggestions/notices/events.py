@@ -2,11 +2,12 @@
 service and the scan's catch-up of recent events both come here."""
 from collections import defaultdict
 
-from django.db.models import Q
+from django.db.models import CharField, Exists, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext as _
 
 from congress_portal.accounts.models import Role, User
-from congress_portal.notifications.models import Kind
+from congress_portal.notifications.models import Kind, Notification
 from congress_portal.notifications.services import Message, Recipient
 from congress_portal.notifications.text import link_to, reverse_or_blank
 
@@ -159,5 +160,15 @@ def event_messages(event_ids):
 
 
 def recent_event_messages(since):
-    """The catch-up: events since ``since`` whose after-commit hook may never have run."""
-    return event_messages(SuggestionEvent.objects.filter(at__gte=since).values_list("pk", flat=True))
+    """The catch-up: events since ``since`` whose after-commit hook may never
+    have run, i.e. with no message recorded (an event's messages are recorded
+    together, in one transaction). Events that tell no one are looked at again
+    until they are older than ``since``."""
+    said = Notification.objects.filter(
+        kind=Kind.SUGGESTION_EVENT, item_type="suggestion", item_id=OuterRef("suggestion_id"),
+        stage=Concat(Value("e"), Cast(OuterRef("pk"), CharField()), output_field=CharField()),
+    )
+    return event_messages(
+        SuggestionEvent.objects.filter(at__gte=since, move__in=list(EVENT_RECIPIENTS))
+        .filter(~Exists(said)).values_list("pk", flat=True)
+    )

@@ -1,27 +1,31 @@
 """The reminders of suggestions due on a day, for the daily scan.
 
-Each kind of reminder is one set-based query; the stage of each item (30/7/1
-days before the deadline, week n while overdue, n days after it started
-waiting) is computed from its dates and the NotificationPolicy row, and the
-registry hands everything to ``notifications.services.record_messages``, which
-says each (recipient, item, kind, stage) once. The query count does not depend
-on the number of items. There are no ETA/countdown tasks: the deadline is in
-the database, the scan reads it."""
+Each kind of reminder is one set-based query that computes the stage of each
+item in SQL (30/7/1 days before the deadline, week n while overdue, n days
+after it started waiting, from its dates and the NotificationPolicy row) and
+keeps only what is not yet recorded: an anti-join on the notification table's
+unique key (``congress_portal/notifications/unsaid.py``). Only those rows
+become Messages, which the registry hands to
+``notifications.services.record_messages`` (the unique constraint still says
+each (recipient, item, kind, stage) once when two scans race). A repeat with
+nothing new is one indexed query per kind and records nothing; the query
+count does not depend on the number of items. There are no ETA/countdown
+tasks: the deadline is in the database, the scan reads it."""
 import datetime
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Case, CharField, Exists, OuterRef, Q, Value, When
+from django.db.models.functions import Cast, Concat
 
+from congress_portal.notifications import unsaid
 from congress_portal.notifications.models import Kind
 from congress_portal.notifications.services import Message, Recipient
 from congress_portal.notifications.text import (
     cn_date,
     due_context,
-    due_stage,
     end_of,
     link_to,
     local_day,
     reverse_or_blank,
-    waiting_stage,
 )
 
 from ..models import (
@@ -70,6 +74,13 @@ def _unit_message(kind, unit_id, suggestion_id, stage, context, link, item_type=
 
 
 
+def _unit_rows(queryset, *, kind, unit_field="unit_id", item_field="suggestion_id", item_type="suggestion"):
+    return unsaid.unsaid(
+        queryset, recipient_type="unit", recipient_field=unit_field, kind=kind, item_type=item_type,
+        item_field=item_field,
+    )
+
+
 def _acknowledgement_reminders(today, policy):
     stages = policy.days("acknowledgement_after_days")
     if not stages:
@@ -80,26 +91,25 @@ def _acknowledgement_reminders(today, policy):
         state=AssignmentState.PENDING,
         suggestion__status=Status.ASSIGNED,
         assigned_at__lte=end_of(today - datetime.timedelta(days=min(stages))),
-    ).annotate(assigned_on=local_day("assigned_at")).order_by().values_list(
-        "suggestion_id", "unit_id", "unit__name", "assigned_on", "suggestion__reference", "suggestion__title"
+    ).annotate(
+        assigned_on=local_day("assigned_at"), waited=unsaid.DaysFrom(today, local_day("assigned_at")),
+    ).annotate(stage=unsaid.waiting_stage("waited", stages))
+    rows = _unit_rows(rows, kind=Kind.ACKNOWLEDGEMENT_PENDING).order_by().values_list(
+        "suggestion_id", "unit_id", "unit__name", "assigned_on", "suggestion__reference", "suggestion__title", "stage"
     )
-    messages = []
-    for suggestion_id, unit_id, unit_name, assigned_on, number, title in rows:
-        stage = waiting_stage((today - assigned_on).days, stages)
-        if stage:
-            messages.append(_unit_message(
-                Kind.ACKNOWLEDGEMENT_PENDING, unit_id, suggestion_id, stage,
-                {"unit_name": unit_name, "number": number_label(number), "title": title,
-                 "assigned_on": cn_date(assigned_on)},
-                link(suggestion_id),
-            ))
-    return messages
-
+    return [
+        _unit_message(
+            Kind.ACKNOWLEDGEMENT_PENDING, unit_id, suggestion_id, stage,
+            {"unit_name": unit_name, "number": number_label(number), "title": title,
+             "assigned_on": cn_date(assigned_on)},
+            link(suggestion_id),
+        )
+        for suggestion_id, unit_id, unit_name, assigned_on, number, title, stage in rows
+    ]
 
 
 def _due_context(unit_name, number, title, due_on, today):
     return due_context(unit_name=unit_name, title=title, due_on=due_on, today=today, number=number_label(number))
-
 
 
 def _co_opinion_reminders(today, policy):
@@ -112,19 +122,19 @@ def _co_opinion_reminders(today, policy):
         suggestion__status__in=AWAITING_REPLY,
         opinion_due_at__isnull=False,
         opinion_due_at__lte=end_of(today + datetime.timedelta(days=max(stages, default=0))),
-    ).annotate(due_on=local_day("opinion_due_at")).order_by().values_list(
-        "suggestion_id", "unit_id", "unit__name", "due_on", "suggestion__reference", "suggestion__title"
+    ).annotate(
+        due_on=local_day("opinion_due_at"), days_left=unsaid.DaysFrom(local_day("opinion_due_at"), today),
+    ).annotate(stage=unsaid.due_stage("days_left", stages, policy.overdue_every_days))
+    rows = _unit_rows(rows, kind=Kind.CO_OPINION_DUE).order_by().values_list(
+        "suggestion_id", "unit_id", "unit__name", "due_on", "suggestion__reference", "suggestion__title", "stage"
     )
-    messages = []
-    for suggestion_id, unit_id, unit_name, due_on, number, title in rows:
-        stage = due_stage((due_on - today).days, stages, policy.overdue_every_days)
-        if stage:
-            messages.append(_unit_message(
-                Kind.CO_OPINION_DUE, unit_id, suggestion_id, stage,
-                _due_context(unit_name, number, title, due_on, today), link(suggestion_id),
-            ))
-    return messages
-
+    return [
+        _unit_message(
+            Kind.CO_OPINION_DUE, unit_id, suggestion_id, stage,
+            _due_context(unit_name, number, title, due_on, today), link(suggestion_id),
+        )
+        for suggestion_id, unit_id, unit_name, due_on, number, title, stage in rows
+    ]
 
 
 def _reply_reminders(today, policy):
@@ -134,6 +144,7 @@ def _reply_reminders(today, policy):
     rehandling_stages = policy.days("rehandling_due_days")
     horizon = max([*reply_stages, *rehandling_stages], default=0)
     link = link_to("suggestions:unit_detail")
+    rehandling = Q(state=AssignmentState.REHANDLING)
     rows = Assignment.objects.filter(
         is_active=True,
         role__in=[UnitRole.LEAD, UnitRole.SPLIT],
@@ -141,27 +152,38 @@ def _reply_reminders(today, policy):
         suggestion__status__in=AWAITING_REPLY,
         reply_due_at__isnull=False,
         reply_due_at__lte=end_of(today + datetime.timedelta(days=horizon)),
-    ).annotate(due_on=local_day("reply_due_at")).order_by().values_list(
-        "suggestion_id", "unit_id", "unit__name", "due_on", "state", "suggestion__reference",
-        "suggestion__title", "suggestion__rehandling_count",
+    ).annotate(
+        due_on=local_day("reply_due_at"), days_left=unsaid.DaysFrom(local_day("reply_due_at"), today),
+    ).annotate(
+        reply_stage=unsaid.due_stage("days_left", reply_stages, policy.overdue_every_days),
+        rehandling_stage=unsaid.due_stage("days_left", rehandling_stages, policy.overdue_every_days),
+    ).annotate(
+        kind=Case(
+            When(rehandling, then=Value(Kind.REHANDLING_DUE)),
+            When(days_left__lt=0, then=Value(Kind.REPLY_OVERDUE)),
+            default=Value(Kind.REPLY_DUE), output_field=CharField(),
+        ),
+        # A re-handling round's stages are its own: "r1-d7".
+        stage=Case(
+            When(rehandling & Q(rehandling_stage__isnull=False), then=Concat(
+                Value("r"), Cast("suggestion__rehandling_count", CharField()), Value("-"), "rehandling_stage",
+                output_field=CharField(),
+            )),
+            When(rehandling, then=Value(None, output_field=CharField())),
+            default="reply_stage", output_field=CharField(),
+        ),
     )
-    messages = []
-    for suggestion_id, unit_id, unit_name, due_on, state, number, title, rehandlings in rows:
-        days_left = (due_on - today).days
-        context = _due_context(unit_name, number, title, due_on, today)
-        if state == AssignmentState.REHANDLING:
-            stage = due_stage(days_left, rehandling_stages, policy.overdue_every_days)
-            if stage:
-                messages.append(_unit_message(
-                    Kind.REHANDLING_DUE, unit_id, suggestion_id, f"r{rehandlings}-{stage}", context, link(suggestion_id)
-                ))
-            continue
-        stage = due_stage(days_left, reply_stages, policy.overdue_every_days)
-        if stage:
-            kind = Kind.REPLY_OVERDUE if days_left < 0 else Kind.REPLY_DUE
-            messages.append(_unit_message(kind, unit_id, suggestion_id, stage, context, link(suggestion_id)))
-    return messages
-
+    rows = _unit_rows(rows, kind="kind").order_by().values_list(
+        "suggestion_id", "unit_id", "unit__name", "due_on", "suggestion__reference", "suggestion__title", "kind",
+        "stage",
+    )
+    return [
+        _unit_message(
+            kind, unit_id, suggestion_id, stage, _due_context(unit_name, number, title, due_on, today),
+            link(suggestion_id),
+        )
+        for suggestion_id, unit_id, unit_name, due_on, number, title, kind, stage in rows
+    ]
 
 
 def _second_reply_reminders(today, policy):
@@ -171,20 +193,22 @@ def _second_reply_reminders(today, policy):
         replied_at__isnull=True,
         suggestion__status=Status.FOLLOWUP,
         round__due_date__lte=today + datetime.timedelta(days=max(stages, default=0)),
+    ).annotate(
+        days_left=unsaid.DaysFrom("round__due_date", today),
+    ).annotate(stage=unsaid.due_stage("days_left", stages, policy.overdue_every_days))
+    rows = _unit_rows(
+        rows, kind=Kind.SECOND_REPLY_DUE, unit_field="assignment__unit_id", item_field="pk", item_type="followup_item"
     ).order_by().values_list(
         "pk", "suggestion_id", "assignment__unit_id", "assignment__unit__name", "round__due_date",
-        "suggestion__reference", "suggestion__title",
+        "suggestion__reference", "suggestion__title", "stage",
     )
-    messages = []
-    for item_id, suggestion_id, unit_id, unit_name, due_on, number, title in rows:
-        stage = due_stage((due_on - today).days, stages, policy.overdue_every_days)
-        if stage:
-            messages.append(_unit_message(
-                Kind.SECOND_REPLY_DUE, unit_id, item_id, stage,
-                _due_context(unit_name, number, title, due_on, today), link(suggestion_id), item_type="followup_item",
-            ))
-    return messages
-
+    return [
+        _unit_message(
+            Kind.SECOND_REPLY_DUE, unit_id, item_id, stage,
+            _due_context(unit_name, number, title, due_on, today), link(suggestion_id), item_type="followup_item",
+        )
+        for item_id, suggestion_id, unit_id, unit_name, due_on, number, title, stage in rows
+    ]
 
 
 def _cosign_reminders(today, policy):
@@ -196,22 +220,25 @@ def _cosign_reminders(today, policy):
         state=CoSignState.INVITED,
         suggestion__status=Status.SUBMITTED,
         invited_at__lte=end_of(today - datetime.timedelta(days=min(stages))),
-    ).annotate(invited_on=local_day("invited_at")).order_by().values_list(
-        "suggestion_id", "deputy_id", "deputy__name", "invited_on", "suggestion__title", "suggestion__lead_deputy__name"
+    ).annotate(
+        waited=unsaid.DaysFrom(today, local_day("invited_at")),
+    ).annotate(stage=unsaid.waiting_stage("waited", stages))
+    rows = unsaid.unsaid(
+        rows, recipient_type="deputy", recipient_field="deputy_id", kind=Kind.COSIGN_PENDING, item_type="suggestion",
+        item_field="suggestion_id",
+    ).order_by().values_list(
+        "suggestion_id", "deputy_id", "deputy__name", "waited", "suggestion__title", "suggestion__lead_deputy__name",
+        "stage",
     )
-    messages = []
-    for suggestion_id, deputy_id, deputy_name, invited_on, title, lead_name in rows:
-        days = (today - invited_on).days
-        stage = waiting_stage(days, stages)
-        if stage:
-            messages.append(Message(
-                recipient=Recipient.deputy(deputy_id), kind=Kind.COSIGN_PENDING, item_type="suggestion",
-                item_id=suggestion_id, stage=stage,
-                context={"deputy_name": deputy_name, "lead_name": lead_name, "title": title, "days_waiting": days},
-                link=invitations,
-            ))
-    return messages
-
+    return [
+        Message(
+            recipient=Recipient.deputy(deputy_id), kind=Kind.COSIGN_PENDING, item_type="suggestion",
+            item_id=suggestion_id, stage=stage,
+            context={"deputy_name": deputy_name, "lead_name": lead_name, "title": title, "days_waiting": days},
+            link=invitations,
+        )
+        for suggestion_id, deputy_id, deputy_name, days, title, lead_name, stage in rows
+    ]
 
 
 def _rating_reminders(today, policy):
@@ -226,22 +253,23 @@ def _rating_reminders(today, policy):
             replied_at__lte=end_of(today - datetime.timedelta(days=min(stages))),
         )
         .filter(~Exists(Rating.objects.filter(reply=OuterRef("pk"))))
-        .annotate(replied_on=local_day("replied_at"))
-        .order_by()
-        .values_list(
-            "pk", "suggestion_id", "suggestion__lead_deputy_id", "suggestion__lead_deputy__name", "replied_on",
-            "assignment__unit__name", "suggestion__reference", "suggestion__title",
-        )
+        .annotate(replied_on=local_day("replied_at"), waited=unsaid.DaysFrom(today, local_day("replied_at")))
+        .annotate(stage=unsaid.waiting_stage("waited", stages))
     )
-    messages = []
-    for reply_id, suggestion_id, deputy_id, deputy_name, replied_on, unit_name, number, title in rows:
-        stage = waiting_stage((today - replied_on).days, stages)
-        if stage:
-            messages.append(Message(
-                recipient=Recipient.deputy(deputy_id), kind=Kind.RATING_PENDING, item_type="reply", item_id=reply_id,
-                stage=stage,
-                context={"deputy_name": deputy_name, "unit_name": unit_name, "number": number_label(number),
-                         "title": title, "replied_on": cn_date(replied_on)},
-                link=link(suggestion_id),
-            ))
-    return messages
+    rows = unsaid.unsaid(
+        rows, recipient_type="deputy", recipient_field="suggestion__lead_deputy_id", kind=Kind.RATING_PENDING,
+        item_type="reply", item_field="pk",
+    ).order_by().values_list(
+        "pk", "suggestion_id", "suggestion__lead_deputy_id", "suggestion__lead_deputy__name", "replied_on",
+        "assignment__unit__name", "suggestion__reference", "suggestion__title", "stage",
+    )
+    return [
+        Message(
+            recipient=Recipient.deputy(deputy_id), kind=Kind.RATING_PENDING, item_type="reply", item_id=reply_id,
+            stage=stage,
+            context={"deputy_name": deputy_name, "unit_name": unit_name, "number": number_label(number),
+                     "title": title, "replied_on": cn_date(replied_on)},
+            link=link(suggestion_id),
+        )
+        for reply_id, suggestion_id, deputy_id, deputy_name, replied_on, unit_name, number, title, stage in rows
+    ]

@@ -3,6 +3,7 @@ detail pages (staff, deputy, public), drawn here so the views that render
 those pages need not change: each panel reads what it shows itself, in a
 fixed number of queries."""
 from django import template
+from django.db.models import Q
 from django.urls import reverse
 
 from congress_portal.accounts import roles
@@ -17,9 +18,12 @@ register = template.Library()
 
 def _merge_of(suggestion):
     """(the lead item or None, [MergeLink of the items merged into this one])."""
-    link = MergeLink.objects.filter(suggestion=suggestion).select_related("lead").first()
-    followers = list(MergeLink.objects.filter(lead=suggestion).select_related("suggestion__lead_deputy").order_by("pk"))
-    return (link.lead if link else None), followers
+    links = list(
+        MergeLink.objects.filter(Q(suggestion=suggestion) | Q(lead=suggestion))
+        .select_related("lead", "suggestion__lead_deputy").order_by("pk")
+    )  # one query: an item is either merged into a lead or a lead itself
+    lead = next((link.lead for link in links if link.suggestion_id == suggestion.pk), None)
+    return lead, [link for link in links if link.lead_id == suggestion.pk]
 
 
 @register.inclusion_tag("suggestions/similar/staff_panel.html", takes_context=True)

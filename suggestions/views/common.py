@@ -133,8 +133,9 @@ def mark_deadlines(rows, due=lambda row: row.reply_due_at, open_=lambda row: Tru
     return rows
 
 
-def detail_context(suggestion):
-    """What every detail page shows, from the prefetches of selectors.suggestion_detail."""
+def detail_context(suggestion, *, attachments=True):
+    """What every detail page shows, from the prefetches of selectors.suggestion_detail
+    (the public page's read no attachments: ``attachments=False``)."""
     replies = sorted(suggestion.replies.all(), key=lambda r: (r.replied_at, r.pk))
     return {
         "suggestion": suggestion,
@@ -142,5 +143,5 @@ def detail_context(suggestion):
         "replies": replies,
         "current_replies": [r for r in replies if r.is_current],
         "cosignatures": sorted(suggestion.cosignatures.all(), key=lambda c: c.pk),
-        "attachments": list(suggestion.attachments.all()),
+        "attachments": list(suggestion.attachments.all()) if attachments else [],
     }

@@ -23,7 +23,9 @@ from .common import deadline, deputy_required, detail_context, mark_deadlines, p
 def my_list(request):
     """我的建议: my drafts, then what I led or was asked to co-sign, newest first, with due dates."""
     deputy = roles.deputy_of(request.user)
-    page = page_of(request, selectors.deputy_suggestions(user=request.user).order_by("-submitted_at", "-pk"))
+    page = selectors.deputy_list_page(
+        user=request.user, after=request.GET.get("after", ""), before=request.GET.get("before", "")
+    )
     mark_deadlines(page.object_list, open_=lambda s: s.status in AWAITING_REPLY)
     for s in page.object_list:
         s.i_lead = deputy is not None and s.lead_deputy_id == deputy.pk

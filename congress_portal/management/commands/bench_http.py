@@ -45,7 +45,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--rows", type=int, default=100_000, help="suggestions in the database (built when fewer)")
         parser.add_argument("--seconds", type=int, default=15, help="length of each load run (bounded)")
-        parser.add_argument("--connections", type=int, default=8)
+        parser.add_argument("--connections", type=int, default=32)
         parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (the machine has 2 cores)")
 
     def handle(self, *args, rows, seconds, connections, workers, **options):
@@ -67,11 +67,12 @@ class Command(BaseCommand):
         detail_pk = published[len(published) // 2] if published.count() else None
         if detail_pk is None:
             raise CommandError("no published suggestion to fetch")
-        cookie = self._unit_session()
         from suggestions.models import Assignment
         from congress_portal.accounts.models import User
 
-        unit_user = User.objects.get(username="bench-unit")
+        # bench_suggestions' unit member, or bench_scale's on its 1,000,000-suggestion database
+        unit_user = User.objects.filter(username__in=["bench-unit", "scale-unit"]).order_by("username").first()
+        cookie = self._unit_session(unit_user)
         inbox_rows = Assignment.objects.filter(unit_id=unit_user.handling_unit_id, is_active=True).count()
         published_count = Suggestion.objects.published().count()
 
@@ -94,11 +95,14 @@ class Command(BaseCommand):
             ]
             with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
                 script.write(WRK_SCRIPT)
+            cache = env.get("CACHE_URL") or "locmemcache:// (one cache per worker)"
             self.stdout.write(
                 f"suggestions: {total}, published: {published_count}, unit inbox rows: {inbox_rows}; gunicorn {workers} workers (sync), "
-                f"wrk {connections} connections x {seconds}s per page, loopback only"
+                f"wrk {connections} connections x {seconds}s per page, loopback only; public pages cached for anonymous "
+                f"visitors in {cache}"
             )
-            self.stdout.write(f"{'page':<28} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'requests':>9} {'errors':>7}")
+            self.stdout.write(f"{'page':<28} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'requests':>9} {'errors':>7}"
+                              f" {'load average (1 min)':>21}")
             for label, path, session in cases:
                 self._check(base + path, session)
                 self._wrk(base + path, session, script.name, seconds=2, connections=connections)  # warm-up
@@ -106,7 +110,7 @@ class Command(BaseCommand):
                 rps = result["requests"] / (result["duration_us"] / 1e6)
                 self.stdout.write(
                     f"{label:<28} {rps:>8.1f} {result['p50'] / 1000:>8.1f} {result['p95'] / 1000:>8.1f} {result['p99'] / 1000:>8.1f} "
-                    f"{result['requests']:>9} {result['errors']:>7}"
+                    f"{result['requests']:>9} {result['errors']:>7} {os.getloadavg()[0]:>21.2f}"
                 )
             os.unlink(script.name)
         finally:
@@ -116,14 +120,11 @@ class Command(BaseCommand):
             except subprocess.TimeoutExpired:
                 os.killpg(server.pid, signal.SIGKILL)
 
-    def _unit_session(self):
+    def _unit_session(self, user):
         """A signed-in session of the bench unit member, made directly (no password)."""
         from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
         from django.contrib.sessions.backends.db import SessionStore
 
-        from congress_portal.accounts.models import User
-
-        user = User.objects.get(username="bench-unit")
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
         session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]

@@ -10,6 +10,7 @@ unit), current replies, ratings of the closed ones, two events each, about two
 in five replied items published. Then refreshes the dashboard's summary rows
 and prints, for each page, the in-process median time, its query count, and
 the time of the raw SQL returning the same rows (the floor). Asserts nothing."""
+import os
 import time
 
 from django.core.management import call_command
@@ -17,7 +18,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 
 from congress_portal.accounts.models import Role, User
-from deputies.models import HandlingUnit, Session, Term
+from deputies.models import Deputy, HandlingUnit, Session, Term
 
 CHUNK = 100_000
 UNITS = 400
@@ -47,8 +48,9 @@ class Command(BaseCommand):
         parser.add_argument("--suggestions", type=int, default=1_000_000)
         parser.add_argument("--build-only", action="store_true")
         parser.add_argument("--keep-summary", action="store_true", help="measure with the summary rows already there")
+        parser.add_argument("--no-reminders", action="store_true", help="skip the reminder scan (its first run takes minutes)")
 
-    def handle(self, *args, suggestions, build_only, keep_summary, **options):
+    def handle(self, *args, suggestions, build_only, keep_summary, no_reminders, **options):
         out = self.stdout.write
         started = time.monotonic()
         if not Term.objects.exists():
@@ -66,13 +68,17 @@ class Command(BaseCommand):
         if build_only:
             return
         from suggestions import summary
-        from suggestions.benchfigures import print_figures
+        from suggestions.benchfigures import print_figures, print_more_figures, print_reminder_scan
 
         if not keep_summary:
             refresh_started = time.monotonic()
             summary.refresh_summary()
             out(f"dashboard summary refreshed in {time.monotonic() - refresh_started:.1f} s")
         print_figures(self.stdout)
+        print_more_figures(self.stdout)
+        if not no_reminders:
+            print_reminder_scan(self.stdout)
+        out(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
     # -------------------------------------------------------------- data
 
@@ -87,12 +93,19 @@ class Command(BaseCommand):
         if not User.objects.filter(username="scale-staff").exists():
             User.objects.create_user(username="scale-staff", role=Role.STAFF, password=None)
             User.objects.create_user(username="scale-unit", role=Role.UNIT, handling_unit=unit, password=None)
+        if not User.objects.filter(username="scale-deputy").exists():
+            # The first of the deputies the suggestions are spread over (about 200 items each at 1,000,000).
+            deputy = Deputy.objects.filter(user__isnull=True).order_by("pk").first()
+            deputy.user = User.objects.create_user(username="scale-deputy", role=Role.DEPUTY, password=None)
+            deputy.save(update_fields=["user"])
 
     def copy_up(self, have, want):
-        sessions = list(Session.objects.order_by("pk").values_list("pk", "year")[:20]) or [(None, 2025)]
+        sessions = list(Session.objects.order_by("pk").values_list("pk", "year", "term__congress_id")[:20]) or [(None, 2025, None)]
         with connection.cursor() as cursor:
-            cursor.execute("CREATE TEMP TABLE bench_session (n int PRIMARY KEY, session_id bigint, year smallint)")
-            cursor.executemany("INSERT INTO bench_session VALUES (%s, %s, %s)", [(i, s, y) for i, (s, y) in enumerate(sessions)])
+            cursor.execute(
+                "CREATE TEMP TABLE bench_session (n int PRIMARY KEY, session_id bigint, year smallint, congress_id bigint)"
+            )
+            cursor.executemany("INSERT INTO bench_session VALUES (%s, %s, %s, %s)", [(i, *row) for i, row in enumerate(sessions)])
             cursor.execute(
                 "CREATE TEMP TABLE bench_unit AS SELECT row_number() OVER (ORDER BY id) - 1 AS n, id "
                 "FROM deputies_handlingunit WHERE code LIKE 'SCALE%%'"
@@ -133,7 +146,8 @@ class Command(BaseCommand):
                     title, content, during_session, year, deputy_level, number, disclosure_consent, entered_by_staff,
                     status, handling_mode, not_registered_reason, forwarded_as_letter, submitted_at, registered_at,
                     assigned_at, reply_due_at, extension_reason, replied_at, closed_at, rehandling_count, disclosure,
-                    public_summary, published_at, created_at, updated_at, lead_deputy_id, session_id, category_id)
+                    public_summary, published_at, created_at, updated_at, lead_deputy_id, session_id, category_id, reference,
+                    congress_id)
                 SELECT '关于加强' || word || '工作的建议' || i,
                        '建议进一步加强' || word || '和' || word2 || '方面的工作，加大投入，完善机制，切实解决群众反映的问题。',
                        i %% 2 = 0, s.year, 'provincial', NULL, true, false, status,
@@ -149,7 +163,9 @@ class Command(BaseCommand):
                        '',
                        CASE WHEN status = ANY(%(replied)s) AND i %% 20 < 9 THEN submitted + interval '120 days' END,
                        submitted, submitted,
-                       d.id, s.session_id, (%(categories)s::bigint[])[1 + i %% %(n_categories)s]
+                       d.id, s.session_id, (%(categories)s::bigint[])[1 + i %% %(n_categories)s],
+                       CASE WHEN status NOT IN ('submitted', 'not_registered') THEN '第' || lpad(i::text, 7, '0') || '号' ELSE '' END,
+                       s.congress_id
                 FROM rows
                 JOIN bench_deputy d ON d.n = (rows.i * 17) %% %(n_deputies)s
                 JOIN bench_session s ON s.n = rows.i %% %(n_sessions)s
@@ -211,7 +227,9 @@ class Command(BaseCommand):
             SELECT 'submit', '', 'submitted', s.submitted_at, '', true, true, s.id
             FROM suggestions_suggestion s WHERE s.id BETWEEN %(low)s AND %(high)s
             UNION ALL
-            SELECT 'bench', 'submitted', s.status, coalesce(s.closed_at, s.replied_at, s.assigned_at, s.registered_at, s.submitted_at + interval '5 days'),
+            SELECT 'bench', 'submitted', s.status,
+                   least(coalesce(s.closed_at, s.replied_at, s.assigned_at, s.registered_at, s.submitted_at + interval '5 days'),
+                         now() - make_interval(days => 3 + (s.id %% 600))),
                    '', true, true, s.id
             FROM suggestions_suggestion s WHERE s.id BETWEEN %(low)s AND %(high)s AND s.status <> 'submitted'
             """,
