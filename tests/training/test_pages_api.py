@@ -110,15 +110,27 @@ def test_leave_from_the_page(deputy_client, deputy_user):
     assert deputy_client.post(reverse("training:leave", args=[other.pk]), {"reason": "x"}).status_code == 404
 
 
-def test_materials_page_query_count(deputy_client, django_assert_num_queries):
+def test_materials_page_query_count(deputy_client, deputy_user, django_assert_num_queries):
+    term = deputy_user.deputy.mandates.get().term  # the sessions of the deputy's own congress
+
     def add(n):
         for session in _sessions(n):
+            session.plan.term = term
+            session.plan.save(update_fields=["term"])
             TrainingMaterial.objects.create(session=session, title="代表法释义", url="https://example.org/a")
         TrainingMaterial.objects.create(title="未公开资料", url="https://example.org/b", is_published=False)
 
     add(2)
     assert_flat(deputy_client, reverse("training:materials"), lambda: add(4), 6, django_assert_num_queries)
-    assert "未公开资料" not in deputy_client.get(reverse("training:materials")).content.decode()
+    page = deputy_client.get(reverse("training:materials")).content.decode()
+    assert "未公开资料" not in page and "代表法释义" in page
+
+
+def test_materials_of_another_congress_are_not_listed_for_a_deputy(deputy_client):
+    TrainingMaterial.objects.create(session=_sessions(1)[0], title="别处的资料", url="https://example.org/c")
+    TrainingMaterial.objects.create(title="共享资料", url="https://example.org/d")
+    page = deputy_client.get(reverse("training:materials")).content.decode()
+    assert "共享资料" in page and "别处的资料" not in page
 
 
 def test_own_record_page_and_export(deputy_client, deputy_user):
