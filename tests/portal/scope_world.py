@@ -11,6 +11,7 @@ and a notice to its staff. Names carry the congress's area name (甲省, 甲市,
 another shows it in its text."""
 import datetime
 
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
@@ -143,6 +144,11 @@ def build_world():
     for key in KEYS:
         _items(w[key])
     w.whole = df.staff_user(username="staff_whole")
+    # Committee staff work in the admin with every model permission (as the demo's group gives them).
+    group = Group.objects.create(name="代表工作人员（测试）")
+    group.permissions.set(Permission.objects.all())
+    for key in KEYS:
+        w[key].staff.groups.add(group)
     w.scoring_item = ScoringItemFactory()
     for key in KEYS:
         w[key].scoring_item = w.scoring_item  # no congress: the whole province

@@ -348,3 +348,49 @@ def test_a_townships_ballot_is_run_by_its_own_staff_only(client, world):
     assert client.post(f"/api/voting/ballots/{ballot.pk}/submit-review/", {}, content_type="application/json").status_code == 200
     ballot.refresh_from_db()
     assert ballot.status != "draft"
+
+
+# --------------------------------------------------------------------------- the Django admin
+ADMIN_SHARED = {  # reference rows every congress reads (areas, congresses, categories, policies, the calendar)
+    "auth.group", "axes.accessattempt", "axes.accessfailurelog", "axes.accesslog",
+    "deputies.administrativearea", "deputies.congress", "deputies.term", "deputies.session", "deputies.deputygroup",
+    "deputies.deputyimport", "liaison_stations.issuecategory", "liaison_stations.stationpolicy",
+    "notifications.notificationpolicy", "suggestions.suggestionpolicy", "suggestions.suggestioncategory",
+    "suggestions.resultcategory", "suggestions.motionthreshold", "training.trainingpolicy", "training.scoringruleset",
+    "training.scoringitem", "workdays.calendarday",
+}
+
+
+def _admin_models():
+    from django.contrib import admin
+
+    return sorted(model._meta.label_lower for model in admin.site._registry)
+
+
+def _object_of(world, model):
+    """County A's row of ``model`` in the world, if it has one."""
+    for value in vars(world.a).values():
+        if isinstance(value, model):
+            return value
+    return model._default_manager.filter(pk__in=[]).first()
+
+
+@pytest.mark.parametrize("label", [m for m in _admin_models() if m not in ADMIN_SHARED])
+def test_admin_of_county_b_holds_no_row_of_county_a(client, world, label):
+    from django.apps import apps
+
+    model = apps.get_model(label)
+    app, name = label.split(".")
+    changelist = reverse(f"admin:{app}_{name}_changelist")
+    client.force_login(world.b.staff)
+    response = client.get(changelist)
+    assert response.status_code == 200
+    text = _text(response)
+    assert MARKER not in text, re.findall(rf".{{0,60}}{MARKER}.{{0,40}}", text)[:3]
+    row = _object_of(world, model)
+    if row is not None:
+        change = reverse(f"admin:{app}_{name}_change", args=[row.pk])
+        refused = client.get(change)  # the admin sends a missing row back to its index
+        assert refused.status_code in (302, 403, 404) and MARKER not in _text(refused)
+        client.force_login(world.a.staff)
+        assert client.get(change).status_code == 200
