@@ -18,7 +18,7 @@ from deputies.models import Deputy, Level, Term
 from . import models as m
 from . import permissions as perms
 from . import selectors, serializers, services
-from .duty.records import duty_record
+from .duty.records import record_for
 from .tokens import make_checkin_token
 
 
@@ -242,7 +242,8 @@ class DutyRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return selectors.duty_records_visible_to(self.request.user).order_by("-year", "-score", "deputy_id")
 
     @extend_schema(
-        parameters=[OpenApiParameter("year", int, required=True), OpenApiParameter("deputy", int, description="工作人员查询时填写")],
+        parameters=[OpenApiParameter("year", int, required=True), OpenApiParameter("deputy", int, description="工作人员查询时填写"),
+                    OpenApiParameter("congress", int, description="作为哪一级人大代表的履职档案；不填则为可查看的最高一级")],
         responses=serializers.LiveDutyRecordSerializer,
     )
     @action(detail=False, methods=["get"])
@@ -257,9 +258,12 @@ class DutyRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             deputy = roles.deputy_of(request.user)
             if deputy is None:
                 return Response(status=status.HTTP_404_NOT_FOUND)
-        if not perms.can_view_duty_record(request.user, deputy):
+        record = None
+        if perms.can_view_duty_record(request.user, deputy):
+            record = record_for(user=request.user, deputy=deputy, year=year, with_details=False,
+                                congress_id=request.query_params.get("congress"))
+        if record is None:
             return Response(status=status.HTTP_404_NOT_FOUND)
-        record = duty_record(deputy=deputy, year=year, with_details=False)
         return Response(serializers.LiveDutyRecordSerializer(record).data)
 
 

@@ -135,8 +135,9 @@ def test_materials_of_another_congress_are_not_listed_for_a_deputy(deputy_client
 
 def test_own_record_page_and_export(deputy_client, deputy_user):
     deputy = deputy_user.deputy
-    AttendedEnrolmentFactory(deputy=deputy)
-    DutyActivityFactory(deputy=deputy)
+    term = deputy.mandates.get().term  # a congress's record counts that congress's work
+    AttendedEnrolmentFactory(deputy=deputy, session=TrainingSessionFactory(plan__term=term))
+    DutyActivityFactory(deputy=deputy, congress=term.congress)
     ScoringItemFactory(metric="training_hours", points_per_unit=Decimal("2"))
     response = deputy_client.get(reverse("training:record", args=[deputy.pk, 2025]))
     body = response.content.decode()
@@ -280,7 +281,7 @@ def test_api_check_in_refuses_forged_token(api_client, deputy_user):
 
 def test_api_rule_and_live_record(api_client, staff_user, deputy_user):
     term = deputy_user.deputy.mandates.get().term
-    session = TrainingSessionFactory()
+    session = TrainingSessionFactory(plan__term=term)
     api_client.force_authenticate(staff_user)
     response = api_client.post(f"/api/training/sessions/{session.pk}/rules/", {"kind": "new_of_term", "term": term.pk})
     assert response.status_code == 201 and response.json()["enrolled_count"] == 1
@@ -304,17 +305,18 @@ def test_api_leave_conflict_is_409(api_client, deputy_user):
 def test_record_page_query_count(deputy_client, deputy_user, django_assert_num_queries):
     """The yearly record lists every part's details; its cost does not grow with them."""
     deputy = deputy_user.deputy
+    term = deputy.mandates.get().term
     ScoringItemFactory(metric="training_hours", points_per_unit=Decimal("1"))
 
     def add(n):
         for _ in range(n):
-            AttendedEnrolmentFactory(deputy=deputy)
-            DutyActivityFactory(deputy=deputy)
+            AttendedEnrolmentFactory(deputy=deputy, session=TrainingSessionFactory(plan__term=term))
+            DutyActivityFactory(deputy=deputy, congress=term.congress)
 
     add(1)
     url = reverse("training:record", args=[deputy.pk, 2025])
-    # 29: station check-ins (扫码进站) counted, and the menu's badge count
-    assert_flat(deputy_client, url, lambda: add(3), 29, django_assert_num_queries)
+    # 30: station check-ins (扫码进站) counted, the menu's badge count, and the deputy's mandates (one record per congress)
+    assert_flat(deputy_client, url, lambda: add(3), 30, django_assert_num_queries)
 
 
 def test_deleting_a_plan_with_sessions_is_a_conflict_not_a_server_error(staff_user, api_client):
