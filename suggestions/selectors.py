@@ -80,10 +80,11 @@ def staff_list_page(*, user, params=None, after="", before="", size=LIST_PAGE_SI
 
 
 def deputy_suggestions(*, user, params=None):
-    """What a deputy led or was asked to co-sign."""
+    """What a deputy led or was asked to co-sign, with its congress (a deputy
+    with several mandates sees each congress's items, labelled by it)."""
     if not roles.is_deputy(user):
         return Suggestion.objects.none()
-    return suggestion_list(user=user, params=params)
+    return suggestion_list(user=user, params=params).select_related("congress")
 
 
 def deputy_drafts(*, user):

@@ -96,7 +96,7 @@ def my_enrolments(deputy):
     pending = m.LeaveRequest.objects.filter(enrolment=OuterRef("pk"), status=m.LeaveStatus.PENDING)
     return (
         m.Enrolment.objects.filter(deputy=deputy)
-        .select_related("session")
+        .select_related("session__plan__term__congress__area")  # labelled by congress: a deputy may sit in several
         .annotate(leave_pending=Exists(pending))
         .order_by("-session__starts_at", "pk")
     )
