@@ -40,3 +40,21 @@ def test_each_congress_gets_its_own_monthly_summary():
     assert units_of(staff_b) == {"庚县交通运输局"}
     assert units_of(whole) == {"己县交通运输局", "庚县交通运输局"}
     assert summaries[f"user:{staff_a.pk}"]["figures"][0][1] == 1  # one item assigned in its county
+
+
+@pytest.mark.xfail(strict=True, reason="suggestions/documents.py (another helper's) still ranks every congress's units in "
+                   "the Word 进度通报: progress_notice must pass the staff's congress to monthly_figures(congress_id=...)")
+def test_the_word_progress_notice_holds_the_staffs_own_congress_only(client):
+    import io
+    import zipfile
+
+    from django.urls import reverse
+
+    province = df.AreaFactory(code="950000000000", name="己省")
+    _county("己县", "950101000000", province)
+    staff_b = _county("庚县", "950102000000", province)
+    client.force_login(staff_b)
+    body = client.get(reverse("suggestions:staff_progress_notice")).content
+    with zipfile.ZipFile(io.BytesIO(body)) as docx:
+        text = docx.read("word/document.xml").decode()
+    assert "庚县交通运输局" in text and "己县交通运输局" not in text
