@@ -89,6 +89,14 @@ def _items(c):
     )
     c.supervision.units.set([c.unit])
     c.supervision.suggestions.set([s])
+    # An item still open this year (assigned, awaiting the unit): the overdue lists, the monthly figures
+    # and the 进度通报 count it.
+    c.open_suggestion = services.submit_suggestion(
+        lead_deputy=c.deputy, title=f"关于{c.name}路灯维修的建议", content="建议尽快维修。", category=category(),
+        actor=staff, year=timezone.localdate().year,
+    )
+    services.register_suggestion(suggestion=c.open_suggestion, actor=staff)
+    services.assign_suggestion(suggestion=c.open_suggestion, actor=staff, lead_unit=c.unit)
     c.letter = services.register_letter(actor=staff, deputy=c.deputy, title=f"{c.name}来信", content="反映情况。")
     c.draft = services.save_draft(lead_deputy=c.deputy, actor=c.deputy_user, title=f"{c.name}草稿建议", content="草稿。")
 
