@@ -38,3 +38,31 @@ def test_each_mandates_work_is_labelled_by_its_congress(client, deputy_user, pag
     assert response.status_code == 200
     body = response.content.decode()
     assert all(f'<span class="mandate-label">{label}</span>' in body for label in labels), page
+
+
+def test_a_deputy_says_as_which_congresss_deputy_they_write(client, deputy_user):
+    from suggestions.models import Suggestion
+    from tests.suggestions.factories import category
+
+    county = deputy_user.deputy.mandates.get(level=Level.COUNTY).congress
+    client.force_login(deputy_user)
+    form = client.get(reverse("suggestions:create")).content.decode()
+    assert "以哪一级人大代表身份提出" in form and "辛县第十四届人民代表大会代表" in form
+    response = client.post(reverse("suggestions:create"), {
+        "title": "关于辛县公交站台改造的建议", "content": "建议改造。", "category": category().pk,
+        "disclosure_consent": "on", "congress": county.pk,
+    })
+    assert response.status_code == 302
+    assert Suggestion.objects.get(title="关于辛县公交站台改造的建议").congress == county
+
+
+def test_a_congress_the_deputy_does_not_sit_in_is_refused(deputy_user):
+    from django.core.exceptions import ValidationError
+
+    from suggestions import services
+    from tests.suggestions.factories import category
+
+    elsewhere = df.CongressFactory(level=Level.COUNTY)
+    with pytest.raises(ValidationError, match="不是"):
+        services.submit_suggestion(lead_deputy=deputy_user.deputy, title="t", content="c", category=category(),
+                                   actor=deputy_user, congress=elsewhere)
