@@ -4,6 +4,7 @@ deputies sheet go through django-import-export with DeputyMandateResource,
 whose import is the same bulk service as ``manage.py import_deputies``."""
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -11,8 +12,11 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.forms import ConfirmImportForm, ImportForm
 from simple_history.admin import SimpleHistoryAdmin
 
+from congress_portal.accounts.models import User
+from congress_portal.notifications.models import ChannelPreference, Delivery, Notification
 from congress_portal.xlsx_reader import SpreadsheetRefused, limits
 
+from . import admin_scope
 from .models import (
     AdministrativeArea,
     Congress,
@@ -29,6 +33,7 @@ from .models import (
     UnitContact,
 )
 from .resources import DeputyMandateResource, GuardedXLSX
+from .scoping import units_visible_to
 
 # How many row errors a refused confirmation lists in the messages.
 ERRORS_SHOWN = 50
@@ -305,3 +310,29 @@ class DeputyImportAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# The admin scoped like the portal (deputies/admin_scope.py): staff of a congress
+# see the deputies, mandates, delegations and units of their congress (and those
+# below), the accounts and notices of those, never another county's.
+def _notices(queryset, user):
+    return queryset.filter(
+        Q(recipient_user__in=admin_scope.accounts(User.objects.all(), user).values("pk"))
+        | Q(recipient_unit__in=units_visible_to(user).values("pk"))
+        | Q(recipient_deputy__in=admin_scope.by_deputy("pk")(Deputy.objects.all(), user).values("pk"))
+    )
+
+
+admin_scope.scope_admins(admin.site, {
+    User: admin_scope.accounts,
+    Notification: _notices,
+    Delivery: lambda queryset, user: queryset.filter(notification__in=_notices(Notification.objects.all(), user).values("pk")),
+    ChannelPreference: lambda queryset, user: queryset.filter(user__in=admin_scope.accounts(User.objects.all(), user).values("pk")),
+    Deputy: admin_scope.by_deputy("pk"),
+    Mandate: admin_scope.by_congress(supervise=True),
+    Delegation: admin_scope.by_congress("term__congress", supervise=True),
+    ElectoralUnit: admin_scope.by_congress(supervise=True),
+    DeputyGroupMembership: admin_scope.by_deputy(),
+    HandlingUnit: admin_scope.by_unit("pk"),
+    UnitContact: admin_scope.by_unit(),
+})

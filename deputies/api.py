@@ -28,6 +28,7 @@ from .filters import (
 )
 from .models import Delegation, Deputy, DeputyGroup, Mandate, UnitContact
 from .permissions import can_manage_deputies
+from .scoping import units_visible_to
 from .serializers import (
     AreaSerializer,
     DelegationSerializer,
@@ -181,6 +182,9 @@ class HandlingUnitViewSet(ServiceWritesMixin, viewsets.ModelViewSet):
     save_service = staticmethod(services.save_handling_unit)
     instance_kwarg = "unit"
 
+    def get_queryset(self):  # the units that may answer the user's congresses' items
+        return super().get_queryset().filter(pk__in=units_visible_to(self.request.user).values("pk"))
+
     def get_serializer_class(self):
         if can_manage_deputies(getattr(self.request, "user", None)):
             return StaffHandlingUnitSerializer
@@ -195,6 +199,9 @@ class UnitContactViewSet(ServiceWritesMixin, viewsets.ModelViewSet):
     queryset = UnitContact.objects.select_related("unit").order_by("unit_id", "pk")
     save_service = staticmethod(services.save_unit_contact)
     instance_kwarg = "contact"
+
+    def get_queryset(self):
+        return super().get_queryset().filter(unit__in=units_visible_to(self.request.user).values("pk"))
 
 
 router = DefaultRouter()

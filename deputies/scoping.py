@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from congress_portal.accounts import roles
+
 from .models import LEVEL_RANK, Congress, HandlingUnit
 
 
@@ -69,3 +71,32 @@ def check_units_serve(congress, units, field="lead_unit"):
             {field: _("%(units)s不属于%(congress)s所在行政区域或其上级，不能承办该事项。") % {
                 "units": "、".join(outside), "congress": congress}}
         )
+
+
+def units_visible_to(user):
+    """The handling units ``user`` may list and pick: staff those that may answer
+    their congress's items (its area and above) and those of the congresses they
+    see below it; a unit's member its own area's and those above; a deputy those
+    that may answer their mandates' congresses. Units not placed in an area are
+    everyone's. A staff account of the whole province (or a superuser) sees all."""
+    qs = HandlingUnit.objects.all()
+    unplaced = Q(area__isnull=True)
+    if roles.is_staff_member(user):
+        congress = roles.congress_of(user)
+        if congress is None:
+            return qs
+        path = congress.area.path
+        return qs.filter(unplaced | Q(area__path__in=area_paths_up(congress.area)) | Q(area__path__startswith=path + "/"))
+    unit_id = roles.unit_id_of(user)
+    if unit_id is not None:
+        unit = HandlingUnit.objects.select_related("area").get(pk=unit_id)
+        if unit.area is None:
+            return qs.filter(Q(pk=unit_id) | unplaced)
+        return qs.filter(Q(pk=unit_id) | unplaced | Q(area__path__in=area_paths_up(unit.area)))
+    deputy = roles.deputy_of(user)
+    if deputy is not None:
+        paths = set()
+        for congress in Congress.objects.filter(mandates__deputy=deputy).select_related("area").distinct():
+            paths.update(area_paths_up(congress.area))
+        return qs.filter(unplaced | Q(area__path__in=paths))
+    return qs.none()

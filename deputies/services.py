@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from congress_portal.accounts import roles
+
 from .models import Deputy, DeputyGroup, DeputyImport, DeputyGroupMembership, HandlingUnit, Mandate, UnitContact
 from .permissions import can_import_deputies, can_manage_deputies
 from .sheet import (
@@ -191,6 +193,10 @@ def _import_deputies(*, header, rows, actor, dry_run, file_name, batch_size, con
 
     cleaner = RowCleaner(ReferenceIndex(), layout)
     present = cleaner.present
+    # Staff of a congress import their own congress's mandates only; a row of
+    # another congress refuses the file, naming the row.
+    acting = roles.acting_congress_ids(actor) if actor is not None else None
+    acting = None if acting is None else set(acting)
     columns = [(index, key) for index, key in enumerate(layout) if key]
     clean_rows = []
     people = {}  # ID number -> (first row, person values)
@@ -210,6 +216,9 @@ def _import_deputies(*, header, rows, actor, dry_run, file_name, batch_size, con
             # A sheet that declares no size (or too small a one) gets no total: the page says how many so far.
             progress(checking, report.rows, expected_rows if (expected_rows or 0) >= report.rows else None)
         clean, errors = cleaner.clean(row_number, values)
+        if clean is not None and acting is not None and clean.congress_id not in acting:
+            errors.append(("congress_area_code", _("不是本级人大的代表资格：只能导入%(congress)s的代表。") % {
+                "congress": roles.congress_of(actor)}))
         if clean is not None:
             first = people.get(clean.id_number)
             if first is None:
@@ -416,6 +425,10 @@ def save_mandate(*, actor, mandate=None, **fields):
     _require_manager(actor)
     mandate = mandate or Mandate()
     congress = fields.get("congress")
+    # Staff write their own congress's mandates (they read those below too).
+    for congress_id in {mandate.congress_id, congress.pk if congress is not None else None} - {None}:
+        if not roles.acts_on(actor, congress_id):
+            raise PermissionDenied(_("只能登记和修改本级人大的代表资格。"))
     if congress is not None:
         fields["level"] = congress.level
     return _save(mandate, fields)

@@ -3,6 +3,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from deputies import admin_scope
+
 from . import services
 from .models import (
     Activity,
@@ -193,3 +195,17 @@ class BookingAdmin(admin.ModelAdmin):
     list_select_related = ["station", "deputy"]
     raw_id_fields = ["station", "deputy"]
     readonly_fields = ["status", "reply", "created_at"]
+
+
+# A congress's staff see their own congress's stations and what happens at them (deputies/admin_scope.py).
+admin_scope.scope_admins(admin.site, {
+    Station: admin_scope.by_congress(),
+    Stationing: admin_scope.by_congress("station__congress"),
+    ModelStation: admin_scope.by_congress("station__congress"),
+    ReceptionRule: admin_scope.by_congress("station__congress"),
+    Activity: admin_scope.by_congress("station__congress"),
+    Visit: admin_scope.by_congress("station__congress"),
+    Issue: admin_scope.by_congress("station__congress"),
+    CheckIn: admin_scope.by_congress("station__congress"),
+    Booking: admin_scope.by_congress("station__congress"),
+})

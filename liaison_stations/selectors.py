@@ -121,7 +121,7 @@ def public_deputy(*, pk):
 def workspace_stations(*, user):
     return (
         Station.objects.handled_by(user)
-        .select_related("area")
+        .select_related("area", "congress")  # labelled by congress: a deputy may be stationed for several
         .annotate(open_issue_count=Count("issues", filter=~Q(issues__status=IssueStatus.CLOSED), distinct=True))
         .order_by("area__code", "name", "pk")
         .distinct()

@@ -2,8 +2,19 @@
 deputies must sign a joint motion, each session's proposal window) and
 read-only registers (status changes only through the services' pages)."""
 from django.contrib import admin
+from django.db.models import Exists, OuterRef
+
+from deputies import admin_scope
 
 from .models import (
+    Assignment,
+    AssignmentQueue,
+    ContactLog,
+    CoOpinion,
+    DisclosureDecision,
+    FollowUpItem,
+    FollowUpRound,
+    KeySupervision,
     Letter,
     LetterEvent,
     MergeLink,
@@ -11,7 +22,13 @@ from .models import (
     MotionEvent,
     MotionStatus,
     MotionThreshold,
+    OverdueSuggestion,
     ProposalWindow,
+    ReassignmentRequest,
+    Reply,
+    ReviewQueue,
+    Suggestion,
+    SuggestionEvent,
     SupervisionVisit,
     UnitFunctions,
 )
@@ -108,3 +125,39 @@ class MergeLinkAdmin(_ReadOnly):
 
     list_display = ("suggestion", "lead", "merged_by", "merged_at")
     list_select_related = ("suggestion", "lead", "merged_by")
+
+
+# A congress's staff see their own congress's rows (deputies/admin_scope.py); the suggestion
+# screens are scoped by ``visible_to`` in admin.py already, and listed here for their filters.
+def _visits(queryset, user):
+    return queryset & SupervisionVisit.objects.visible_to(user)
+
+
+def _rounds(queryset, user):
+    """回头看 rounds holding an item of the staff user's own congress."""
+    items = admin_scope.by_congress("suggestion__congress")(FollowUpItem.objects.all(), user)
+    return queryset.filter(Exists(items.filter(round=OuterRef("pk"))))
+
+
+admin_scope.scope_admins(admin.site, {
+    Suggestion: admin_scope.by_congress(),
+    ReviewQueue: admin_scope.by_congress(),
+    AssignmentQueue: admin_scope.by_congress(),
+    OverdueSuggestion: admin_scope.by_congress(),
+    Assignment: admin_scope.by_congress("suggestion__congress"),
+    ReassignmentRequest: admin_scope.by_congress("assignment__suggestion__congress"),
+    Reply: admin_scope.by_congress("suggestion__congress"),
+    SuggestionEvent: admin_scope.by_congress("suggestion__congress"),
+    KeySupervision: admin_scope.by_congress("suggestion__congress"),
+    CoOpinion: admin_scope.by_congress("assignment__suggestion__congress"),
+    ContactLog: admin_scope.by_congress("suggestion__congress"),
+    FollowUpItem: admin_scope.by_congress("suggestion__congress"),
+    DisclosureDecision: admin_scope.by_congress("suggestion__congress"),
+    MergeLink: admin_scope.by_congress("lead__congress"),
+    Letter: admin_scope.by_congress(),
+    Motion: admin_scope.by_congress("session__term__congress"),
+    ProposalWindow: admin_scope.by_congress("session__term__congress"),
+    SupervisionVisit: _visits,
+    FollowUpRound: _rounds,
+    UnitFunctions: admin_scope.by_unit(),
+})

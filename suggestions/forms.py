@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from congress_portal.forms import AttachmentsField, PortalForm
 from congress_portal.pickers import use_search
 from congress_portal.workdays import local_today
-from deputies.models import Deputy, HandlingUnit, MandateStatus, Session
+from deputies.models import Congress, Deputy, HandlingUnit, MandateStatus, Session
 
 from .pickers import cosigner_choices, deputy_label, units_for
 from .models import (
@@ -76,6 +76,10 @@ class SuggestionTextForm(PortalForm):
 
 
 class SuggestionForm(SuggestionTextForm):
+    congress = forms.ModelChoiceField(
+        label=_("以哪一级人大代表身份提出"), queryset=Congress.objects.none(), required=False, empty_label=None,
+        help_text=_("闭会期间提出的建议交本级人大常委会办理；大会期间提出的，以所选会议为准。"),
+    )
     co_signers = CoSignerField(
         label=_("邀请附议代表"), queryset=Deputy.objects.none(), required=False,
         help_text=_("输入姓名或工作单位搜索，可选多位。被邀请的代表确认后成为附议代表。"),
@@ -96,6 +100,17 @@ class SuggestionForm(SuggestionTextForm):
             )  # fmt: skip
         terms = lead_deputy.mandates.filter(status=MandateStatus.SERVING).values("term_id")
         self.fields["session"].queryset = Session.objects.filter(term_id__in=terms).select_related("term__congress")
+        # A deputy with several mandates says as which congress's deputy they write; with one, nothing to ask.
+        mandates = list(lead_deputy.mandates.filter(status=MandateStatus.SERVING).select_related("term__congress__area")
+                        .order_by("level_rank", "-term__number"))
+        labels = {}
+        for mandate in mandates:
+            labels.setdefault(mandate.congress_id, _("%(term)s代表") % {"term": mandate.term})
+        field = self.fields["congress"]
+        field.queryset = Congress.objects.filter(pk__in=labels)
+        field.choices = list(labels.items())  # highest level first, named by the mandate
+        if len(labels) < 2:
+            field.widget = forms.HiddenInput()
         self.fields["co_signers"].queryset = cosigner_choices(lead_deputy).order_by("name", "pk")
         use_search(self.fields["co_signers"], reverse("suggestions:pick_cosigners"), placeholder=_("输入代表姓名或工作单位"))
 

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from deputies.scoping import units_for_congress
+
 from . import similarity
 from .models import Assignment, AssignmentState, Decision, ReassignmentRequest, Status, Suggestion, UnitFunctions, UnitRole
 
@@ -81,10 +83,19 @@ def keyword_matches(title, content, functions):
     return found
 
 
-def recommend_units(*, title, content="", limit=3, before=None, exclude=()):
+def recommend_units(*, title, content="", limit=3, before=None, exclude=(), congress=None):
     """The ``limit`` likeliest lead units and the likeliest co-units:
-    ``(leads, co_units)``, each a list of Recommendation, best first."""
-    functions = list(UnitFunctions.objects.select_related("unit").filter(unit__is_active=True))
+    ``(leads, co_units)``, each a list of Recommendation, best first.
+    With ``congress``: only units that may answer its items, and precedents of
+    its own items (another congress's items are not its staff's to see)."""
+    functions = UnitFunctions.objects.select_related("unit").filter(unit__is_active=True)
+    history = history_queryset(before)
+    serving = None
+    if congress is not None:
+        serving = set(units_for_congress(congress).values_list("pk", flat=True))
+        functions = functions.filter(unit_id__in=serving)
+        history = history.filter(congress=congress)
+    functions = list(functions)
     by_unit = {}
 
     def entry(unit):
@@ -99,7 +110,7 @@ def recommend_units(*, title, content="", limit=3, before=None, exclude=()):
         rec.score += KEYWORD_WEIGHT * (1 - 1 / (1 + score / 4))
         rec.keywords = words
 
-    matches = similarity.similar(history_queryset(before), title=title, content=content, limit=SIMILAR_ITEMS, exclude=exclude)
+    matches = similarity.similar(history, title=title, content=content, limit=SIMILAR_ITEMS, exclude=exclude)
     co = defaultdict(float)
     co_units = {}
     if matches:
@@ -114,6 +125,8 @@ def recommend_units(*, title, content="", limit=3, before=None, exclude=()):
             ).values_list("assignment_id", flat=True)
         )
         for a in assignments:
+            if serving is not None and a.unit_id not in serving:
+                continue
             sim, item = scores[a.suggestion_id], items[a.suggestion_id]
             if a.is_active and a.role in (UnitRole.LEAD, UnitRole.SPLIT):
                 rec = entry(a.unit)

@@ -91,7 +91,8 @@ def staff_list_page(*, user, params=None, after="", before="", size=LIST_PAGE_SI
 
 def deputy_suggestions(*, user, params=None):
     """What ``visible_to`` gives a deputy (led, asked to co-sign, sent to them as a delegation's head), found
-    through the deputy's own rows instead of testing that OR on every suggestion: work of the deputy's size."""
+    through the deputy's own rows instead of testing that OR on every suggestion: work of the deputy's size. Each
+    row carries its congress (a deputy with several mandates sees each congress's items, labelled by it)."""
     deputy = roles.deputy_of(user)
     if deputy is None:
         return Suggestion.objects.none()
@@ -99,7 +100,8 @@ def deputy_suggestions(*, user, params=None):
     own = Suggestion.objects.filter(lead_deputy=deputy).order_by().values("pk").union(
         cosigned.order_by().values("suggestion_id"), Suggestion.objects.filter(delegation__head=deputy).order_by().values("pk"), all=True
     )
-    return _filtered(SuggestionFilter, params, Suggestion.objects.filter(pk__in=own).submitted().with_list_joins().with_units())
+    queryset = Suggestion.objects.filter(pk__in=own).submitted().with_list_joins().with_units().select_related("congress")
+    return _filtered(SuggestionFilter, params, queryset)
 
 
 def deputy_list_page(*, user, after="", before="", size=LIST_PAGE_SIZE):

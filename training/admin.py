@@ -2,12 +2,17 @@
 through actions that call the services."""
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from congress_portal.accounts import roles
+from deputies import admin_scope
+
 from . import models as m
+from . import selectors
 from . import services
 from .duty.sources import metric_labels
 
@@ -263,3 +268,29 @@ class DutyRecordAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+# A congress's staff see their own congress's plans, sessions and enrolments, and
+# the duty records of the deputies they see (deputies/admin_scope.py).
+def _materials(queryset, user):  # library items of no session are every congress's
+    return queryset & selectors.materials_visible_to(user)
+
+
+def _rules(queryset, user):
+    own = roles.acting_congress_ids(user) if roles.is_staff_member(user) else []
+    if own is None:
+        return queryset
+    return queryset.filter(Q(session__plan__term__congress__in=own) | Q(session__isnull=True, term__congress__in=own))
+
+
+admin_scope.scope_admins(admin.site, {
+    m.TrainingMaterial: _materials,
+    m.EnrolmentRule: _rules,
+    m.TrainingPlan: admin_scope.by_congress("term__congress"),
+    m.TrainingSession: admin_scope.by_congress("plan__term__congress"),
+    m.Enrolment: admin_scope.by_congress("session__plan__term__congress"),
+    m.LeaveRequest: admin_scope.by_congress("enrolment__session__plan__term__congress"),
+    m.PlenaryAttendance: admin_scope.by_congress("session__term__congress"),
+    m.DutyActivity: admin_scope.by_deputy(),
+    m.DutyRecord: admin_scope.by_deputy(),
+})

@@ -18,7 +18,7 @@ from deputies.models import Deputy, Level, Term
 from . import models as m
 from . import permissions as perms
 from . import selectors, serializers, services
-from .duty.records import duty_record
+from .duty.records import record_for
 from .tokens import make_checkin_token
 
 
@@ -130,10 +130,11 @@ class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @action(detail=True, methods=["post"], permission_classes=[IsCommitteeStaff])
     def mark(self, request, pk=None):
         """Staff record attendance (or undo it), optionally with fewer hours."""
+        enrolment = self.get_object()  # another congress's answers 404 before the body is read
         data = serializers.MarkAttendanceSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         enrolment = services.mark_attendance(
-            enrolment=self.get_object(), attended=data.validated_data["attended"],
+            enrolment=enrolment, attended=data.validated_data["attended"],
             hours=data.validated_data.get("hours"), actor=request.user,
         )
         return Response(serializers.EnrolmentSerializer(enrolment).data)
@@ -142,9 +143,10 @@ class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @action(detail=True, methods=["post"])
     def leave(self, request, pk=None):
         """The deputy asks for leave from the session."""
+        enrolment = self.get_object()
         data = serializers.LeaveCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        leave = services.request_leave(enrolment=self.get_object(), reason=data.validated_data["reason"], user=request.user)
+        leave = services.request_leave(enrolment=enrolment, reason=data.validated_data["reason"], user=request.user)
         return Response(serializers.LeaveRequestSerializer(leave).data, status=status.HTTP_201_CREATED)
 
 
@@ -170,10 +172,11 @@ class LeaveRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     @extend_schema(request=serializers.LeaveDecisionSerializer, responses=serializers.LeaveRequestSerializer)
     @action(detail=True, methods=["post"], permission_classes=[IsCommitteeStaff])
     def decide(self, request, pk=None):
+        leave_request = self.get_object()
         data = serializers.LeaveDecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         leave = services.decide_leave(
-            leave_request=self.get_object(), approve=data.validated_data["approve"],
+            leave_request=leave_request, approve=data.validated_data["approve"],
             note=data.validated_data.get("note", ""), actor=request.user,
         )
         return Response(serializers.LeaveRequestSerializer(leave).data)
@@ -190,10 +193,13 @@ class MaterialViewSet(viewsets.ModelViewSet):
 
 
 def _terms_from(request):
+    """The terms asked for (or the current ones) of the congresses the staff user sees."""
     term_id = request.query_params.get("term")
     if term_id:
-        return Term.objects.filter(pk=term_id) if term_id.isdigit() else Term.objects.none()
-    return selectors.current_terms()
+        terms = Term.objects.filter(pk=term_id) if term_id.isdigit() else Term.objects.none()
+    else:
+        terms = selectors.current_terms()
+    return roles.scope_to_congress(terms, request.user, supervise=True)
 
 
 COVERAGE_PARAMS = [
@@ -238,7 +244,8 @@ class DutyRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return selectors.duty_records_visible_to(self.request.user).order_by("-year", "-score", "deputy_id")
 
     @extend_schema(
-        parameters=[OpenApiParameter("year", int, required=True), OpenApiParameter("deputy", int, description="工作人员查询时填写")],
+        parameters=[OpenApiParameter("year", int, required=True), OpenApiParameter("deputy", int, description="工作人员查询时填写"),
+                    OpenApiParameter("congress", int, description="作为哪一级人大代表的履职档案；不填则为可查看的最高一级")],
         responses=serializers.LiveDutyRecordSerializer,
     )
     @action(detail=False, methods=["get"])
@@ -253,9 +260,12 @@ class DutyRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             deputy = roles.deputy_of(request.user)
             if deputy is None:
                 return Response(status=status.HTTP_404_NOT_FOUND)
-        if not perms.can_view_duty_record(request.user, deputy):
+        record = None
+        if perms.can_view_duty_record(request.user, deputy):
+            record = record_for(user=request.user, deputy=deputy, year=year, with_details=False,
+                                congress_id=request.query_params.get("congress"))
+        if record is None:
             return Response(status=status.HTTP_404_NOT_FOUND)
-        record = duty_record(deputy=deputy, year=year, with_details=False)
         return Response(serializers.LiveDutyRecordSerializer(record).data)
 
 
@@ -298,11 +308,7 @@ class DutyActivityViewSet(viewsets.ModelViewSet):
     ordering_fields = ["date"]
 
     def get_queryset(self):
-        qs = m.DutyActivity.objects.select_related("deputy").order_by("-date", "pk")
-        if roles.is_staff_member(self.request.user):
-            return qs
-        deputy = roles.deputy_of(self.request.user)
-        return qs.filter(deputy=deputy) if deputy else qs.none()
+        return selectors.activities_visible_to(self.request.user).order_by("-date", "pk")
 
     def perform_create(self, serializer):
         data = serializer.validated_data

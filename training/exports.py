@@ -72,6 +72,8 @@ def duty_record_workbook(record):
     sheet = wb.create_sheet(_("履职档案"))
     _append(sheet, [_("%(year)s年度代表履职档案") % {"year": record.year}])
     _append(sheet, [_("姓名"), record.deputy.name])
+    if record.congress is not None:
+        _append(sheet, [_("代表资格"), record.congress.mandate_label])
     _append(sheet, [_("生成时间"), timezone.localtime().strftime("%Y-%m-%d %H:%M")])
     _append(sheet, [])
     _append(sheet, [_("履职情况"), _("项目"), _("数量")])

@@ -349,6 +349,11 @@ class DutyActivity(models.Model):
     """Another activity of a deputy, recorded by staff (视察、调研、执法检查……)."""
 
     deputy = models.ForeignKey("deputies.Deputy", verbose_name=_("代表"), on_delete=models.CASCADE, related_name="duty_activities")
+    # The congress the activity was done as a deputy of: it counts in that
+    # congress's duty record (a deputy with several mandates has one per congress).
+    congress = models.ForeignKey(
+        "deputies.Congress", verbose_name=_("人民代表大会"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     kind = models.CharField(_("活动类别"), max_length=16, choices=ActivityKind.choices, db_index=True)
     title = models.CharField(_("活动名称"), max_length=200)
     date = models.DateField(_("日期"), db_index=True)

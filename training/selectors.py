@@ -54,6 +54,19 @@ def duty_records_visible_to(user):
     return qs.filter(deputy=deputy) if deputy is not None else qs.none()
 
 
+def activities_visible_to(user):
+    """Duty activities: staff those of deputies with a mandate in their congress
+    or one below it; a deputy their own; others none."""
+    qs = m.DutyActivity.objects.select_related("deputy")
+    if roles.is_staff_member(user):
+        seen = roles.seen_congresses(user)
+        if seen is None:
+            return qs
+        return qs.filter(Exists(Mandate.objects.filter(deputy=OuterRef("deputy_id"), congress__in=seen)))
+    deputy = roles.deputy_of(user)
+    return qs.filter(deputy=deputy) if deputy is not None else qs.none()
+
+
 def sessions_visible_to(user):
     """Staff see their own congress's sessions; a deputy the sessions they are
     enrolled in; others none."""
@@ -84,7 +97,7 @@ def my_enrolments(deputy):
     pending = m.LeaveRequest.objects.filter(enrolment=OuterRef("pk"), status=m.LeaveStatus.PENDING)
     return (
         m.Enrolment.objects.filter(deputy=deputy)
-        .select_related("session")
+        .select_related("session__plan__term__congress__area")  # labelled by congress: a deputy may sit in several
         .annotate(leave_pending=Exists(pending))
         .order_by("-session__starts_at", "pk")
     )
@@ -119,9 +132,12 @@ def materials_visible_to(user):
         # Library items of no session are shared by every congress.
         own = roles.acting_congress_ids(user)
         return qs if own is None else qs.filter(Q(session__isnull=True) | Q(session__plan__term__congress__in=own))
-    if roles.deputy_of(user) is None:
+    deputy = roles.deputy_of(user)
+    if deputy is None:
         return qs.none()
-    return qs.filter(is_published=True)
+    # Shared library items, and those of sessions of the congresses the deputy sits in.
+    mine = Mandate.objects.filter(deputy=deputy).values("congress_id")
+    return qs.filter(is_published=True).filter(Q(session__isnull=True) | Q(session__plan__term__congress__in=mine))
 
 
 def session_roll(session):

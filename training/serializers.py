@@ -223,6 +223,7 @@ class SectionSerializer(serializers.Serializer):
 class LiveDutyRecordSerializer(serializers.Serializer):
     deputy = DeputyBriefSerializer()
     year = serializers.IntegerField()
+    congress = serializers.CharField(allow_null=True, help_text="作为哪一级人大代表的履职档案")
     score = serializers.DecimalField(source="score.total", max_digits=8, decimal_places=2)
     rule_set = serializers.CharField(source="score.rule_set", allow_null=True)
     lines = ScoreLineSerializer(source="score.lines", many=True)

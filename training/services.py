@@ -251,12 +251,27 @@ def record_plenary_attendance(*, session, deputies, status, actor, note=""):
 
 
 @transaction.atomic
-def record_activity(*, deputy, kind, title, date, actor, description=""):
+def record_activity(*, deputy, kind, title, date, actor, description="", congress=None):
+    """An activity done as a deputy of ``congress`` (default: the recording staff's
+    congress, or for staff of the whole province the congress of the deputy's first mandate)."""
     _require_staff(actor)
-    activity = m.DutyActivity(deputy=deputy, kind=kind, title=title, date=date, description=description, recorded_by=actor)
+    congress = congress or roles.congress_of(actor) or _first_congress(deputy)
+    if congress is not None:
+        if not roles.acts_on(actor, congress.pk):
+            raise PermissionDenied(_("只能登记本级人大代表的履职活动。"))
+        if not deputy.mandates.filter(congress=congress).exists():
+            raise ValidationError({"deputy": _("%(name)s不是%(congress)s代表。") % {"name": deputy.name, "congress": congress}})
+    activity = m.DutyActivity(
+        deputy=deputy, congress=congress, kind=kind, title=title, date=date, description=description, recorded_by=actor,
+    )
     activity.full_clean()
     activity.save()
     return activity
+
+
+def _first_congress(deputy):
+    mandate = deputy.mandates.select_related("congress").order_by("start_date", "pk").first()
+    return mandate.congress if mandate else None
 
 
 def refresh_duty_records(*, year, now=None, batch_size=5000):

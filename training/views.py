@@ -21,7 +21,7 @@ from deputies.models import Deputy
 from . import exports, forms, selectors, services
 from . import models as m
 from . import permissions as perms
-from .duty.records import duty_record
+from .duty.records import record_for
 from .duty.sources import metric_labels
 from .tokens import make_checkin_token
 
@@ -121,10 +121,15 @@ def my_record(request):
 
 
 def _record_or_404(request, deputy_id, year):
+    """The record as a deputy of one congress (``?congress=``, default the highest
+    the viewer may read): a deputy reads each of their own; staff those they see."""
     deputy = get_object_or_404(Deputy, pk=deputy_id)
-    if not perms.can_view_duty_record(request.user, deputy):
+    record = None
+    if perms.can_view_duty_record(request.user, deputy):
+        record = record_for(user=request.user, deputy=deputy, year=year, congress_id=request.GET.get("congress"))
+    if record is None:
         raise Http404
-    return duty_record(deputy=deputy, year=year)
+    return record
 
 
 @login_required

@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from deputies import admin_scope
+
 from . import services
 from .lifecycles import BALLOTS, PROJECTS, PROPOSALS, RATINGS
 from .models import (
@@ -394,3 +396,29 @@ class RatingEventAdmin(EventAdmin):
     lifecycle = RATINGS
     search_fields = ["call__title"]
     list_select_related = ["call", "actor"]
+
+
+# A congress's staff see their own congress's calls, projects and ballots (deputies/admin_scope.py).
+admin_scope.scope_admins(admin.site, {
+    ProjectCall: admin_scope.by_congress(),
+    Proposal: admin_scope.by_congress("call__congress"),
+    ProposalEvent: admin_scope.by_congress("proposal__call__congress"),
+    Project: admin_scope.by_congress(),
+    ProjectEvent: admin_scope.by_congress("project__congress"),
+    ProjectRating: admin_scope.by_congress("project__congress"),
+    Inspection: admin_scope.by_congress("project__congress"),
+    Milestone: admin_scope.by_congress("project__congress"),
+    ProgressReport: admin_scope.by_congress("project__congress"),
+    Ballot: admin_scope.by_congress(),
+    BallotEvent: admin_scope.by_congress("ballot__congress"),
+    ReviewDecision: admin_scope.by_congress("ballot__congress"),
+    Elector: admin_scope.by_congress("ballot__congress"),
+    PaperBatch: admin_scope.by_congress("ballot__congress"),
+    BallotParticipation: admin_scope.by_congress("ballot__congress"),
+    BallotContent: admin_scope.by_congress("ballot__congress"),
+    TallySummary: admin_scope.by_congress("ballot__congress"),
+    CandidateResult: admin_scope.by_congress("ballot__congress"),
+    RatingEvent: admin_scope.by_congress("call__congress"),
+    ReviewStage: admin_scope.by_congress(),
+    VotingPolicy: admin_scope.by_congress(),
+})

@@ -91,9 +91,10 @@ class ProposalViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=s.RejectSerializer, responses=s.ProposalSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
+        proposal = self.get_object()  # another congress's answers 404 before the body is read
         data = s.RejectSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        proposal = services.reject_proposal(proposal=self.get_object(), actor=request.user, note=data.validated_data["note"])
+        proposal = services.reject_proposal(proposal=proposal, actor=request.user, note=data.validated_data["note"])
         return Response(s.ProposalSerializer(proposal).data)
 
 
@@ -120,6 +121,8 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
         if request.method == "GET":
             reports = project.progress_reports.prefetch_related("photos")
             return Response(s.ProgressReportSerializer(reports, many=True).data)
+        if not permissions.can_report_progress(request.user, project):  # those above read, they do not report
+            raise exceptions.PermissionDenied(_("只有该项目的责任单位可以报送进展。"))
         data = s.ProgressReportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
@@ -131,9 +134,12 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=s.RatingSerializer, responses={204: OpenApiResponse(description=_("已记录"))})
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
     def rate(self, request, pk=None):
+        project = self.get_object()
+        if not permissions.can_rate(request.user, project):  # those above read it; its deputies rate it
+            raise exceptions.PermissionDenied(_("只有本级人大代表可以对票决项目进行测评。"))
         data = s.RatingSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.rate_project(project=self.get_object(), actor=request.user, **data.validated_data)
+        services.rate_project(project=project, actor=request.user, **data.validated_data)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -187,9 +193,10 @@ class BallotViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=s.CandidatesInputSerializer, responses=s.BallotDetailSerializer)
     @action(detail=True, methods=["post"])
     def candidates(self, request, pk=None):
+        ballot = self._staff_ballot()
         data = s.CandidatesInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        ballot = services.set_candidates(ballot=self._staff_ballot(), projects=data.validated_data["projects"], actor=request.user)
+        ballot = services.set_candidates(ballot=ballot, projects=data.validated_data["projects"], actor=request.user)
         return self._detail(ballot)
 
     @extend_schema(request=None, responses=s.BallotDetailSerializer)
@@ -200,9 +207,10 @@ class BallotViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=s.ReviewDecisionSerializer, responses=s.BallotDetailSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
+        ballot = self._staff_ballot()
         data = s.ReviewDecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        ballot = services.record_review(ballot=self._staff_ballot(), actor=request.user, **data.validated_data)
+        ballot = services.record_review(ballot=ballot, actor=request.user, **data.validated_data)
         return self._detail(ballot)
 
     @extend_schema(request=None, responses=s.BallotDetailSerializer)
@@ -224,9 +232,9 @@ class BallotViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=s.PaperBatchInputSerializer, responses=s.BallotSerializer)
     @action(detail=True, methods=["post"], url_path="paper-batches")
     def paper_batches(self, request, pk=None):
+        ballot = self._staff_ballot()
         data = s.PaperBatchInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        ballot = self._staff_ballot()
         services.enter_paper_batch(
             ballot=ballot, label=data.validated_data["label"], deputy_ids=data.validated_data["deputies"],
             ballots=data.validated_data["ballots"], actor=request.user,
@@ -239,6 +247,8 @@ class BallotViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         """The deputy's secret ballot. The receipt code is in this response only."""
         # Scoped like every read, without the list's figures: this is the hot path.
         ballot = get_object_or_404(selectors.ballots_visible_to(request.user), pk=pk)
+        if roles.deputy_of(request.user) is None:  # staff who see the ballot do not vote in it
+            raise exceptions.PermissionDenied(_("只有人大代表可以投票。"))
         data = s.VoteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         code = services.cast_ballot(ballot=ballot, actor=request.user, marks=data.validated_data["marks"])

@@ -85,13 +85,12 @@ def _per_call(queryset, value, output_field):
     return Subquery(qs, output_field=output_field)
 
 
-def comparison_calls(*, year=None, level=None, area=None, user=None):
+def comparison_calls(*, user, year=None, level=None, area=None):
     """One row per congress and year (a call): candidates, chosen, completed, mean
     percent done of the chosen projects and the year-end satisfaction counts. The
     ballot figures (attendance, turnout) come from ``attach_ballot_figures``."""
     calls = ProjectCall.objects.select_related("congress__area")
-    if user is not None:  # the congresses the staff user supervises
-        calls = roles.scope_to_congress(calls, user, supervise=True)
+    calls = roles.scope_to_congress(calls, user, supervise=True)  # the congresses the staff user supervises
     if year:
         calls = calls.filter(year=year)
     if level:

@@ -232,7 +232,8 @@ COMPARISON_PAGE_SIZE = 100
 def _comparison_filter(request):
     form = forms.CompareFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    return form, {"year": data.get("year"), "level": data.get("level") or None, "area": data.get("area")}
+    # Scoped to the congresses the staff user supervises (its own and below).
+    return form, {"year": data.get("year"), "level": data.get("level") or None, "area": data.get("area"), "user": request.user}
 
 
 @login_required
@@ -255,7 +256,7 @@ def staff_overview(request):
     query.pop("page", None)
     return render(request, "voting/staff_overview.html", {
         "form": form, "rows": rows, "page": page, "query": query.urlencode(),
-        "ballots": ballots[:COMPARISON_PAGE_SIZE], "reports_due": selectors.progress_reports_due(),
+        "ballots": ballots[:COMPARISON_PAGE_SIZE], "reports_due": selectors.progress_reports_due(user=request.user),
     })
 
 

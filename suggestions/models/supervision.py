@@ -3,8 +3,29 @@ items (重点督办) and records what it found and what it asks the units to do.
 Key items are grouped by the visits' themes (e.g. 乡村振兴, 交通)."""
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from congress_portal.accounts import roles
+
+
+class SupervisionVisitQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Staff: visits about an item of their own congress; a unit's member:
+        visits to their unit; anyone else none."""
+        if roles.is_staff_member(user):
+            acting = roles.acting_congress_ids(user)
+            if acting is None:
+                return self.all()
+            through = SupervisionVisit.suggestions.through.objects.filter(
+                supervisionvisit_id=OuterRef("pk"), suggestion__congress__in=acting)
+            return self.filter(Exists(through))
+        unit_id = roles.unit_id_of(user)
+        if unit_id is not None:
+            return self.filter(Exists(SupervisionVisit.units.through.objects.filter(
+                supervisionvisit_id=OuterRef("pk"), handlingunit_id=unit_id)))
+        return self.none()
 
 
 class SupervisionVisit(models.Model):
@@ -23,6 +44,8 @@ class SupervisionVisit(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+
+    objects = SupervisionVisitQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("督办记录")

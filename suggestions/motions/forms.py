@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.urls import reverse
 
 from congress_portal.forms import PortalForm
+from congress_portal.accounts import roles
 from congress_portal.pickers import use_search
 from deputies.models import Delegation, Deputy, MandateStatus, Session
 
@@ -41,14 +42,18 @@ class MotionForm(PortalForm):
     title = forms.CharField(label=_("案由"), max_length=200)
     content = forms.CharField(label=_("案据和方案"), widget=forms.Textarea(attrs={"rows": 12}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # Sessions under way or about to open (a motion is proposed at one).
+        # Sessions under way or about to open (a motion is proposed at one), of
+        # the staff user's own congress, and that congress's delegations.
         recent = timezone.localdate() - datetime.timedelta(days=7)
-        self.fields["session"].queryset = (
-            Session.objects.filter(end_date__gte=recent).select_related("term__congress").order_by("-start_date")
-        )
-        self.fields["delegation"].queryset = Delegation.objects.order_by("-term_id", "name")
+        sessions = Session.objects.filter(end_date__gte=recent).select_related("term__congress").order_by("-start_date")
+        delegations = Delegation.objects.order_by("-term_id", "name")
+        if user is not None:
+            sessions = roles.scope_to_congress(sessions, user, "term__congress")
+            delegations = roles.scope_to_congress(delegations, user, "term__congress")
+        self.fields["session"].queryset = sessions
+        self.fields["delegation"].queryset = delegations
 
     def _find(self, session, names, field):
         """The serving deputies of the session's term with these names, one each."""

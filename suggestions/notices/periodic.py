@@ -26,23 +26,28 @@ from .reminders import OPEN_UNIT_STATES, number_label
 RESULTS_NOTICE_WINDOW_DAYS = 60
 
 
-def _staff_recipients():
-    return list(
-        User.objects.filter(is_active=True)
-        .filter(Q(role=Role.STAFF) | Q(is_superuser=True))
-        .values_list("pk", flat=True)
-    )
+def _staff_by_congress():
+    """{congress id: [staff user ids]}; the key None holds the staff of the
+    whole province (no congress, or superusers), who get the whole province's
+    figures. Each congress's staff get their own congress's."""
+    staff = defaultdict(list)
+    rows = User.objects.filter(is_active=True).filter(Q(role=Role.STAFF) | Q(is_superuser=True))
+    for pk, congress_id, superuser in rows.values_list("pk", "congress_id", "is_superuser").order_by("pk"):
+        staff[None if superuser else congress_id].append(pk)
+    return staff
 
 
-
-def monthly_figures(*, today, now):
+def monthly_figures(*, today, now, congress_id=None):
     """The month's figures per unit, as the 进度通报 states them (also the Word
     通报 in ``suggestions.documents``): over each unit's active assignments of
-    this year's suggestions and of any still open; ``ranked`` lists the units
-    with open items, fewest overdue first, then on-time rate, then satisfaction.
+    this year's suggestions and of any still open (``congress_id``: of that
+    congress's suggestions only); ``ranked`` lists the units with open items,
+    fewest overdue first, then on-time rate, then satisfaction.
     ``open_rows`` holds each unit's open items as table rows."""
     open_condition = Q(suggestion__status__in=AWAITING_REPLY, state__in=OPEN_UNIT_STATES)
     scope = Assignment.objects.filter(is_active=True).filter(Q(suggestion__year=today.year) | open_condition)
+    if congress_id is not None:
+        scope = scope.filter(suggestion__congress_id=congress_id)
     # Every count and rate from suggestions.figures, the one definition the pages use too.
     figures = figures_of.by_unit(assignments=scope, now=now)
     for unit_id, n in scope.filter(open_condition).values_list("unit_id").annotate(n=Count("pk")).order_by():
@@ -135,22 +140,35 @@ def monthly_notices(*, today=None, now=None, policy=None, force=False):
             },
             link=reverse_or_blank("suggestions:unit_inbox"),
         ))
-    totals = [
-        [labels[key], sum(figures[u][key] for u in ranked)]
-        for key in ("assigned", "acknowledged", "replied", "on_time", "overdue", "open")
-    ]
-    summary_context = {
-        "period_label": period_label, "as_of": cn_date(today), "unit_count": len(ranked), "figures": totals,
-        "definitions": [str(figures_of.DEFINITIONS["on_time_rate"]), str(figures_of.DEFINITIONS["satisfaction_rate"])],
-        "sheet": _("单位排名"), "filename": f"{period_label}{_('建议办理进度汇总')}.xlsx",
-        "columns": [_("排名"), _("承办单位"), *[label for label, _value in unit_figures]],
-        "rows": summary_rows,
-    }
-    for user_id in _staff_recipients():
-        messages.append(Message(
-            recipient=Recipient.user(user_id), kind=Kind.PROGRESS_SUMMARY, item_type="period", item_id=period_id,
-            stage=period, context=summary_context, link=reverse_or_blank("suggestions:staff_overdue"),
-        ))
+    # The summary: the whole province's to its staff, each congress's own to its staff.
+    whole = (ranked, figures, summary_rows)
+    for congress_id, user_ids in _staff_by_congress().items():
+        ranked, figures, summary_rows = whole
+        if congress_id is not None:
+            month = monthly_figures(today=today, now=now, congress_id=congress_id)
+            ranked, figures, names = month["ranked"], month["figures"], month["names"]
+            if not ranked:
+                continue
+            summary_rows = [
+                [rank, names.get(unit_id, ""), *[value for _label, value in unit_figure_rows(figures[unit_id])]]
+                for rank, unit_id in enumerate(ranked, start=1)
+            ]
+        totals = [
+            [labels[key], sum(figures[u][key] for u in ranked)]
+            for key in ("assigned", "acknowledged", "replied", "on_time", "overdue", "open")
+        ]
+        summary_context = {
+            "period_label": period_label, "as_of": cn_date(today), "unit_count": len(ranked), "figures": totals,
+            "definitions": [str(figures_of.DEFINITIONS["on_time_rate"]), str(figures_of.DEFINITIONS["satisfaction_rate"])],
+            "sheet": _("单位排名"), "filename": f"{period_label}{_('建议办理进度汇总')}.xlsx",
+            "columns": [_("排名"), _("承办单位"), *[str(label) for label in labels.values()]],
+            "rows": summary_rows,
+        }
+        for user_id in user_ids:
+            messages.append(Message(
+                recipient=Recipient.user(user_id), kind=Kind.PROGRESS_SUMMARY, item_type="period", item_id=period_id,
+                stage=period, context=summary_context, link=reverse_or_blank("suggestions:staff_overdue"),
+            ))
     return messages
 
 
@@ -225,7 +243,7 @@ def results_notices(*, today=None, now=None, window_days=RESULTS_NOTICE_WINDOW_D
                 "process": rating_labels.get(process, ""), "result": rating_labels.get(result, ""),
             } if result else "",
         })
-    staff = _staff_recipients()
+    staff = _staff_by_congress()
     messages = []
     yes, no = _("是"), _("否")
     columns = [_("编号"), _("标题"), _("办理结果类别"), _("答复日期"), _("首次答复按期"), _("代表测评")]
@@ -287,7 +305,8 @@ def results_notices(*, today=None, now=None, window_days=RESULTS_NOTICE_WINDOW_D
             "columns": [_("排名"), _("承办单位"), _("承办件数"), _("已答复"), _("按期首次答复"), _("按期答复率"), _("满意率")],
             "rows": summary_rows,
         }
-        for user_id in staff:
+        # To the session's congress's staff and to the staff of the whole province.
+        for user_id in staff.get(session.term.congress_id, []) + staff.get(None, []):
             messages.append(Message(
                 recipient=Recipient.user(user_id), kind=Kind.RESULTS_SUMMARY, item_type="session", item_id=session.pk,
                 stage="results", context=summary_context, link=reverse_or_blank("suggestions:staff_dashboard"),

@@ -6,6 +6,7 @@ from congress_portal.accounts import roles
 from deputies.models import Level, MandateStatus
 
 from ..models import Assignment, AssignmentState
+from ..models.suggestion import congress_id_for
 
 OPEN_ASSIGNMENT_STATES = (
     AssignmentState.PENDING,
@@ -41,3 +42,16 @@ def congress_level(lead_deputy, session):
         return session.term.congress.level
     mandate = lead_deputy.mandates.filter(status=MandateStatus.SERVING).order_by("-start_date").first()
     return mandate.level if mandate else Level.PROVINCIAL
+
+
+def addressed_congress(lead_deputy, session, congress=None):
+    """(level, congress id) a suggestion is addressed to: its session's; between
+    plenaries the congress the deputy chose among their serving mandates (a
+    deputy with several mandates says as which congress's deputy they write),
+    else their latest serving mandate's."""
+    if session is not None or congress is None:
+        level = congress_level(lead_deputy, session)
+        return level, congress_id_for(lead_deputy.pk, session, level)
+    if not lead_deputy.mandates.filter(congress=congress, status=MandateStatus.SERVING).exists():
+        raise ValidationError({"congress": _("您不是%(congress)s的在任代表。") % {"congress": congress}})
+    return congress.level, congress.pk

@@ -12,8 +12,7 @@ from .. import workflow
 from deputies.models import MandateStatus
 
 from ..models import CoSignature, CoSignState, Status, Suggestion, SuggestionAttachment
-from ..models.suggestion import congress_id_for
-from .common import congress_level, required
+from .common import addressed_congress, required
 
 
 def _check_complete(*, title, content, category, during_session, session, year=None):
@@ -50,16 +49,17 @@ def submit_suggestion(
     co_signers=(),
     attachments=(),
     submitted_at=None,
+    congress=None,
 ):
     """A lead deputy submits a suggestion, or staff enter a paper one on the
     deputy's behalf (then ``entered_by_staff`` is set). Co-signers are invited
     and confirm or decline with ``respond_to_cosign``. ``attachments`` are
-    Django File objects."""
+    Django File objects. ``congress``: between plenaries, the congress of one of
+    the deputy's serving mandates it is addressed to (default: the latest)."""
     entered_by_staff = roles.is_staff_member(actor)
     if not entered_by_staff and roles.deputy_of(actor) != lead_deputy:
         raise PermissionDenied(_("只能以本人名义领衔提出建议。"))
-    level = congress_level(lead_deputy, session)
-    congress_id = congress_id_for(lead_deputy.pk, session, level)
+    level, congress_id = addressed_congress(lead_deputy, session, congress)
     own = roles.congress_of(actor)
     if entered_by_staff and own is not None and congress_id != own.pk:
         # Staff enter paper suggestions for their own congress's deputies only.
@@ -102,7 +102,7 @@ def submit_suggestion(
 
 # ---------------------------------------------------------------- 草稿
 
-DRAFT_FIELDS = ("title", "content", "category", "during_session", "session", "disclosure_consent")
+DRAFT_FIELDS = ("title", "content", "category", "during_session", "session", "disclosure_consent", "congress")
 
 
 def _check_draft_values(values):
@@ -143,6 +143,7 @@ def save_draft(
     disclosure_consent=True,
     co_signers=(),
     attachments=(),
+    congress=None,
 ):
     """保存草稿: a deputy keeps an unfinished suggestion, with its attachments and
     the co-signers it will invite, to finish later (on any device). Only its
@@ -152,9 +153,10 @@ def save_draft(
         raise PermissionDenied(_("只能以本人名义保存建议草稿。"))
     values = {
         "title": title, "content": content, "category": category, "during_session": bool(during_session),
-        "session": session, "disclosure_consent": bool(disclosure_consent),
+        "session": session, "disclosure_consent": bool(disclosure_consent), "congress": congress,
     }  # fmt: skip
     _check_draft_values(values)
+    level, values["congress_id"] = addressed_congress(lead_deputy, session, values.pop("congress"))
     co_signers = _check_co_signers(lead_deputy, co_signers)
     _check_attachments(attachments)
     now = timezone.now()
@@ -163,7 +165,7 @@ def save_draft(
             lead_deputy=lead_deputy,
             status=Status.DRAFT,  # the creation move "save_draft" of the state table
             year=session.year if session is not None else timezone.localtime(now).year,
-            deputy_level=congress_level(lead_deputy, session),
+            deputy_level=level,
             submitted_at=now,
             **values,
         )
@@ -191,8 +193,7 @@ def update_draft(*, suggestion, actor, attachments=(), remove_attachments=(), co
         for name, value in values.items():
             setattr(locked, name, value)
         locked.year = locked.session.year if locked.session_id else locked.year
-        locked.deputy_level = congress_level(locked.lead_deputy, locked.session)
-        locked.congress_id = congress_id_for(locked.lead_deputy_id, locked.session, locked.deputy_level)
+        locked.deputy_level, locked.congress_id = addressed_congress(locked.lead_deputy, locked.session, locked.congress)
         if co_signers is not None:
             wanted = _check_co_signers(locked.lead_deputy, co_signers)
             CoSignature.objects.filter(suggestion=locked).exclude(deputy__in=wanted).delete()
@@ -235,8 +236,7 @@ def submit_draft(*, suggestion, actor):
         now = timezone.now()
         locked.submitted_at = now
         locked.year = locked.session.year if locked.session_id else timezone.localtime(now).year
-        locked.deputy_level = congress_level(locked.lead_deputy, locked.session)
-        locked.congress_id = congress_id_for(locked.lead_deputy_id, locked.session, locked.deputy_level)
+        locked.deputy_level, locked.congress_id = addressed_congress(locked.lead_deputy, locked.session, locked.congress)
         CoSignature.objects.filter(suggestion=locked, state=CoSignState.PROPOSED).update(state=CoSignState.INVITED, invited_at=now)
 
     return workflow.transition(

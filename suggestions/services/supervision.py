@@ -24,6 +24,9 @@ def record_supervision_visit(*, actor, theme, held_on, group_name, units, sugges
         raise ValidationError({"suggestions": _("请选择督办的重点建议。")}, code="required")
     if not units:
         raise ValidationError({"units": _("请选择督办的承办单位。")}, code="required")
+    foreign = [s.title for s in suggestions if not roles.acts_on(actor, s.congress_id)]
+    if foreign:
+        raise PermissionDenied(_("只能督办本级人大的建议：%(titles)s。") % {"titles": "、".join(foreign)})
     key = set(KeySupervision.objects.filter(suggestion__in=suggestions).values_list("suggestion_id", flat=True))
     not_key = [s.title for s in suggestions if s.pk not in key]
     if not_key:

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from congress_portal.forms import PortalForm
 
+from deputies.scoping import units_visible_to
+
 from ..forms import UnitMultipleChoiceField, active_units
 from ..models import OPEN_STATUSES, Suggestion
 
@@ -23,9 +25,11 @@ class SupervisionVisitForm(PortalForm):
     findings = forms.CharField(label=_("督办情况"), widget=forms.Textarea(attrs={"rows": 6}))
     follow_up = forms.CharField(label=_("督办意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        # The open key items (a few dozen a year).
-        self.fields["suggestions"].queryset = Suggestion.objects.filter(
+        # The open key items of the staff user's congress (a few dozen a year),
+        # and the units that may answer them.
+        self.fields["suggestions"].queryset = Suggestion.objects.visible_to(user).filter(
             key_supervision__isnull=False, status__in=OPEN_STATUSES
         ).order_by("-year", "number")
+        self.fields["units"].queryset = active_units().filter(pk__in=units_visible_to(user).values("pk"))

@@ -39,7 +39,8 @@ def staff_similar_panel(context, suggestion):
             for s, m in items
         ]
         data["can_merge"] = any(row["mergeable"] for row in data["similar"])
-        leads, co_units = recommend.recommend_units(title=suggestion.title, content=suggestion.content, exclude=[suggestion.pk])
+        leads, co_units = recommend.recommend_units(
+            title=suggestion.title, content=suggestion.content, exclude=[suggestion.pk], congress=suggestion.congress)
         data["leads"], data["co_units"] = leads, co_units
     data["lead_unassigned"] = lead is not None and lead.status == Status.REGISTERED
     data["followers_unmergeable"] = suggestion.status != Status.REGISTERED

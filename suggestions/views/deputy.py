@@ -70,6 +70,7 @@ def _submit(request, deputy, data):
         disclosure_consent=data["disclosure_consent"],
         co_signers=list(data["co_signers"]),
         attachments=data["attachments"],
+        congress=data.get("congress"),
     )
 
 

@@ -54,7 +54,7 @@ def staff_motions(request):
 @staff_required
 def staff_new_motion(request):
     """Staff enter a motion handed in at the session."""
-    form = MotionForm(request.POST or None)
+    form = MotionForm(request.POST or None, user=request.user)
     if request.method == "POST":
         made = {}
 

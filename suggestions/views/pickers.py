@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 
 from congress_portal import pickers
 from congress_portal.accounts import roles
+from deputies.scoping import units_visible_to
 
 from .. import selectors
 from ..forms import active_units
@@ -21,9 +22,13 @@ def _found_units(request, queryset):
 
 
 def units(request):
-    """Active units by name, for the unit filter of the suggestion lists (the
-    public one too: units' names are public, as on the league table)."""
-    return _found_units(request, active_units())
+    """Active units by name, for the unit filter of the suggestion lists: the
+    public's every unit (names are public, as on the league table); a signed-in
+    user's those of their congresses (``units_visible_to``)."""
+    queryset = active_units()
+    if request.user.is_authenticated:
+        queryset = queryset.filter(pk__in=units_visible_to(request.user).values("pk"))
+    return _found_units(request, queryset)
 
 
 @staff_required

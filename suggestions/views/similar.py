@@ -32,10 +32,10 @@ def _may_ask(user):
 
 
 def scope_for(user):
-    """What ``user`` may be shown as similar: staff all submitted items; a
-    deputy their own items and published ones."""
+    """What ``user`` may be shown as similar: staff their own congress's items
+    (what they may merge); a deputy their own items and published ones."""
     if roles.is_staff_member(user):
-        return Suggestion.objects.submitted()
+        return Suggestion.objects.visible_to(user)
     return Suggestion.objects.visible_to(user).submitted() | Suggestion.objects.published()
 
 
@@ -101,10 +101,11 @@ def similar_json(request):
 @require_GET
 @staff_required
 def recommend_json(request, pk):
-    suggestion = Suggestion.objects.submitted().filter(pk=pk).first()
+    suggestion = Suggestion.objects.visible_to(request.user).filter(pk=pk).first()
     if suggestion is None:
         raise Http404
-    leads, co_units = recommend.recommend_units(title=suggestion.title, content=suggestion.content, exclude=[pk])
+    leads, co_units = recommend.recommend_units(
+        title=suggestion.title, content=suggestion.content, exclude=[pk], congress=suggestion.congress)
     return JsonResponse({"leads": [r.as_dict() for r in leads], "co_units": [r.as_dict() for r in co_units]})
 
 
@@ -112,11 +113,11 @@ def recommend_json(request, pk):
 @staff_required
 def staff_merge(request, pk):
     """并案办理 with this item as the lead: the ticked similar items join it."""
-    lead = Suggestion.objects.submitted().filter(pk=pk).first()
+    lead = Suggestion.objects.visible_to(request.user).filter(pk=pk).first()
     if lead is None:
         raise Http404
     ids = [int(v) for v in request.POST.getlist("merge") if v.isdigit()]
-    others = list(Suggestion.objects.submitted().filter(pk__in=ids).exclude(pk=pk))
+    others = list(Suggestion.objects.visible_to(request.user).filter(pk__in=ids).exclude(pk=pk))
     try:
         services.merge_suggestions(lead=lead, others=others, actor=request.user, note=request.POST.get("note", "")[:500])
     except (ValidationError, PermissionDenied) as exc:
@@ -129,7 +130,7 @@ def staff_merge(request, pk):
 @require_POST
 @staff_required
 def staff_unmerge(request, pk):
-    suggestion = Suggestion.objects.submitted().filter(pk=pk).first()
+    suggestion = Suggestion.objects.visible_to(request.user).filter(pk=pk).first()
     if suggestion is None:
         raise Http404
     back = request.POST.get("back") == "lead" and hasattr(suggestion, "merge_link")

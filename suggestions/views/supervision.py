@@ -16,13 +16,14 @@ from .common import page_of, run, staff_required, unit_required
 def staff_supervision(request):
     """督办记录, and the key items grouped by theme."""
     return render(request, "suggestions/supervision/staff_list.html", {
-        "page_obj": page_of(request, selectors.visits()), "themes": selectors.key_items_by_theme(),
+        "page_obj": page_of(request, selectors.visits(user=request.user)),
+        "themes": selectors.key_items_by_theme(user=request.user),
     })
 
 
 @staff_required
 def staff_new_supervision(request):
-    form = SupervisionVisitForm(request.POST or None)
+    form = SupervisionVisitForm(request.POST or None, user=request.user)
     if request.method == "POST" and run(
         form, lambda d: services.record_supervision_visit(actor=request.user, **d)
     ):
@@ -35,5 +36,5 @@ def staff_new_supervision(request):
 def unit_supervision(request):
     """本单位督办记录."""
     return render(request, "suggestions/supervision/unit_list.html", {
-        "page_obj": page_of(request, selectors.visits(unit_id=roles.unit_id_of(request.user))),
+        "page_obj": page_of(request, selectors.visits(user=request.user)),
     })

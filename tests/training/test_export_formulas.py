@@ -50,7 +50,7 @@ def test_one_deputy_record_export(deputy_client, deputy_user):
     deputy = deputy_user.deputy
     deputy.name = FORMULA
     deputy.save(update_fields=["name"])
-    session = TrainingSessionFactory(title="=1+1")
+    session = TrainingSessionFactory(title="=1+1", plan__term=deputy.mandates.get().term)
     AttendedEnrolmentFactory(deputy=deputy, session=session)
     ScoringItemFactory(metric="training_hours", points_per_unit=Decimal("2"), label="-培训学时")
     response = deputy_client.get(reverse("training:record_xlsx", args=[deputy.pk, 2025]))

@@ -110,21 +110,34 @@ def test_leave_from_the_page(deputy_client, deputy_user):
     assert deputy_client.post(reverse("training:leave", args=[other.pk]), {"reason": "x"}).status_code == 404
 
 
-def test_materials_page_query_count(deputy_client, django_assert_num_queries):
+def test_materials_page_query_count(deputy_client, deputy_user, django_assert_num_queries):
+    term = deputy_user.deputy.mandates.get().term  # the sessions of the deputy's own congress
+
     def add(n):
         for session in _sessions(n):
+            session.plan.term = term
+            session.plan.save(update_fields=["term"])
             TrainingMaterial.objects.create(session=session, title="代表法释义", url="https://example.org/a")
         TrainingMaterial.objects.create(title="未公开资料", url="https://example.org/b", is_published=False)
 
     add(2)
     assert_flat(deputy_client, reverse("training:materials"), lambda: add(4), 6, django_assert_num_queries)
-    assert "未公开资料" not in deputy_client.get(reverse("training:materials")).content.decode()
+    page = deputy_client.get(reverse("training:materials")).content.decode()
+    assert "未公开资料" not in page and "代表法释义" in page
+
+
+def test_materials_of_another_congress_are_not_listed_for_a_deputy(deputy_client):
+    TrainingMaterial.objects.create(session=_sessions(1)[0], title="别处的资料", url="https://example.org/c")
+    TrainingMaterial.objects.create(title="共享资料", url="https://example.org/d")
+    page = deputy_client.get(reverse("training:materials")).content.decode()
+    assert "共享资料" in page and "别处的资料" not in page
 
 
 def test_own_record_page_and_export(deputy_client, deputy_user):
     deputy = deputy_user.deputy
-    AttendedEnrolmentFactory(deputy=deputy)
-    DutyActivityFactory(deputy=deputy)
+    term = deputy.mandates.get().term  # a congress's record counts that congress's work
+    AttendedEnrolmentFactory(deputy=deputy, session=TrainingSessionFactory(plan__term=term))
+    DutyActivityFactory(deputy=deputy, congress=term.congress)
     ScoringItemFactory(metric="training_hours", points_per_unit=Decimal("2"))
     response = deputy_client.get(reverse("training:record", args=[deputy.pk, 2025]))
     body = response.content.decode()
@@ -268,7 +281,7 @@ def test_api_check_in_refuses_forged_token(api_client, deputy_user):
 
 def test_api_rule_and_live_record(api_client, staff_user, deputy_user):
     term = deputy_user.deputy.mandates.get().term
-    session = TrainingSessionFactory()
+    session = TrainingSessionFactory(plan__term=term)
     api_client.force_authenticate(staff_user)
     response = api_client.post(f"/api/training/sessions/{session.pk}/rules/", {"kind": "new_of_term", "term": term.pk})
     assert response.status_code == 201 and response.json()["enrolled_count"] == 1
@@ -292,17 +305,18 @@ def test_api_leave_conflict_is_409(api_client, deputy_user):
 def test_record_page_query_count(deputy_client, deputy_user, django_assert_num_queries):
     """The yearly record lists every part's details; its cost does not grow with them."""
     deputy = deputy_user.deputy
+    term = deputy.mandates.get().term
     ScoringItemFactory(metric="training_hours", points_per_unit=Decimal("1"))
 
     def add(n):
         for _ in range(n):
-            AttendedEnrolmentFactory(deputy=deputy)
-            DutyActivityFactory(deputy=deputy)
+            AttendedEnrolmentFactory(deputy=deputy, session=TrainingSessionFactory(plan__term=term))
+            DutyActivityFactory(deputy=deputy, congress=term.congress)
 
     add(1)
     url = reverse("training:record", args=[deputy.pk, 2025])
-    # 29: station check-ins (扫码进站) counted, and the menu's badge count
-    assert_flat(deputy_client, url, lambda: add(3), 29, django_assert_num_queries)
+    # 30: station check-ins (扫码进站) counted, the menu's badge count, and the deputy's mandates (one record per congress)
+    assert_flat(deputy_client, url, lambda: add(3), 30, django_assert_num_queries)
 
 
 def test_deleting_a_plan_with_sessions_is_a_conflict_not_a_server_error(staff_user, api_client):

@@ -5,7 +5,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Q
+from django.utils.translation import gettext
 
+from congress_portal.accounts import roles
 from deputies.models import Deputy, Mandate
 
 from ..models import ScoringRuleSet, year_bounds
@@ -25,7 +27,7 @@ def deputies_of_year(year):
     )
 
 
-def collect_metrics(*, year, deputy_ids=None, fill_zeros=True):
+def collect_metrics(*, year, deputy_ids=None, fill_zeros=True, congress_id=None):
     """{deputy_id: {metric: number}} for every deputy in ``deputy_ids`` (default:
     everyone with a mandate that year), every metric present (0 when none)
     unless ``fill_zeros`` is False (the bulk refresh stores only what is not 0).
@@ -39,7 +41,7 @@ def collect_metrics(*, year, deputy_ids=None, fill_zeros=True):
     blank = zero_metrics() if fill_zeros else {}
     result = {deputy_id: dict(blank) for deputy_id in population}
     for source in available_sources():
-        for deputy_id, figures in source.collect(year=year, deputy_ids=restrict).items():
+        for deputy_id, figures in source.collect(year=year, deputy_ids=restrict, congress_id=congress_id).items():
             row = result.get(deputy_id)
             if row is None:
                 continue  # activity of someone without a mandate that year
@@ -131,11 +133,17 @@ class DutyRecordView:
     metrics: dict
     score: Score
     sections: list
+    congress: object = None  # the congress whose record this is (None: all the deputy's work)
+    congresses: list = field(default_factory=list)  # the congresses the reader may switch to
 
 
-def duty_record(*, deputy, year, with_details=True):
-    """The live record of one deputy for one year, for the deputy's and staff's pages."""
-    metrics = collect_metrics(year=year, deputy_ids=[deputy.pk])[deputy.pk]
+def duty_record(*, deputy, year, with_details=True, congress=None):
+    """The live record of one deputy for one year, for the deputy's and staff's
+    pages: with ``congress``, the record as a deputy of that congress (a county
+    congress's record counts the county's suggestions, trainings, station duty
+    and ballots; the provincial one the province's)."""
+    congress_id = congress.pk if congress is not None else None
+    metrics = collect_metrics(year=year, deputy_ids=[deputy.pk], congress_id=congress_id)[deputy.pk]
     rule_set = ScoringRuleSet.for_year(year)
     result = score(metrics, rule_set=rule_set, items=scoring_items(rule_set))
     sections = []
@@ -147,7 +155,41 @@ def duty_record(*, deputy, year, with_details=True):
                 label=source.label,
                 available=available,
                 figures=[(label, metrics.get(key, 0)) for key, label in source.metrics],
-                details=source.details(year=year, deputy=deputy) if (with_details and available) else [],
+                details=source.details(year=year, deputy=deputy, congress_id=congress_id) if (with_details and available) else [],
             )
         )
-    return DutyRecordView(deputy=deputy, year=year, metrics=metrics, score=result, sections=sections)
+    return DutyRecordView(deputy=deputy, year=year, metrics=metrics, score=result, sections=sections, congress=congress)
+
+
+def record_congresses(*, user, deputy):
+    """The congresses of the deputy's mandates whose record ``user`` may read,
+    highest level first: the deputy all of their own; staff those they see."""
+    mandates = Mandate.objects.filter(deputy=deputy).select_related("congress__area", "term__congress__area")
+    if roles.is_staff_member(user):
+        seen = roles.seen_congresses(user)
+        if seen is not None:
+            mandates = mandates.filter(congress__in=seen)
+    else:
+        own = roles.deputy_of(user)
+        if own is None or own.pk != deputy.pk:
+            return []
+    congresses = {}
+    for mandate in mandates.order_by("level_rank", "congress__area__code", "-term__number"):
+        if mandate.congress_id not in congresses:  # the latest term's mandate names it
+            congress = mandate.congress
+            congress.mandate_label = gettext("%(term)s代表") % {"term": mandate.term}
+            congresses[congress.pk] = congress
+    return list(congresses.values())
+
+
+def record_for(*, user, deputy, year, congress_id=None, with_details=True):
+    """The record ``user`` asked for: as a deputy of ``congress_id`` (default the
+    highest congress the user may read), with ``congresses`` (those they may
+    read, for the page's tabs); None when there is none to read (404)."""
+    congresses = record_congresses(user=user, deputy=deputy)
+    chosen = [c for c in congresses if str(c.pk) == str(congress_id)] if congress_id else congresses[:1]
+    if not chosen:
+        return None
+    record = duty_record(deputy=deputy, year=year, with_details=with_details, congress=chosen[0])
+    record.congresses = congresses
+    return record

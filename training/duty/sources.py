@@ -32,6 +32,12 @@ def _restrict(queryset, field, deputy_ids):
     return queryset if deputy_ids is None else queryset.filter(**{f"{field}__in": deputy_ids})
 
 
+def _of_congress(queryset, lookup, congress_id):
+    """A congress's record counts the work done for that congress only (a county's
+    suggestions, trainings, station duty and ballots); ``None`` is every congress."""
+    return queryset if congress_id is None else queryset.filter(**{lookup: congress_id})
+
+
 def _model(label):
     try:
         return apps.get_model(label)
@@ -47,12 +53,13 @@ class DutySource:
     def is_available(self):
         return True
 
-    def collect(self, *, year, deputy_ids):
+    def collect(self, *, year, deputy_ids, congress_id=None):
         """{deputy_id: {metric: number}} for deputies with anything to count.
-        ``deputy_ids`` is None (everyone) or an iterable/queryset of ids."""
+        ``deputy_ids`` is None (everyone) or an iterable/queryset of ids;
+        ``congress_id`` limits it to one congress's work (None: all of it)."""
         raise NotImplementedError
 
-    def details(self, *, year, deputy):
+    def details(self, *, year, deputy, congress_id=None):
         """Lines for the printable record: a list of (date or None, text)."""
         return []
 
@@ -66,9 +73,10 @@ class PlenarySource(DutySource):
         ("plenary_absent", _("缺席（次）")),
     )
 
-    def collect(self, *, year, deputy_ids):
+    def collect(self, *, year, deputy_ids, congress_id=None):
         rows = (
-            _restrict(m.PlenaryAttendance.objects.filter(session__year=year), "deputy_id", deputy_ids)
+            _restrict(_of_congress(m.PlenaryAttendance.objects.filter(session__year=year), "session__term__congress", congress_id),
+                      "deputy_id", deputy_ids)
             .values("deputy_id")
             .annotate(
                 plenary_present=Count("pk", filter=Q(status=m.PlenaryAttendanceStatus.PRESENT)),
@@ -78,9 +86,9 @@ class PlenarySource(DutySource):
         )
         return {row.pop("deputy_id"): row for row in rows}
 
-    def details(self, *, year, deputy):
+    def details(self, *, year, deputy, congress_id=None):
         rows = (
-            m.PlenaryAttendance.objects.filter(session__year=year, deputy=deputy)
+            _of_congress(m.PlenaryAttendance.objects.filter(session__year=year, deputy=deputy), "session__term__congress", congress_id)
             .select_related("session__term__congress")
             .order_by("session__start_date")
         )
@@ -95,13 +103,13 @@ class TrainingSource(DutySource):
         ("training_hours", _("培训学时")),
     )
 
-    def collect(self, *, year, deputy_ids):
+    def collect(self, *, year, deputy_ids, congress_id=None):
         start, end = year_range(year)
         rows = (
             _restrict(
-                m.Enrolment.objects.filter(
+                _of_congress(m.Enrolment.objects.filter(
                     status=m.EnrolmentStatus.ATTENDED, session__starts_at__gte=start, session__starts_at__lt=end
-                ),
+                ), "session__plan__term__congress", congress_id),
                 "deputy_id",
                 deputy_ids,
             )
@@ -110,12 +118,12 @@ class TrainingSource(DutySource):
         )
         return {row.pop("deputy_id"): row for row in rows}
 
-    def details(self, *, year, deputy):
+    def details(self, *, year, deputy, congress_id=None):
         start, end = year_range(year)
         rows = (
-            m.Enrolment.objects.filter(
+            _of_congress(m.Enrolment.objects.filter(
                 deputy=deputy, status=m.EnrolmentStatus.ATTENDED, session__starts_at__gte=start, session__starts_at__lt=end
-            )
+            ), "session__plan__term__congress", congress_id)
             .select_related("session")
             .order_by("session__starts_at")
         )
@@ -136,21 +144,23 @@ class ActivitySource(DutySource):
         (f"activity_{kind.value}", kind.label) for kind in m.ActivityKind
     )
 
-    def collect(self, *, year, deputy_ids):
+    def collect(self, *, year, deputy_ids, congress_id=None):
         first, last = m.year_bounds(year)
         per_kind = {
             f"activity_{kind.value}": Count("pk", filter=Q(kind=kind.value)) for kind in m.ActivityKind
         }
         rows = (
-            _restrict(m.DutyActivity.objects.filter(date__gte=first, date__lte=last), "deputy_id", deputy_ids)
+            _restrict(_of_congress(m.DutyActivity.objects.filter(date__gte=first, date__lte=last), "congress", congress_id),
+                      "deputy_id", deputy_ids)
             .values("deputy_id")
             .annotate(activities_total=Count("pk"), **per_kind)
         )
         return {row.pop("deputy_id"): row for row in rows}
 
-    def details(self, *, year, deputy):
+    def details(self, *, year, deputy, congress_id=None):
         first, last = m.year_bounds(year)
-        rows = m.DutyActivity.objects.filter(deputy=deputy, date__gte=first, date__lte=last).order_by("date", "pk")
+        rows = _of_congress(m.DutyActivity.objects.filter(deputy=deputy, date__gte=first, date__lte=last), "congress", congress_id)
+        rows = rows.order_by("date", "pk")
         return [(a.date, f"{a.get_kind_display()} · {a.title}") for a in rows]
 
 
@@ -216,7 +226,7 @@ class SuggestionSource(DutySource):
 
         return build
 
-    def collect(self, *, year, deputy_ids):
+    def collect(self, *, year, deputy_ids, congress_id=None):
         from django.db.models import F
 
         Suggestion = _model("suggestions.Suggestion")
@@ -228,7 +238,8 @@ class SuggestionSource(DutySource):
         build = self._figures(categories)
         led = (
             _restrict(
-                Suggestion.objects.filter(year=year, delegation__isnull=True).exclude(status__in=not_counted),
+                _of_congress(Suggestion.objects.filter(year=year, delegation__isnull=True), "congress", congress_id)
+                .exclude(status__in=not_counted),
                 "lead_deputy_id", deputy_ids,
             )
             .values("lead_deputy_id")
@@ -237,7 +248,7 @@ class SuggestionSource(DutySource):
         )
         cosigned = (
             _restrict(
-                CoSignature.objects.filter(state="confirmed", suggestion__year=year)
+                _of_congress(CoSignature.objects.filter(state="confirmed", suggestion__year=year), "suggestion__congress", congress_id)
                 .exclude(suggestion__status__in=not_counted)
                 .exclude(suggestion__lead_deputy_id=F("deputy_id")),
                 "deputy_id",
@@ -258,11 +269,11 @@ class SuggestionSource(DutySource):
                     figures[f"suggestions_{key}"] = figures.get(f"suggestions_{key}", 0) + row[key]
         return result
 
-    def details(self, *, year, deputy):
+    def details(self, *, year, deputy, congress_id=None):
         Suggestion = _model("suggestions.Suggestion")
         Reply = _model("suggestions.Reply")
         rows = (
-            Suggestion.objects.filter(year=year)
+            _of_congress(Suggestion.objects.filter(year=year), "congress", congress_id)
             .exclude(status__in=("withdrawn", "draft", "awaiting_head"))
             .filter(
                 Q(lead_deputy=deputy, delegation__isnull=True)
@@ -302,7 +313,7 @@ class StationSource(DutySource):
     def is_available(self):
         return _model("liaison_stations.Visit") is not None and _model("liaison_stations.Issue") is not None
 
-    def collect(self, *, year, deputy_ids):
+    def collect(self, *, year, deputy_ids, congress_id=None):
         Visit = _model("liaison_stations.Visit")
         Activity = _model("liaison_stations.Activity")
         Issue = _model("liaison_stations.Issue")
@@ -319,14 +330,16 @@ class StationSource(DutySource):
                     figures[metric] = figures.get(metric, 0) + (row[source_key] or 0)
 
         visits = (
-            _restrict(Visit.deputies.through.objects.filter(visit__received_on__gte=first, visit__received_on__lte=last), "deputy_id", deputy_ids)
+            _restrict(_of_congress(Visit.deputies.through.objects.filter(visit__received_on__gte=first, visit__received_on__lte=last),
+                                   "visit__station__congress", congress_id), "deputy_id", deputy_ids)
             .values("deputy_id")
             .annotate(n=Count("visit_id"), people=Sum("visit__people_count"))
             .order_by()
         )
         add(visits, {"n": "station_receptions", "people": "station_people"})
         activities = (
-            _restrict(Activity.deputies.through.objects.filter(activity__starts_at__gte=start, activity__starts_at__lt=end), "deputy_id", deputy_ids)
+            _restrict(_of_congress(Activity.deputies.through.objects.filter(activity__starts_at__gte=start, activity__starts_at__lt=end),
+                                   "activity__station__congress", congress_id), "deputy_id", deputy_ids)
             .values("deputy_id")
             .annotate(n=Count("activity_id"))
             .order_by()
@@ -336,9 +349,9 @@ class StationSource(DutySource):
         # (a message has no visit, so the two never count the same issue twice).
         at_visits = (
             _restrict(
-                Visit.deputies.through.objects.filter(
+                _of_congress(Visit.deputies.through.objects.filter(
                     visit__received_on__gte=first, visit__received_on__lte=last, visit__issues__status__in=RESOLVED_STATUSES
-                ),
+                ), "visit__station__congress", congress_id),
                 "deputy_id",
                 deputy_ids,
             )
@@ -349,7 +362,8 @@ class StationSource(DutySource):
         add(at_visits, {"n": "station_issues_handled"})
         messages = (
             _restrict(
-                Issue.objects.filter(visit__isnull=True, created_at__gte=start, created_at__lt=end, status__in=RESOLVED_STATUSES),
+                _of_congress(Issue.objects.filter(visit__isnull=True, created_at__gte=start, created_at__lt=end,
+                                                  status__in=RESOLVED_STATUSES), "station__congress", congress_id),
                 "addressed_to_id",
                 deputy_ids,
             )
@@ -363,7 +377,8 @@ class StationSource(DutySource):
         CheckIn = _model("liaison_stations.CheckIn")
         if CheckIn is not None:
             duty_days = (
-                _restrict(CheckIn.objects.filter(on_date__gte=first, on_date__lte=last), "deputy_id", deputy_ids)
+                _restrict(_of_congress(CheckIn.objects.filter(on_date__gte=first, on_date__lte=last), "station__congress", congress_id),
+                          "deputy_id", deputy_ids)
                 .values("deputy_id")
                 .annotate(n=Count("pk"))
                 .order_by()
@@ -371,11 +386,11 @@ class StationSource(DutySource):
             add(duty_days, {"n": "station_duty_days"})
         return result
 
-    def details(self, *, year, deputy):
+    def details(self, *, year, deputy, congress_id=None):
         Visit = _model("liaison_stations.Visit")
         first, last = m.year_bounds(year)
         rows = (
-            Visit.objects.filter(deputies=deputy, received_on__gte=first, received_on__lte=last)
+            _of_congress(Visit.objects.filter(deputies=deputy, received_on__gte=first, received_on__lte=last), "station__congress", congress_id)
             .select_related("station")
             .order_by("received_on", "pk")
         )
@@ -398,12 +413,13 @@ class BallotSource(DutySource):
     def is_available(self):
         return _model("voting.BallotParticipation") is not None
 
-    def collect(self, *, year, deputy_ids):
+    def collect(self, *, year, deputy_ids, congress_id=None):
         Participation = _model("voting.BallotParticipation")
         Proposal = _model("voting.Proposal")
         result = {}
         rows = (
-            _restrict(Participation.objects.filter(ballot__call__year=year), "deputy_id", deputy_ids)
+            _restrict(_of_congress(Participation.objects.filter(ballot__call__year=year), "ballot__congress", congress_id),
+                      "deputy_id", deputy_ids)
             .values("deputy_id")
             .annotate(n=Count("ballot_id", distinct=True))
             .order_by()
@@ -412,7 +428,8 @@ class BallotSource(DutySource):
             result.setdefault(row["deputy_id"], {})["ballots_taken_part"] = row["n"]
         if Proposal is not None:
             rows = (
-                _restrict(Proposal.objects.filter(call__year=year, deputy__isnull=False), "deputy_id", deputy_ids)
+                _restrict(_of_congress(Proposal.objects.filter(call__year=year, deputy__isnull=False), "call__congress", congress_id),
+                          "deputy_id", deputy_ids)
                 .values("deputy_id")
                 .annotate(n=Count("pk"))
                 .order_by()
@@ -421,9 +438,10 @@ class BallotSource(DutySource):
                 result.setdefault(row["deputy_id"], {})["project_proposals"] = row["n"]
         return result
 
-    def details(self, *, year, deputy):
+    def details(self, *, year, deputy, congress_id=None):
         Participation = _model("voting.BallotParticipation")
-        rows = Participation.objects.filter(deputy=deputy, ballot__call__year=year).select_related("ballot").order_by("ballot_id")
+        rows = _of_congress(Participation.objects.filter(deputy=deputy, ballot__call__year=year), "ballot__congress", congress_id)
+        rows = rows.select_related("ballot").order_by("ballot_id")
         return [(None, str(p.ballot)) for p in rows]
 
 

@@ -151,12 +151,33 @@ class Command(BaseCommand):
         )
         made += history["items"]
         made += self._local(rng, categories)
+        made += self._second_mandate(deputy_user.deputy, categories)
         # The demo deputy's unfinished draft (seen by them alone).
         services.save_draft(
             lead_deputy=deputy_user.deputy, actor=deputy_user, title="关于推进城乡公交一体化的建议（草稿）",
             content="目前我省部分县市城乡公交线路衔接不畅，", category=categories.get("transport"), co_signers=pool[:1],
         )  # fmt: skip
         return made + 1
+
+    def _second_mandate(self, deputy, categories):
+        """The demo deputy is also a county deputy: an item of that county's
+        plenary, entered and registered there (by the superuser: the demo has no
+        staff login for that county), so that the deputy's pages show each
+        mandate's work labelled by its congress."""
+        admin = User.objects.filter(is_superuser=True).order_by("pk").first()
+        session = (
+            Session.objects.filter(term__mandates__deputy=deputy, term__congress__level=Level.COUNTY)
+            .order_by("-year", "-number").first()
+        )
+        if admin is None or session is None:
+            return 0
+        s = services.submit_suggestion(
+            lead_deputy=deputy, title="关于增设社区老年助餐点的建议", category=categories["health"],
+            content=f"{session.term.congress.area.name}部分老旧小区老年人就餐不便，建议在社区增设老年助餐点。",
+            actor=admin, during_session=True, session=session, disclosure_consent=True,
+        )
+        services.register_suggestion(suggestion=s, actor=admin)
+        return 1
 
     def _local(self, rng, categories):
         """A few items of each local congress (deputies.local_demo), entered,

@@ -52,6 +52,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             self._training(term, staff, rng, today, year)
             self._duty(term, staff, rng, year)
+            self._second_mandate(year)
             self._rules()
             for y in (year - 1, year):
                 services.refresh_duty_records(year=y)
@@ -137,10 +138,33 @@ class Command(BaseCommand):
             for _ in range(rng.randrange(0, 4)):
                 kind, title = rng.choice(kinds)
                 rows.append(m.DutyActivity(
-                    deputy=mandate.deputy, kind=kind, title=title, recorded_by=staff,
+                    deputy=mandate.deputy, congress=term.congress, kind=kind, title=title, recorded_by=staff,
                     date=datetime.date(rng.choice([year - 1, year]), rng.randrange(1, 11), rng.randrange(1, 28)),
                 ))
         m.DutyActivity.objects.bulk_create(rows)
+
+    def _second_mandate(self, year):
+        """The demo deputy is a county deputy too: that county's duty training and
+        an inspection there, which count in the county congress's record (the
+        record page switches between the two mandates)."""
+        demo = User.objects.filter(username="deputy").first()
+        deputy = getattr(demo, "deputy", None) if demo else None
+        admin = User.objects.filter(is_superuser=True).order_by("pk").first()
+        mandate = deputy.mandates.filter(level=Level.COUNTY).select_related("term__congress__area").first() if deputy else None
+        if mandate is None or admin is None:
+            return
+        county = mandate.term.congress
+        plan = m.TrainingPlan.objects.create(term=mandate.term, year=year, title=f"{county.area.name}人大代表{year}年度学习培训计划")
+        start = at(datetime.date(year, 3, 18), 9)
+        session = m.TrainingSession.objects.create(
+            plan=plan, title=f"{year}年{county.area.name}人大代表履职学习班", kind=m.SessionKind.DUTY,
+            form=m.SessionForm.CLASSROOM, starts_at=start, ends_at=start + datetime.timedelta(hours=7),
+            venue=f"{county.area.name}人大常委会机关会议室", hours=Decimal("6"), organiser=f"{county.area.name}人大常委会",
+        )
+        services.enrol_deputies(session=session, deputies=[deputy], actor=admin)
+        services.mark_attendance(enrolment=session.enrolments.get(deputy=deputy), attended=True, actor=admin, now=start)
+        services.record_activity(deputy=deputy, kind=m.ActivityKind.INSPECTION, title=f"视察{county.area.name}老旧小区改造",
+                                 date=datetime.date(year, 5, 20), actor=admin, congress=county)
 
     def _rules(self):
         rule_set = m.ScoringRuleSet.objects.create(
