@@ -17,6 +17,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congress_portal.accounts import roles
 from congress_portal.notifications.text import cn_date
 from congress_portal.wordml import Document
 
@@ -234,10 +235,13 @@ def supervision_letter(*, suggestion, act_by, doc_number=""):
 
 def progress_notice(*, today=None, now=None, user=None, doc_number=""):
     """The monthly 进度通报 as an official document: every unit with open items,
-    ranked as the emailed notice ranks them, and each unit's overdue items."""
+    ranked as the emailed notice ranks them, and each unit's overdue items;
+    a congress's staff get their own congress's units (as its emailed summary
+    does), the whole province's staff every congress's."""
     today = today or timezone.localdate()
     now = now or timezone.now()
-    month = monthly_figures(today=today, now=now)
+    own = roles.congress_of(user) if user is not None else None
+    month = monthly_figures(today=today, now=now, congress_id=own.pk if own else None)
     period = _("%(year)d年%(month)d月") % {"year": today.year, "month": today.month}
     ranked = month["ranked"]
     overdue = sum(month["figures"][u]["overdue"] for u in ranked)

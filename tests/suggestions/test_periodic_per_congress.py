@@ -42,8 +42,6 @@ def test_each_congress_gets_its_own_monthly_summary():
     assert summaries[f"user:{staff_a.pk}"]["figures"][0][1] == 1  # one item assigned in its county
 
 
-@pytest.mark.xfail(strict=True, reason="suggestions/documents.py (another helper's) still ranks every congress's units in "
-                   "the Word 进度通报: progress_notice must pass the staff's congress to monthly_figures(congress_id=...)")
 def test_the_word_progress_notice_holds_the_staffs_own_congress_only(client):
     import io
     import zipfile
