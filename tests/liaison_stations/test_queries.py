@@ -70,7 +70,7 @@ PAGES = [
     ("rota", "station", "keeper", 12),
     ("bookings", "station", "keeper", 6),
     ("book", "station", None, 6),
-    ("figures", None, "staff", 7),
+    ("figures", None, "staff", 5),
     ("rating", None, "staff", 7),
 ]
 

@@ -15,6 +15,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
+from congress_portal.jobs.models import Job
 from deputies.models import AreaKind, Level
 from liaison_stations.models import Booking, Stationing
 from suggestions import services
@@ -135,6 +136,13 @@ def _items(c):
     c.group = DeputyGroup.objects.create(name=f"{c.name}代表小组", area=c.area)
     c.contact = UnitContactFactory(unit=c.unit, name=f"{c.name}联络员")
     c.notice = NotificationFactory(recipient_user=staff, link=f"/suggestions/staff/{s.pk}/")
+    c.meeting = services.prepare_handover_meeting(
+        actor=staff, congress=c.congress, title=f"{c.name}交办会", planned_on=datetime.date(2026, 3, 1))
+    c.job = Job.objects.create(kind="deputies.roster_import", started_by=staff, congress=c.congress, input_name=f"{c.name}名册.xlsx")
+    today = timezone.localdate()
+    window = df.SessionFactory(term=c.term, year=today.year, number=9, start_date=today - datetime.timedelta(days=1),
+                               end_date=today + datetime.timedelta(days=3))  # its proposal window is open
+    c.motion_draft = services.draft_motion(actor=c.deputy_user, session=window, title=f"{c.name}议案草稿", content="方案。")
     return c
 
 

@@ -185,6 +185,19 @@ PAGE_DETAIL = {
     "notifications:attachment": (lambda w: {"pk": w.a.notice.pk}, ACT, None),
     "notifications:mark_read": (lambda w: {"pk": w.a.notice.pk}, ACT, None),
     "notifications:mark_unread": (lambda w: {"pk": w.a.notice.pk}, ACT, None),
+    "jobs:detail": (lambda w: {"pk": w.a.job.pk}, ACT, "staff_a"),
+    "jobs:status": (lambda w: {"pk": w.a.job.pk}, ACT, "staff_a"),
+    "jobs:output": (lambda w: {"pk": w.a.job.pk}, ACT, None),  # no file yet: none for the owner either
+    "deputies:roster_import_confirm": (lambda w: {"pk": w.a.job.pk}, ACT, None),  # only a job refused for changes
+    "suggestions:staff_meeting": (lambda w: {"pk": w.a.meeting.pk}, ACT, "staff_a"),
+    "suggestions:staff_hold_meeting": (lambda w: {"pk": w.a.meeting.pk}, ACT, "staff_a"),
+    "suggestions:staff_meeting_letter": (lambda w: {"pk": w.a.meeting.pk, "unit_pk": w.a.unit.pk}, ACT, None),  # not held yet
+    "suggestions:pick_handover_suggestions": (lambda w: {"pk": w.a.meeting.pk}, ACT, "staff_a"),
+    "suggestions:pick_handover_units": (lambda w: {"pk": w.a.meeting.pk}, ACT, "staff_a"),
+    "suggestions:pick_motion_signers": (lambda w: {"pk": w.a.motion_draft.pk}, ACT, "deputy_a"),
+    "suggestions:staff_followup_round": (lambda w: {"pk": w.a.followup_round.pk}, ACT, "staff_a"),
+    "training:session_edit": (lambda w: {"pk": w.a.training_session.pk}, ACT, "staff_a"),
+    "voting:staff_new_ballot": (lambda w: {"pk": w.a.call.pk}, ACT, "staff_a"),
 }
 # Pages and API lists without an object in the path that show county A's
 # items: whether A's marker may show up for those above (SUPERVISE) or only for
@@ -199,6 +212,8 @@ PUBLIC_LISTS = {
 # Leaks known and not yet fixed, each marked xfail(strict=True) so that fixing it shows (none now).
 KNOWN_LEAKS = {}
 SKIPPED_PAGES = {  # not about any congress's items
+    # the template of the viewer's own congress, by kind: no other congress's object in the path
+    "suggestions:staff_template",
     "healthz", "login", "logout", "password_change", "password_change_done", "password_reset", "password_reset_done",
     "password_reset_confirm", "password_reset_complete", "set_language", "schema", "swagger-ui", "redoc",
     "stored_file", "api-root", "liaison_stations:message_received", "liaison_stations:track", "voting:receipt",
