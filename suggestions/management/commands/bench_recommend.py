@@ -20,7 +20,8 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 
 from congress_portal.accounts.models import User
-from deputies.models import Deputy, HandlingUnit, Level, MandateStatus
+from deputies.models import Congress, Deputy, HandlingUnit, Level, MandateStatus
+from deputies.scoping import units_for_congress
 from suggestions import recommend, similarity
 from suggestions.demo_history import build_history
 from suggestions.demo_texts import PROBLEMS
@@ -85,7 +86,9 @@ class Command(BaseCommand):
             Deputy.objects.filter(mandates__level=Level.PROVINCIAL, mandates__status=MandateStatus.SERVING)
             .distinct().order_by("pk")[:300]
         )
-        units = {u.short_name: u for u in HandlingUnit.objects.filter(is_active=True) if u.short_name}
+        # Provincial deputies' items go to units that may answer the provincial congress (as the demo's history).
+        province = Congress.objects.filter(level=Level.PROVINCIAL).order_by("pk").first()
+        units = {u.short_name: u for u in units_for_congress(province).filter(is_active=True) if u.short_name}
         self.stdout.write(f"building {items - have} history items through the services ...")
         started = time.monotonic()
         made = build_history(count=items - have, staff=staff, deputies=deputies, units=units, rng=random.Random(7),
