@@ -149,7 +149,7 @@ class Motion(models.Model):
     def number_label(self):
         if self.number is None:
             return gettext("议案草稿")
-        return f"第{self.number:03d}号议案"
+        return gettext("第%(number)s号议案") % {"number": f"{self.number:03d}"}
 
     @property
     def is_draft(self):

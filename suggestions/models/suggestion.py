@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from congress_portal.accounts import roles
@@ -212,7 +212,9 @@ class Suggestion(models.Model):
     def number_label(self):
         if not self.number:
             return ""
-        return self.reference or f"第{self.number:04d}号"
+        # The official reference is stored as officers write it (data); the
+        # bare number is composed here, so it follows the reader's language.
+        return self.reference or gettext("第%(number)s号") % {"number": f"{self.number:04d}"}
 
     @property
     def is_overdue(self):
