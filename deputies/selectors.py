@@ -148,7 +148,7 @@ def directory_page(*, q=None, level=None, place=None, after="", before=""):
         _serving_mandates()
         .select_related("congress", "term__congress", "delegation", "electoral_unit", "deputy")
         .only(
-            "level", "level_rank", "status", "congress_id", "congress__name", "term__number", "delegation__name",
+            "level", "level_rank", "status", "congress_id", "congress__name", "term__number", "term__congress__name", "delegation__name",
             "electoral_unit__name", "deputy_id", *PUBLIC_DEPUTY_FIELDS,
         )
     )
