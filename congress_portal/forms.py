@@ -6,7 +6,8 @@ from django.contrib.auth import forms as auth_forms
 from django.forms.renderers import DjangoTemplates
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
-from django.utils.translation import gettext_lazy as _
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_lazy as _
 
 from .uploads import ATTACHMENT_TYPES, check_upload
 
@@ -97,6 +98,15 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+def _attachment_help_text(max_files):
+    return gettext("可上传 PDF、Word、Excel、OFD、图片或文本文件，每个不超过 %(mb)d MB，最多 %(n)d 个。") % {
+        "mb": settings.PORTAL_MAX_ATTACHMENT_BYTES // (1024 * 1024), "n": max_files,
+    }
+
+
+attachment_help_text = lazy(_attachment_help_text, str)
+
+
 class AttachmentsField(forms.FileField):
     """Several files in one input, each checked by ``validate_attachment``."""
 
@@ -106,11 +116,9 @@ class AttachmentsField(forms.FileField):
     def __init__(self, *args, max_files=None, **kwargs):
         self.max_files = max_files or self.default_max_files
         kwargs.setdefault("required", False)
-        kwargs.setdefault(
-            "help_text",
-            _("可上传 PDF、Word、Excel、OFD、图片或文本文件，每个不超过 %(mb)d MB，最多 %(n)d 个。")
-            % {"mb": settings.PORTAL_MAX_ATTACHMENT_BYTES // (1024 * 1024), "n": self.max_files},
-        )
+        # Lazy: a field is built when its form class is defined, in no one's
+        # language; the text is made when the page is rendered.
+        kwargs.setdefault("help_text", attachment_help_text(self.max_files))
         super().__init__(*args, **kwargs)
         self.widget.attrs.setdefault("accept", ",".join(f".{ext}" for ext in ATTACHMENT_TYPES))
 

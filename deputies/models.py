@@ -4,7 +4,7 @@ the handling units that answer suggestions."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import get_language, gettext, gettext_lazy as _
+from django.utils.translation import get_language, gettext, gettext_lazy as _, pgettext
 from simple_history.models import HistoricalRecords
 
 from congress_portal.uploads import stored_name, validate_image_file
@@ -22,9 +22,16 @@ def chinese_number(n):
     return (CHINESE_NUMERALS[tens] if tens > 1 else "") + "十" + (CHINESE_NUMERALS[ones] if ones else "")
 
 
+def english_ordinal(n):
+    """1 -> 1st, 2 -> 2nd, 3 -> 3rd, 11 -> 11th, 14 -> 14th, 22 -> 22nd."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def ordinal_number(n):
-    """The number of a term or session as the reader's language writes it: 十四 in Chinese, 14 otherwise."""
-    return chinese_number(n) if (get_language() or "zh-hans").startswith("zh") else str(n)
+    """The number of a term or session as the reader's language writes it: 十四 in
+    Chinese (第十四届), 14th otherwise (the 14th ... People's Congress)."""
+    return chinese_number(n) if (get_language() or "zh-hans").startswith("zh") else english_ordinal(n)
 
 
 class Level(models.TextChoices):
@@ -132,11 +139,11 @@ class Term(models.Model):
 
     def __str__(self):
         # 湖南省第十四届人民代表大会, not 湖南省人民代表大会第十四届.
-        return gettext("%(place)s第%(number)s届人民代表大会") % {"place": self.congress.place, "number": ordinal_number(self.number)}
+        return pgettext("ordinal", "%(place)s第%(number)s届人民代表大会") % {"place": self.congress.place, "number": ordinal_number(self.number)}
 
     @property
     def label(self):
-        return gettext("第%(number)s届") % {"number": ordinal_number(self.number)}
+        return pgettext("ordinal", "第%(number)s届") % {"number": ordinal_number(self.number)}
 
 
 class Session(models.Model):
@@ -156,7 +163,7 @@ class Session(models.Model):
         ordering = ["-year", "-number"]
 
     def __str__(self):
-        return gettext("%(term)s第%(number)s次会议") % {"term": self.term, "number": ordinal_number(self.number)}
+        return pgettext("ordinal", "%(term)s第%(number)s次会议") % {"term": self.term, "number": ordinal_number(self.number)}
 
 
 class ElectoralUnitKind(models.TextChoices):

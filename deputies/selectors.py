@@ -146,9 +146,9 @@ def directory_page(*, q=None, level=None, place=None, after="", before=""):
     page by the keyset index: the work does not grow with the table."""
     mandates = (
         _serving_mandates()
-        .select_related("congress", "term", "delegation", "electoral_unit", "deputy")
+        .select_related("congress", "term__congress", "delegation", "electoral_unit", "deputy")
         .only(
-            "level", "level_rank", "status", "congress_id", "congress__name", "term__number", "delegation__name",
+            "level", "level_rank", "status", "congress_id", "congress__name", "term__number", "term__congress__name", "delegation__name",
             "electoral_unit__name", "deputy_id", *PUBLIC_DEPUTY_FIELDS,
         )
     )

@@ -284,7 +284,7 @@ def issue_detail(request, pk):
                     moved = services.forward_issue(issue=issue, unit=data["unit"], due_on=data["due_on"],
                                                    note=data["note"], actor=user)
                     done = _("已转办%(unit)s，反馈期限%(due)s。") % {
-                        "unit": data["unit"].name, "due": date_format(moved.feedback_due_on, "Y年n月j日")}
+                        "unit": data["unit"].name, "due": date_format(moved.feedback_due_on, "DATE_FORMAT")}
                 elif action == "close":
                     services.close_issue(issue=issue, outcome=data["outcome"], actor=user)
                     done = _("问题已办结，反映人可凭查询码看到办理结果。")

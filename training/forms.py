@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -62,3 +63,23 @@ class SessionEditForm(PortalModelForm):
         self.fields["plan"].label_from_instance = plan_label
         self.fields["plan"].help_text = _("输入计划名称或年度搜索本级人大的培训计划。")
         use_search(self.fields["plan"], reverse("training:pick_plans"), placeholder=_("输入培训计划名称搜索"))
+
+
+class PlanEditForm(PortalModelForm):
+    """A yearly training plan; the term is picked by searching among the
+    terms of the staff's own congress (``terms``)."""
+
+    class Meta:
+        model = m.TrainingPlan
+        fields = ["term", "year", "title", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"title": _("例如：省十四届人大代表2026年学习培训计划。")}
+        error_messages = {NON_FIELD_ERRORS: {"unique_together": _("该届本年度已有同名的培训计划，请换一个计划名称。")}}
+
+    def __init__(self, *args, terms, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["term"].queryset = terms
+        self.fields["term"].help_text = _("输入人大名称或届次搜索本级人大的届。")
+        use_search(self.fields["term"], reverse("training:pick_terms"), placeholder=_("输入人大名称搜索"))
+        if not self.instance.pk and not self.is_bound:
+            self.initial.setdefault("year", timezone.localdate().year)

@@ -12,6 +12,11 @@ def can_manage_session(user, session):
     return roles.acts_on(user, session.plan.term.congress_id)
 
 
+def can_manage_plan(user, plan):
+    """Staff of the congress whose term the plan belongs to."""
+    return roles.acts_on(user, plan.term.congress_id)
+
+
 def can_read_materials(user):
     return roles.is_staff_member(user) or roles.deputy_of(user) is not None
 

@@ -305,3 +305,11 @@ def plans_run_by(user):
     return roles.scope_to_congress(
         m.TrainingPlan.objects.select_related("term__congress"), user, "term__congress"
     ).order_by("-year", "title", "pk")
+
+
+def terms_run_by(user):
+    """The terms a staff user may plan training for: its own congress's
+    (every congress's for the whole province), the latest first."""
+    return roles.scope_to_congress(Term.objects.select_related("congress"), user, "congress").order_by(
+        "-end_date", "congress__area__code", "pk"
+    )

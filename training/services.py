@@ -54,6 +54,35 @@ def save_session(*, actor, session=None, **fields):
     return session
 
 
+PLAN_FIELDS = ("term", "year", "title", "description")
+
+
+@transaction.atomic
+def save_plan(*, actor, plan=None, **fields):
+    """Create a yearly training plan, or change one (``plan``). The term's
+    congress, and for a change also the plan's current one, must be the
+    actor's own; the model's checks apply (the year within the term, one
+    title per term and year)."""
+    unknown = set(fields) - set(PLAN_FIELDS)
+    if unknown:
+        raise ValueError(f"not plan fields: {sorted(unknown)}")
+    if not permissions.can_manage_training(actor):
+        raise PermissionDenied(_("只有代表工作委员会工作人员可以进行此操作。"))
+    if plan is not None:
+        stored = m.TrainingPlan.objects.select_for_update().select_related("term").get(pk=plan.pk)
+        if not permissions.can_manage_plan(actor, stored):
+            raise PermissionDenied(_("只能办理本级人大的事项。"))
+    else:
+        plan = m.TrainingPlan()
+    for name, value in fields.items():
+        setattr(plan, name, value)
+    if not permissions.can_manage_plan(actor, plan):
+        raise PermissionDenied(_("只能办理本级人大的事项。"))
+    plan.full_clean()
+    plan.save()
+    return plan
+
+
 def notify_enrolled(session_id, deputy_ids):
     """Tell the notice registry that these deputies were enrolled in the
     session (run after commit; the enrolment rows are their own events)."""

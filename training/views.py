@@ -199,6 +199,55 @@ def pick_plans(request):
 
 
 @login_required
+def plans(request):
+    """培训计划: the plans of the staff's own congress, with their sessions' links."""
+    _staff_only(request)
+    page = Paginator(selectors.plans_run_by(request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "training/plans.html", {"page_obj": page})
+
+
+def _edit_plan(request, plan=None):
+    _staff_only(request)
+    form = forms.PlanEditForm(request.POST or None, instance=plan, terms=selectors.terms_run_by(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_plan(
+                actor=request.user, plan=plan, **{name: form.cleaned_data[name] for name in services.PLAN_FIELDS}
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            text = _("已保存培训计划“%(title)s”（%(term)s，%(year)s年）。") if plan else _(
+                "已新建培训计划“%(title)s”（%(term)s，%(year)s年）。下一步：在该计划下新建培训班次。")
+            messages.success(request, text % {"title": saved.title, "term": saved.term, "year": saved.year})
+            return redirect("training:plans")
+    return render(request, "training/plan_form.html", {"form": form, "plan": plan})
+
+
+@login_required
+def plan_new(request):
+    return _edit_plan(request)
+
+
+@login_required
+def plan_edit(request, pk):
+    _staff_only(request)
+    return _edit_plan(request, get_object_or_404(selectors.plans_run_by(request.user), pk=pk))
+
+
+@login_required
+def pick_terms(request):
+    """The term picker's JSON: the staff's own congress's terms whose congress name contains the text."""
+    _staff_only(request)
+    terms = selectors.terms_run_by(request.user)
+    text = (request.GET.get("q") or "").strip()
+    if text:
+        match = Q(congress__name__contains=text)
+        terms = terms.filter(match | Q(number=int(text)) if text.isdigit() and len(text) <= 2 else match)
+    return pickers.results(terms[: pickers.LIMIT])
+
+
+@login_required
 def session_detail(request, pk):
     _staff_only(request)
     session = get_object_or_404(selectors.sessions_visible_to(request.user), pk=pk)

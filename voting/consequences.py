@@ -3,6 +3,7 @@ the confirmation page of 结束投票, 计票, 公布结果 and 宣布无效 sho
 figures, computed here from the stored rows (nothing is written)."""
 from dataclasses import dataclass, field
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -49,7 +50,7 @@ def percent(share):
 
 
 def _day(day):
-    return f"{day.year}年{day.month}月{day.day}日"
+    return date_format(day, "DATE_FORMAT")  # 2026年3月1日, or Mar. 1, 2026 in English
 
 
 def _open(ballot):

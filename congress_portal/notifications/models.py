@@ -205,7 +205,7 @@ class Notification(models.Model):
     # The call that inserted the row: lets the portable insert (bulk_create
     # with ignore_conflicts, SQLite in the demo) find the rows it really
     # created. PostgreSQL uses INSERT ... RETURNING and leaves it empty.
-    batch = models.UUIDField(editable=False, null=True)
+    batch = models.UUIDField(_("发送批次"), editable=False, null=True)
 
     objects = NotificationQuerySet.as_manager()
 

@@ -51,7 +51,7 @@ class Assignment(models.Model):
     state = models.CharField(_("办理状态"), max_length=24, choices=AssignmentState.choices, default=AssignmentState.PENDING)
     is_active = models.BooleanField(_("有效"), default=True)
     assigned_at = models.DateTimeField(_("交办时间"), default=timezone.now)
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("交办人"), on_delete=models.SET_NULL, null=True, related_name="+")
     acknowledged_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
     reassignment_deadline = models.DateField(_("申请调整截止"), null=True, blank=True)
     opinion_due_at = models.DateTimeField(_("协办意见期限"), null=True, blank=True)
@@ -102,13 +102,13 @@ class ReassignmentRequest(models.Model):
     suggested_unit = models.ForeignKey(
         "deputies.HandlingUnit", verbose_name=_("建议改由单位"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人"), on_delete=models.SET_NULL, null=True, related_name="+")
     requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
     decision = models.CharField(_("审批结果"), max_length=12, choices=Decision.choices, default=Decision.PENDING)
     decision_note = models.TextField(_("审批意见"), blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审批人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
-    new_assignment = models.ForeignKey(Assignment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    new_assignment = models.ForeignKey(Assignment, verbose_name=_("调整后的交办"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
         verbose_name = _("调整申请")
@@ -127,7 +127,7 @@ class CoOpinion(models.Model):
 
     assignment = models.ForeignKey(Assignment, verbose_name=_("协办交办"), on_delete=models.CASCADE, related_name="co_opinions")
     content = models.TextField(_("协办意见"))
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("提交人"), on_delete=models.SET_NULL, null=True, related_name="+")
     submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now)
     history = HistoricalRecords()
 
@@ -147,7 +147,7 @@ class ContactLog(models.Model):
     method = models.CharField(_("方式"), max_length=8, choices=ContactMethod.choices)
     contacted_at = models.DateTimeField(_("联系时间"))
     note = models.TextField(_("情况记录"))
-    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.SET_NULL, null=True, related_name="+")
     logged_at = models.DateTimeField(_("登记时间"), default=timezone.now)
 
     class Meta:

@@ -17,7 +17,7 @@ class FollowUpRound(models.Model):
     title = models.CharField(_("名称"), max_length=128)
     note = models.TextField(_("工作要求"), blank=True)
     due_date = models.DateField(_("二次答复期限"))
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("发起人"), on_delete=models.SET_NULL, null=True, related_name="+")
     opened_at = models.DateTimeField(_("开始时间"), default=timezone.now)
     # The year whose items it looks at, and its number among that year's rounds of the opener's congress
     # (NumberCounter): with the date they make a name no two rounds share.
@@ -51,7 +51,7 @@ class FollowUpItem(models.Model):
     result_category = models.ForeignKey(
         ResultCategory, verbose_name=_("办理结果"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("答复人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     replied_at = models.DateTimeField(_("二次答复时间"), null=True, blank=True)
     rating = models.CharField(_("再次测评"), max_length=16, choices=Satisfaction.choices, blank=True)
     rating_comment = models.TextField(_("测评意见"), blank=True)

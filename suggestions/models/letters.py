@@ -9,10 +9,15 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
 from congress_portal.accounts import roles
 from congress_portal.transitions import move_label
+
+
+def letter_number_label(*, year, number):
+    """2026年来信第0001号, in the reader's language."""
+    return gettext("%(year)s年来信第%(number)s号") % {"year": year, "number": f"{number:04d}"}
 
 
 class LetterStatus(models.TextChoices):
@@ -75,7 +80,7 @@ class Letter(models.Model):
     answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
 
@@ -99,7 +104,7 @@ class Letter(models.Model):
 
     @property
     def number_label(self):
-        return f"{self.year}年来信第{self.number:04d}号"
+        return letter_number_label(year=self.year, number=self.number)
 
     @property
     def is_overdue(self):

@@ -19,7 +19,7 @@ class MergeLink(models.Model):
     )
     lead = models.ForeignKey("Suggestion", verbose_name=_("并案主办件"), on_delete=models.PROTECT, related_name="merged_links")
     note = models.TextField(_("并案说明"), blank=True)
-    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("合并人"), on_delete=models.SET_NULL, null=True, related_name="+")
     merged_at = models.DateTimeField(_("并案时间"), default=timezone.now)
 
     class Meta:

@@ -121,7 +121,7 @@ class Motion(models.Model):
     )
     submitted_at = models.DateTimeField(_("提出时间"), default=timezone.now)
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("录入人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(_("主席团决定时间"), null=True, blank=True)
     decision_note = models.TextField(_("主席团决定"), blank=True)
@@ -149,7 +149,7 @@ class Motion(models.Model):
     def number_label(self):
         if self.number is None:
             return gettext("议案草稿")
-        return f"第{self.number:03d}号议案"
+        return gettext("第%(number)s号议案") % {"number": f"{self.number:03d}"}
 
     @property
     def is_draft(self):

@@ -22,7 +22,7 @@ class Reply(models.Model):
     result_category = models.ForeignKey(ResultCategory, verbose_name=_("办理结果"), on_delete=models.PROTECT, related_name="replies")
     signed_off_by = models.CharField(_("签发领导"), max_length=64)
     replied_at = models.DateTimeField(_("答复时间"), default=timezone.now)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("提交人"), on_delete=models.SET_NULL, null=True, related_name="+")
     # The newest reply of each assignment is the current one; older ones stay as history.
     is_current = models.BooleanField(_("当前答复"), default=True)
     history = HistoricalRecords()

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from congress_portal.accounts import roles
@@ -212,7 +212,9 @@ class Suggestion(models.Model):
     def number_label(self):
         if not self.number:
             return ""
-        return self.reference or f"第{self.number:04d}号"
+        # The official reference is stored as officers write it (data); the
+        # bare number is composed here, so it follows the reader's language.
+        return self.reference or gettext("第%(number)s号") % {"number": f"{self.number:04d}"}
 
     @property
     def is_overdue(self):
@@ -287,7 +289,7 @@ class KeySupervision(models.Model):
     supervising_committee = models.CharField(_("对口督办专门委员会"), max_length=64, blank=True)
     government_leader = models.CharField(_("领办领导"), max_length=64, blank=True)
     note = models.TextField(_("督办要求"), blank=True)
-    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("标记人"), on_delete=models.SET_NULL, null=True, related_name="+")
     marked_at = models.DateTimeField(_("确定时间"), default=timezone.now)
     history = HistoricalRecords()
 
@@ -307,7 +309,7 @@ class DisclosureDecision(models.Model):
     mode = models.CharField(_("公开方式"), max_length=12, choices=Disclosure.choices)
     reason = models.TextField(_("理由"), blank=True)
     summary = models.TextField(_("公开摘要"), blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("决定人"), on_delete=models.SET_NULL, null=True, related_name="+")
     decided_at = models.DateTimeField(_("决定时间"), default=timezone.now)
 
     class Meta:

@@ -41,7 +41,7 @@ class SupervisionVisit(models.Model):
     findings = models.TextField(_("督办情况"))
     follow_up = models.TextField(_("督办意见"), blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField(_("登记时间"), default=timezone.now)
 

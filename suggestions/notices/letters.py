@@ -16,6 +16,7 @@ from congress_portal.notifications.text import cn_date, due_context, due_stage, 
 
 from ..lifecycles import LETTER_MOVES
 from ..models import Letter, LetterEvent, LetterStatus
+from ..models.letters import letter_number_label
 
 UNIT, DEPUTY = "unit", "deputy"
 EVENT_RECIPIENTS = {
@@ -81,7 +82,7 @@ def due_reminders(today, policy):
         stage = due_stage((due_date - today).days, stages, policy.overdue_every_days)
         if stage is None:
             continue
-        label = f"{year}年来信第{number:04d}号"
+        label = letter_number_label(year=year, number=number)
         messages.append(Message(
             recipient=Recipient.unit(unit_id), kind=Kind.LETTER_DUE, item_type="letter", item_id=pk,
             stage=f"{stage}:{due_date:%Y%m%d}",

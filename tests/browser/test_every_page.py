@@ -98,7 +98,7 @@ def world():
             f"/suggestions/staff/followup/{followup_round.pk}/", "/training/coverage/",
             f"/suggestions/staff/handover/{meeting.pk}/", f"/suggestions/staff/handover/{meeting.pk}/hold/",
             "/suggestions/staff/documents/templates/", "/suggestions/staff/documents/templates/assignment_letter/",
-            "/training/sessions/new/", f"/voting/staff/calls/{call.pk}/ballots/new/",
+            "/training/sessions/new/", "/training/plans/", "/training/plans/new/", f"/voting/staff/calls/{call.pk}/ballots/new/",
             f"/deputies/staff/logins/?congress={congress.pk}",
         ],
         "unit": [f"/suggestions/unit/{assigned.assignments.get(unit=units[0], is_active=True).pk}/"],

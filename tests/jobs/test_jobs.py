@@ -322,3 +322,23 @@ def test_a_job_under_way_is_polled_and_shows_its_progress_bar(province, client, 
     page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
     assert f'hx-get="{reverse("jobs:status", args=[job.pk])}"' in page and 'hx-trigger="every 2s"' in page
     assert 'max="160" value="40"' in page and "40／160（25%）" in page and "检查各行" in page
+
+
+def test_the_dashboard_export_starts_the_background_job_for_its_year(
+        province, client, eager, django_capture_on_commit_callbacks):
+    """No export in the portal is a request that can hang: the dashboard's
+    导出 Excel posts to the same job as 全部建议, with the year shown."""
+    import re
+
+    actors = Actors()
+    in_status(Status.REGISTERED, actors)
+    client.force_login(actors.staff)
+    page = client.get(reverse("suggestions:staff_dashboard"), {"year": 2026}).content.decode()
+    assert reverse("suggestions:staff_export") + '"' not in page and reverse("suggestions:staff_export") + "?" not in page
+    action = re.search(r'<form method="post" action="([^"]*%s[^"]*)">' % re.escape(reverse("suggestions:staff_export_job")), page)
+    assert action, "the dashboard has no form starting the export job"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(action.group(1).replace("&amp;", "&"))
+    job = Job.objects.get(kind=suggestion_jobs.EXPORT)
+    assert response.url == reverse("jobs:detail", args=[job.pk])
+    assert job.params["filter"]["year"] == 2026 and job.state == JobState.DONE

@@ -6,6 +6,7 @@ import secrets
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from deputies.models import Mandate, MandateStatus
@@ -205,7 +206,7 @@ def open_voting(*, ballot, actor, now=None):
         locked.opened_at = opened_at
 
     note = _("参加票决代表名单：%(term)s于%(day)s在任代表，共%(count)d名。") % {
-        "term": term.label, "day": f"{day.year}年{day.month}月{day.day}日", "count": len(roll),
+        "term": term.label, "day": date_format(day, "DATE_FORMAT"), "count": len(roll),
     }
     BALLOTS.transition(
         ballot, "open", actor=actor, expected_status=ballot.status, apply=freeze, note=note,
