@@ -187,3 +187,20 @@ class CompareFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         # A province has well over a hundred prefectures and counties: searched by name.
         use_search(self.fields["area"], reverse("voting:pick_areas"), placeholder=_("全省（输入地区名称搜索）"))
+
+
+class CongressRulesForm(PortalForm):
+    """本级票决规则: the shares as percentages (officers say 过半数, 三分之二), the stages one per line."""
+
+    quorum_percent = forms.DecimalField(
+        label=_("到会比例（须超过，%）"), min_value=0, max_value=100, decimal_places=2,
+        help_text=_("到会代表须超过全体代表的该比例，票决方为有效。过半数填50。"),
+    )
+    majority_percent = forms.DecimalField(
+        label=_("赞成票比例（须超过，%）"), min_value=0, max_value=100, decimal_places=2,
+        help_text=_("候选项目获得的赞成票须超过全体代表的该比例方可当选。过半数填50。"),
+    )
+    stages = forms.CharField(
+        label=_("审议环节"), widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("每行一个，按审议顺序，如：主任会议审议、常委会会议审议。"),
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import pickers, views
+from . import pickers, rule_views, views
 
 app_name = "voting"
 urlpatterns = [
@@ -18,6 +18,7 @@ urlpatterns = [
     path("unit/projects/<int:pk>/", views.unit_project, name="unit_project"),
     path("ballots/<int:pk>/vote/", views.vote, name="vote"),
     path("staff/", views.staff_overview, name="staff_overview"),
+    path("staff/rules/", rule_views.staff_rules, name="staff_rules"),
     path("staff/areas/search/", pickers.areas, name="pick_areas"),
     path("staff/comparison.xlsx", views.staff_comparison_export, name="staff_comparison_export"),
     path("staff/calls/<int:pk>/", views.staff_call, name="staff_call"),

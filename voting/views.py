@@ -257,6 +257,7 @@ def staff_overview(request):
     return render(request, "voting/staff_overview.html", {
         "form": form, "rows": rows, "page": page, "query": query.urlencode(),
         "ballots": ballots[:COMPARISON_PAGE_SIZE], "reports_due": selectors.progress_reports_due(user=request.user),
+        "own_congress": roles.congress_of(request.user),
     })
 
 

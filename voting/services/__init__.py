@@ -51,6 +51,7 @@ from .projects import (
     submit_progress_report,
     take_from_reserve,
 )
+from .rules import congress_rules, save_congress_rules
 from .tally import CandidateCount, Tally, count_ballot, declare_invalid, publish_results, recount, start_runoff, tally_ballot
 
 __all__ = [
@@ -61,5 +62,5 @@ __all__ = [
     "publish_ratings", "publish_results", "rate_project", "receipt_hash", "record_attendance", "record_inspection",
     "record_review", "recount", "reject_proposal", "roll_preview", "set_candidates", "shuffle_contents", "shuffle_participations",
     "start_runoff", "submit_for_review", "submit_progress_report", "submit_proposal", "submit_public_proposal",
-    "take_from_reserve", "tally_ballot",
+    "take_from_reserve", "tally_ballot", "congress_rules", "save_congress_rules",
 ]
