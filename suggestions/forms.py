@@ -12,7 +12,7 @@ from congress_portal.pickers import use_search
 from congress_portal.workdays import local_today
 from deputies.models import Congress, Deputy, HandlingUnit, MandateStatus, Session
 
-from .pickers import cosigner_choices, deputy_label, units_for
+from .pickers import cosigner_choices, deputy_label, suggestion_congress_id, units_for
 from .models import (
     AssignmentState,
     ContactMethod,
@@ -111,8 +111,12 @@ class SuggestionForm(SuggestionTextForm):
         field.choices = list(labels.items())  # highest level first, named by the mandate
         if len(labels) < 2:
             field.widget = forms.HiddenInput()
-        self.fields["co_signers"].queryset = cosigner_choices(lead_deputy).order_by("name", "pk")
+        # Co-signers serve in the suggestion's congress: the one posted (session or 以哪一级人大代表身份提出), else the draft's, else the first.
+        source = self.data if self.is_bound else {**({"congress": getattr(draft, "congress_id", None)} if draft else {}), **self.initial}
+        congress_id = suggestion_congress_id(lead_deputy, congress=source.get("congress"), session=source.get("session"))
+        self.fields["co_signers"].queryset = cosigner_choices(lead_deputy, congress_id).order_by("name", "pk")
         use_search(self.fields["co_signers"], reverse("suggestions:pick_cosigners"), placeholder=_("输入代表姓名或工作单位"))
+        self.fields["co_signers"].widget.attrs["data-search-with"] = "congress session"
 
 
 class RatingForm(PortalForm):
