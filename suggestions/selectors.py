@@ -291,9 +291,10 @@ def reassignment_request(*, suggestion, pk):
     return ReassignmentRequest.objects.filter(pk=pk, assignment__suggestion=suggestion).first()
 
 
-def suggestion_detail(*, user, pk):
+def suggestion_detail(*, user, pk, supervise=False):
     """One suggestion with everything its page shows; 404 when the user may not see it. The public page shows
-    no attachments or co-units' opinions: not read for it (six queries with its timeline and merge links)."""
+    no attachments or co-units' opinions: not read for it (six queries with its timeline and merge links).
+    ``supervise``: to read, not to act: staff find the items of the congresses below theirs too (``supervised_by``)."""
     public = not getattr(user, "is_authenticated", False)
     replies = Reply.objects.select_related("assignment__unit", "result_category", "rating")
     if not public:
@@ -305,7 +306,7 @@ def suggestion_detail(*, user, pk):
     prefetches = [Prefetch("replies", queryset=replies), cosignatures, *([] if public else ["attachments"])]
     try:
         return (
-            Suggestion.objects.visible_to(user)
+            (Suggestion.objects.supervised_by(user) if supervise else Suggestion.objects.visible_to(user))
             .submitted()  # a draft has its own page (draft_detail)
             .with_list_joins()
             .with_units()

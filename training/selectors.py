@@ -66,12 +66,18 @@ def activities_visible_to(user):
     return qs.filter(deputy=deputy) if deputy is not None else qs.none()
 
 
-def sessions_visible_to(user):
-    """Staff see their own congress's sessions; a deputy the sessions they are
-    enrolled in; others none."""
+def sessions_readable_by(user):
+    """Sessions to read (their pages): the staff's own congress's and those below it."""
+    return sessions_visible_to(user, supervise=True)
+
+
+def sessions_visible_to(user, *, supervise=False):
+    """Staff see their own congress's sessions (``supervise``: to read, and
+    those of the congresses below it); a deputy the sessions they are enrolled
+    in; others none."""
     qs = m.TrainingSession.objects.select_related("plan__term__congress")
     if roles.is_staff_member(user):
-        return roles.scope_to_congress(qs, user, "plan__term__congress").annotate(
+        return roles.scope_to_congress(qs, user, "plan__term__congress", supervise=supervise).annotate(
             enrolled_count=Count("enrolments", distinct=True),
             attended_count=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.ATTENDED), distinct=True),
         )

@@ -201,13 +201,14 @@ def pick_plans(request):
 @login_required
 def session_detail(request, pk):
     _staff_only(request)
-    session = get_object_or_404(selectors.sessions_visible_to(request.user), pk=pk)
+    # The staff of a congress above read it (no marking, no QR code, no editing); what they post answers 404.
+    readable = selectors.sessions_readable_by if request.method == "GET" else selectors.sessions_visible_to
+    session = get_object_or_404(readable(request.user), pk=pk)
     page = Paginator(selectors.session_roll(session), 100).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "training/session_detail.html",
-        {"session": session, "page_obj": page, "rules": session.rules.select_related("term__congress", "group")},
-    )
+    return render(request, "training/session_detail.html", {
+        "session": session, "page_obj": page, "rules": session.rules.select_related("term__congress", "group"),
+        "read_only": not roles.acts_on(request.user, session.plan.term.congress_id),
+    })
 
 
 @login_required

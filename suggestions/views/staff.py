@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from congress_portal.accounts import roles
+
 from .. import excel, selectors, services
 from ..forms import (
     BULK_ACTIONS,
@@ -200,8 +202,11 @@ STAFF_ACTIONS = {
 
 @staff_required
 def staff_detail(request, pk):
-    """One suggestion as staff see it, with the moves staff can make now."""
-    suggestion = selectors.suggestion_detail(user=request.user, pk=pk)
+    """One suggestion as staff see it, with the moves staff can make now. The
+    staff of a congress above read it (looking down, not acting down): no
+    form, and what they post answers 404 like another congress's item."""
+    suggestion = selectors.suggestion_detail(user=request.user, pk=pk, supervise=request.method != "POST")
+    read_only = not roles.acts_on(request.user, suggestion.congress_id)
     def form_kwargs(action, todo):
         scope = {"suggestion": suggestion} if getattr(todo.form, "scoped_by_suggestion", False) else {}
         if action == "decide_reassignment":
@@ -214,7 +219,7 @@ def staff_detail(request, pk):
         return redirect("suggestions:staff_detail", pk=pk)
     context = detail_context(suggestion)
     pending_requests = list(selectors.pending_reassignment_requests(suggestion=suggestion))
-    for req in pending_requests:
+    for req in [] if read_only else pending_requests:
         req.form = (
             bound["decide_reassignment"]
             if "decide_reassignment" in bound and bound["decide_reassignment"].data.get("request_id") == str(req.pk)
@@ -224,7 +229,8 @@ def staff_detail(request, pk):
         )
     status = suggestion.status
     context.update(
-        forms=_staff_forms(suggestion, bound),
+        forms={} if read_only else _staff_forms(suggestion, bound),
+        read_only=read_only,
         pending_requests=pending_requests,
         events=selectors.timeline(user=request.user, suggestion=suggestion),
         deadline=deadline(suggestion.reply_due_at) if status in AWAITING_REPLY else None,
