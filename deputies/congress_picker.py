@@ -20,8 +20,12 @@ def congresses_seen_by(user):
     return qs.select_related("area").order_by("area__code", "pk")
 
 
-def seen_congress_field(user, *, empty_label=_("本级人大")):
-    """A ModelChoiceField over the congresses ``user`` supervises, searched by name."""
+def seen_congress_field(user, *, empty_label=None):
+    """A ModelChoiceField over the congresses ``user`` supervises, searched by
+    name; left empty it means the staff's own congress (the whole province's
+    staff: every congress)."""
+    if empty_label is None:
+        empty_label = _("本级人大") if roles.congress_of(user) is not None else _("全部")
     field = forms.ModelChoiceField(label=_("人民代表大会"), queryset=congresses_seen_by(user), required=False, empty_label=empty_label)
     return pickers.use_search(field, reverse("deputies:pick_seen_congresses"), placeholder=_("输入人大名称搜索"))
 

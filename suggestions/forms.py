@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from congress_portal.forms import AttachmentsField, PortalForm
 from congress_portal.pickers import use_search
 from congress_portal.workdays import local_today
+from deputies.congress_picker import seen_congress_field
 from deputies.models import Congress, Deputy, HandlingUnit, MandateStatus, Session
 
 from .pickers import cosigner_choices, deputy_label, suggestion_congress_id, units_for
@@ -343,11 +344,13 @@ class StaffFilterForm(PortalForm):
     category = forms.ModelChoiceField(label=_("类别"), queryset=SuggestionCategory.objects.none(), required=False, empty_label=_("全部类别"))
     year = forms.IntegerField(label=_("年度"), required=False, min_value=1954, max_value=2100)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = active_units()
         use_search(self.fields["unit"], reverse("suggestions:pick_units"), placeholder=_("全部单位（输入名称搜索）"))
         self.fields["category"].queryset = SuggestionCategory.objects.all()
+        if user is not None:  # the congresses the staff supervise: their own (the default) and those below, read-only
+            self.fields["congress"] = seen_congress_field(user)
 
 
 # ---------------------------------------------------------------- public

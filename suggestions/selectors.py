@@ -69,10 +69,19 @@ def suggestion_list(*, user, params=None):
 
 
 def staff_suggestion_list(*, user, params=None):
-    """The staff's filtered list (the export uses the same one)."""
+    """The staff's filtered list (the export uses the same one): their own
+    congress's items; with ``congress`` in ``params``, that congress's when the
+    staff supervise it (a congress below theirs: read, not acted on)."""
     if not roles.is_staff_member(user):
         return Suggestion.objects.none()
-    return suggestion_list(user=user, params=params)
+    params = dict(params or {})
+    congress = str(params.pop("congress", "") or "")
+    if not congress:
+        return suggestion_list(user=user, params=params)
+    if not congress.isdigit():
+        return Suggestion.objects.none()
+    qs = Suggestion.objects.supervised_by(user).filter(congress_id=int(congress)).with_list_joins().with_units()
+    return _filtered(SuggestionFilter, params, qs)
 
 
 # Keyset orders (congress_portal/keyset.py), each served by an index of Suggestion:

@@ -3,7 +3,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from congress_portal.accounts import roles
 from congress_portal.forms import PortalModelForm
 from congress_portal.pickers import use_search
 from deputies.congress_picker import seen_congress_field
@@ -41,7 +40,7 @@ class RecordsFilterForm(YearForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["congress"] = seen_congress_field(user, empty_label=_("本级人大") if roles.congress_of(user) else _("全部"))
+        self.fields["congress"] = seen_congress_field(user)
 
 
 class MarkForm(forms.Form):

@@ -108,6 +108,7 @@ def staff_params(data):
         "unit": data["unit"].pk if data.get("unit") else "",
         "category": data["category"].pk if data.get("category") else "",
         "year": data.get("year") or "",
+        "congress": data["congress"].pk if data.get("congress") else "",
     }
     return {k: v for k, v in params.items() if v}
 
@@ -121,19 +122,24 @@ def staff_filtered(user, data):
 def staff_list(request):
     """All suggestions, filtered, newest first, paged by keyset (no count);
     the same filter exports to Excel."""
-    form = StaffFilterForm(request.GET or None)
+    form = StaffFilterForm(request.GET or None, user=request.user)
     data = form.cleaned_data if form.is_valid() else {}
     page = selectors.staff_list_page(
         user=request.user, params=staff_params(data), after=request.GET.get("after", ""), before=request.GET.get("before", "")
     )
     mark_deadlines(page.object_list, open_=lambda s: s.status in AWAITING_REPLY)
-    return render(request, "dashboard/list.html", {"page_obj": page, "form": form})
+    congress = data.get("congress")
+    return render(request, "dashboard/list.html", {
+        "page_obj": page, "form": form, "congress": congress,
+        # A congress below: read, not acted on (no ticking for key supervision or extensions).
+        "read_only": congress is not None and not roles.acts_on(request.user, congress.pk),
+    })
 
 
 @staff_required
 def staff_export(request):
     """Excel (xlsx) of the filtered list: the export the API gives too (excel.export_suggestions)."""
-    form = StaffFilterForm(request.GET or None)
+    form = StaffFilterForm(request.GET or None, user=request.user)
     data = form.cleaned_data if form.is_valid() else {}
     response = HttpResponse(excel.export_suggestions(staff_filtered(request.user, data)), content_type=excel.XLSX)
     response["Content-Disposition"] = f"attachment; filename=suggestions-{timezone.localdate():%Y%m%d}.xlsx"

@@ -437,3 +437,21 @@ def test_a_move_posted_from_above_changes_nothing(client, world):
         for action, data in (("close", {"note": "上级办结"}), ("disclosure", {"mode": "full"}), ("extend", {"days": 30})):
             assert ask(client, world, actor, "post", url, {"action": action, **data}).status_code == 404, (actor, action)
     assert Suggestion.objects.values_list("status", "disclosure", "closed_at").get(pk=suggestion.pk) == before
+
+
+def test_the_staff_list_filters_by_a_congress_below_read_only(client, world):
+    """全部建议 with 人民代表大会 = county A: its items for the staff above, with no
+    ticking (bulk moves act); for county B the filter offers no A and shows none of it."""
+    url = reverse("suggestions:staff_list") + f"?congress={world.a.congress.pk}"
+    for actor in ABOVE:
+        page = ask(client, world, actor, "get", url)
+        assert page.status_code == 200 and world.a.suggestion.title in page.content.decode(), actor
+        assert page.context["read_only"] and 'name="ids"' not in page.content.decode(), actor
+    own = ask(client, world, "staff_a", "get", url)
+    assert not own.context["read_only"] and 'name="ids"' in own.content.decode()
+    beside = ask(client, world, "staff_b", "get", url)
+    assert MARKER not in _text(beside)
+    picker = ask(client, world, "staff_b", "get", reverse("deputies:pick_seen_congresses") + f"?q={MARKER}")
+    assert picker.json()["results"] == []
+    found = ask(client, world, "staff_p", "get", reverse("deputies:pick_seen_congresses") + f"?q={MARKER}").json()["results"]
+    assert world.a.congress.pk in {row["id"] for row in found}
