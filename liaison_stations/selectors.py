@@ -150,9 +150,10 @@ def issue_queue(*, user, status="", station_id=None, overdue=False, source="", u
     return issues.order_by("-created_at", "-pk")
 
 
-def issue_detail(*, user, pk):
+def issue_detail(*, user, pk, supervise=False):
+    """One issue with its events; ``supervise``: to read, the staff of the congresses above find it too."""
     return (
-        Issue.objects.visible_to(user)
+        (Issue.objects.supervised_by(user) if supervise else Issue.objects.visible_to(user))
         .select_related("station", "station__area", "category", "forwarded_unit", "addressed_to", "taken_up_by", "visit",
                         "suggestion")
         .prefetch_related(Prefetch("events", queryset=_events()))

@@ -246,7 +246,8 @@ def issue_queue(request):
 def issue_detail(request, pk):
     _workspace_user(request)
     try:
-        issue = selectors.issue_detail(user=request.user, pk=pk)
+        # The staff of a congress above read it (no form, no personal data); what they post answers 404.
+        issue = selectors.issue_detail(user=request.user, pk=pk, supervise=request.method != "POST")
     except Issue.DoesNotExist:
         raise Http404 from None
     user = request.user
@@ -303,6 +304,7 @@ def issue_detail(request, pk):
     return render(request, "liaison_stations/issue_detail.html", {
         "issue": issue, "action_forms": action_forms,
         "show_personal": permissions.can_see_personal_data(user, issue),
+        "read_only": roles.is_staff_member(user) and not permissions.acts_at(user, station),
     })
 
 

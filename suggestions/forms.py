@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from congress_portal.forms import AttachmentsField, PortalForm
 from congress_portal.pickers import use_search
 from congress_portal.workdays import local_today
+from deputies.congress_picker import seen_congress_field
 from deputies.models import Congress, Deputy, HandlingUnit, MandateStatus, Session
 
-from .pickers import cosigner_choices, deputy_label, units_for
+from .pickers import cosigner_choices, deputy_label, suggestion_congress_id, units_for
 from .models import (
     AssignmentState,
     ContactMethod,
@@ -111,8 +112,12 @@ class SuggestionForm(SuggestionTextForm):
         field.choices = list(labels.items())  # highest level first, named by the mandate
         if len(labels) < 2:
             field.widget = forms.HiddenInput()
-        self.fields["co_signers"].queryset = cosigner_choices(lead_deputy).order_by("name", "pk")
+        # Co-signers serve in the suggestion's congress: the one posted (session or 以哪一级人大代表身份提出), else the draft's, else the first.
+        source = self.data if self.is_bound else {**({"congress": getattr(draft, "congress_id", None)} if draft else {}), **self.initial}
+        congress_id = suggestion_congress_id(lead_deputy, congress=source.get("congress"), session=source.get("session"))
+        self.fields["co_signers"].queryset = cosigner_choices(lead_deputy, congress_id).order_by("name", "pk")
         use_search(self.fields["co_signers"], reverse("suggestions:pick_cosigners"), placeholder=_("输入代表姓名或工作单位"))
+        self.fields["co_signers"].widget.attrs["data-search-with"] = "congress session"
 
 
 class RatingForm(PortalForm):
@@ -339,11 +344,13 @@ class StaffFilterForm(PortalForm):
     category = forms.ModelChoiceField(label=_("类别"), queryset=SuggestionCategory.objects.none(), required=False, empty_label=_("全部类别"))
     year = forms.IntegerField(label=_("年度"), required=False, min_value=1954, max_value=2100)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = active_units()
         use_search(self.fields["unit"], reverse("suggestions:pick_units"), placeholder=_("全部单位（输入名称搜索）"))
         self.fields["category"].queryset = SuggestionCategory.objects.all()
+        if user is not None:  # the congresses the staff supervise: their own (the default) and those below, read-only
+            self.fields["congress"] = seen_congress_field(user)
 
 
 # ---------------------------------------------------------------- public

@@ -69,10 +69,19 @@ def suggestion_list(*, user, params=None):
 
 
 def staff_suggestion_list(*, user, params=None):
-    """The staff's filtered list (the export uses the same one)."""
+    """The staff's filtered list (the export uses the same one): their own
+    congress's items; with ``congress`` in ``params``, that congress's when the
+    staff supervise it (a congress below theirs: read, not acted on)."""
     if not roles.is_staff_member(user):
         return Suggestion.objects.none()
-    return suggestion_list(user=user, params=params)
+    params = dict(params or {})
+    congress = str(params.pop("congress", "") or "")
+    if not congress:
+        return suggestion_list(user=user, params=params)
+    if not congress.isdigit():
+        return Suggestion.objects.none()
+    qs = Suggestion.objects.supervised_by(user).filter(congress_id=int(congress)).with_list_joins().with_units()
+    return _filtered(SuggestionFilter, params, qs)
 
 
 # Keyset orders (congress_portal/keyset.py), each served by an index of Suggestion:
@@ -291,9 +300,10 @@ def reassignment_request(*, suggestion, pk):
     return ReassignmentRequest.objects.filter(pk=pk, assignment__suggestion=suggestion).first()
 
 
-def suggestion_detail(*, user, pk):
+def suggestion_detail(*, user, pk, supervise=False):
     """One suggestion with everything its page shows; 404 when the user may not see it. The public page shows
-    no attachments or co-units' opinions: not read for it (six queries with its timeline and merge links)."""
+    no attachments or co-units' opinions: not read for it (six queries with its timeline and merge links).
+    ``supervise``: to read, not to act: staff find the items of the congresses below theirs too (``supervised_by``)."""
     public = not getattr(user, "is_authenticated", False)
     replies = Reply.objects.select_related("assignment__unit", "result_category", "rating")
     if not public:
@@ -305,7 +315,7 @@ def suggestion_detail(*, user, pk):
     prefetches = [Prefetch("replies", queryset=replies), cosignatures, *([] if public else ["attachments"])]
     try:
         return (
-            Suggestion.objects.visible_to(user)
+            (Suggestion.objects.supervised_by(user) if supervise else Suggestion.objects.visible_to(user))
             .submitted()  # a draft has its own page (draft_detail)
             .with_list_joins()
             .with_units()

@@ -260,18 +260,18 @@ class ScoringItemAdmin(SimpleHistoryAdmin):
 
 @admin.register(m.DutyRecord)
 class DutyRecordAdmin(admin.ModelAdmin):
-    list_display = ("deputy", "year", "score", "computed_at")
+    list_display = ("deputy", "congress", "year", "score", "computed_at")
     list_filter = ("year",)
     search_fields = ("deputy__name",)
-    list_select_related = ("deputy",)
-    readonly_fields = ("deputy", "year", "metrics", "score", "rule_set", "computed_at")
+    list_select_related = ("deputy", "congress")
+    readonly_fields = ("deputy", "congress", "year", "metrics", "score", "rule_set", "computed_at")
 
     def has_add_permission(self, request):
         return False
 
 
 # A congress's staff see their own congress's plans, sessions and enrolments, and
-# the duty records of the deputies they see (deputies/admin_scope.py).
+# the duty records of their congress and those below (deputies/admin_scope.py).
 def _materials(queryset, user):  # library items of no session are every congress's
     return queryset & selectors.materials_visible_to(user)
 
@@ -292,5 +292,5 @@ admin_scope.scope_admins(admin.site, {
     m.LeaveRequest: admin_scope.by_congress("enrolment__session__plan__term__congress"),
     m.PlenaryAttendance: admin_scope.by_congress("session__term__congress"),
     m.DutyActivity: admin_scope.by_deputy(),
-    m.DutyRecord: admin_scope.by_deputy(),
+    m.DutyRecord: admin_scope.by_congress(supervise=True),  # a record is its congress's (and read by those above)
 })

@@ -233,11 +233,12 @@ class NotCoveredViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 class DutyRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Stored yearly records (refreshed by staff or the nightly task). Staff see
-    all; a deputy their own."""
+    """Stored yearly records, one per deputy, congress and year (refreshed by
+    staff or the nightly task). Staff see their congress's and those below it
+    (``congress`` filters); a deputy their own."""
 
     serializer_class = serializers.DutyRecordSerializer
-    filterset_fields = ["year"]
+    filterset_fields = ["year", "congress"]
     ordering_fields = ["score", "year"]
 
     def get_queryset(self):

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from congress_portal.forms import PortalModelForm
 from congress_portal.pickers import use_search
+from deputies.congress_picker import seen_congress_field
 from deputies.models import Level, Term
 
 from . import models as m
@@ -33,6 +34,14 @@ class YearForm(forms.Form):
         if self.is_valid() and self.cleaned_data.get("year"):
             return self.cleaned_data["year"]
         return timezone.localdate().year
+
+
+class RecordsFilterForm(YearForm):
+    """The staff's records list: a year, and a congress among those they supervise."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["congress"] = seen_congress_field(user)
 
 
 class MarkForm(forms.Form):

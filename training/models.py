@@ -421,11 +421,19 @@ class ScoringItem(models.Model):
 
 
 class DutyRecord(models.Model):
-    """The computed yearly record of a deputy, kept so staff lists can sort and
-    filter 140,000 of them without recomputing. The deputy's own page always
-    computes afresh; this snapshot is refreshed by ``refresh_duty_records``."""
+    """The computed yearly record of a deputy as a deputy of one congress (a
+    deputy with provincial and county mandates has two), kept so staff lists can
+    sort and filter 140,000 of them without recomputing. The deputy's own page
+    always computes afresh; this snapshot is refreshed by ``refresh_duty_records``.
+    ``congress`` is empty only on a snapshot stored before records were kept per
+    congress (over all the deputy's work): no list shows it, and the year's next
+    full refresh removes it."""
 
     deputy = models.ForeignKey("deputies.Deputy", verbose_name=_("代表"), on_delete=models.CASCADE, related_name="duty_records")
+    congress = models.ForeignKey(
+        "deputies.Congress", verbose_name=_("人民代表大会"), on_delete=models.CASCADE, null=True, blank=True,
+        related_name="duty_records",
+    )
     year = models.PositiveSmallIntegerField(_("年度"))
     metrics = models.JSONField(_("履职数据"), default=dict)
     score = models.DecimalField(_("履职得分"), max_digits=8, decimal_places=2, default=Decimal("0"))
@@ -437,8 +445,10 @@ class DutyRecord(models.Model):
     class Meta:
         verbose_name = _("履职档案")
         verbose_name_plural = _("履职档案")
-        constraints = [models.UniqueConstraint(fields=["deputy", "year"], name="one_duty_record_per_year")]
-        indexes = [models.Index(fields=["year", "-score"])]
+        constraints = [
+            models.UniqueConstraint(fields=["deputy", "congress", "year"], name="one_duty_record_per_congress_and_year"),
+        ]
+        indexes = [models.Index(fields=["year", "-score"]), models.Index(fields=["congress", "year", "-score"], name="duty_record_congress_rank")]
         ordering = ["-year", "-score", "deputy_id"]
 
     def __str__(self):

@@ -42,14 +42,13 @@ def deputy_ids_for_rule(rule):
 
 
 def duty_records_visible_to(user):
-    """Stored duty records: staff those of deputies with a mandate in their
-    congress or one below it; a deputy their own; others none."""
-    qs = m.DutyRecord.objects.select_related("deputy")
+    """Stored duty records (one per deputy, congress and year): staff those of
+    their congress and the congresses below it (read-only); a deputy their own,
+    one per congress; others none. A snapshot stored before records were kept
+    per congress (no congress) is in no list."""
+    qs = m.DutyRecord.objects.select_related("deputy", "congress").filter(congress__isnull=False)
     if roles.is_staff_member(user):
-        seen = roles.seen_congresses(user)
-        if seen is None:
-            return qs
-        return qs.filter(Exists(Mandate.objects.filter(deputy=OuterRef("deputy_id"), congress__in=seen)))
+        return roles.scope_to_congress(qs, user, supervise=True)
     deputy = roles.deputy_of(user)
     return qs.filter(deputy=deputy) if deputy is not None else qs.none()
 
@@ -67,12 +66,18 @@ def activities_visible_to(user):
     return qs.filter(deputy=deputy) if deputy is not None else qs.none()
 
 
-def sessions_visible_to(user):
-    """Staff see their own congress's sessions; a deputy the sessions they are
-    enrolled in; others none."""
+def sessions_readable_by(user):
+    """Sessions to read (their pages): the staff's own congress's and those below it."""
+    return sessions_visible_to(user, supervise=True)
+
+
+def sessions_visible_to(user, *, supervise=False):
+    """Staff see their own congress's sessions (``supervise``: to read, and
+    those of the congresses below it); a deputy the sessions they are enrolled
+    in; others none."""
     qs = m.TrainingSession.objects.select_related("plan__term__congress")
     if roles.is_staff_member(user):
-        return roles.scope_to_congress(qs, user, "plan__term__congress").annotate(
+        return roles.scope_to_congress(qs, user, "plan__term__congress", supervise=supervise).annotate(
             enrolled_count=Count("enrolments", distinct=True),
             attended_count=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.ATTENDED), distinct=True),
         )

@@ -191,7 +191,7 @@ class DutyRecordSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = m.DutyRecord
-        fields = ["id", "deputy", "year", "score", "metrics", "rule_set", "computed_at"]
+        fields = ["id", "deputy", "congress", "year", "score", "metrics", "rule_set", "computed_at"]
         read_only_fields = fields
 
 

@@ -14,7 +14,7 @@ from congress_portal.notifications import registry
 
 from . import models as m
 from . import permissions, selectors
-from .duty.records import collect_metrics, scoring_items, total_score
+from .duty.records import collect_metrics, congresses_of_year, scoring_items, total_score
 from .models import EnrolmentSource, EnrolmentStatus, LeaveStatus
 from .tokens import session_id_from_token
 
@@ -303,15 +303,32 @@ def _first_congress(deputy):
     return mandate.congress if mandate else None
 
 
-def refresh_duty_records(*, year, now=None, batch_size=5000):
-    """Recompute every deputy's record for the year and store the snapshots.
-    A handful of grouped queries whatever the number of deputies, then one
-    upsert: on PostgreSQL through COPY into a temporary table and a single
-    INSERT ... ON CONFLICT (five times faster than batched INSERTs at 140,000
-    rows), elsewhere batched bulk_create. Safe to run twice or concurrently:
-    the upsert is keyed on (deputy, year)."""
+def refresh_duty_records(*, year, congress_id=None, now=None, batch_size=5000):
+    """Recompute the year's records of every deputy of the congress
+    ``congress_id`` as that congress's deputy (its suggestions, trainings,
+    station duty, ballots, plenaries and activities) and store the snapshots;
+    without ``congress_id``, those of every congress with deputies that year,
+    one congress after another, and the year's snapshots stored before records
+    were kept per congress are removed. Per congress a handful of grouped queries
+    whatever the number of deputies, then one upsert: on PostgreSQL through COPY
+    into a temporary table and a single INSERT ... ON CONFLICT (five times faster
+    than batched INSERTs at 140,000 rows), elsewhere batched bulk_create. Safe
+    to run twice or concurrently: the upsert is keyed on (deputy, congress, year).
+    Returns the number of records stored."""
     now = now or timezone.now()
-    metrics_by_deputy = collect_metrics(year=year, fill_zeros=False)
+    if congress_id is not None:
+        return _refresh_congress_records(year=year, congress_id=congress_id, now=now, batch_size=batch_size)
+    stored = 0
+    for each in congresses_of_year(year):
+        stored += _refresh_congress_records(year=year, congress_id=each, now=now, batch_size=batch_size)
+    with transaction.atomic():
+        # Congresses without deputies that year, and the snapshots over all work, lose theirs.
+        m.DutyRecord.objects.filter(year=year).exclude(computed_at=now).delete()
+    return stored
+
+
+def _refresh_congress_records(*, year, congress_id, now, batch_size):
+    metrics_by_deputy = collect_metrics(year=year, fill_zeros=False, congress_id=congress_id)
     rule_set = m.ScoringRuleSet.for_year(year)
     items = scoring_items(rule_set)
     rows = [
@@ -319,24 +336,25 @@ def refresh_duty_records(*, year, now=None, batch_size=5000):
     ]
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            _upsert_records_copy(rows, year=year, rule_set=rule_set, now=now)
+            _upsert_records_copy(rows, year=year, congress_id=congress_id, rule_set=rule_set, now=now)
         else:
             m.DutyRecord.objects.bulk_create(
                 [
-                    m.DutyRecord(deputy_id=d, year=year, metrics=metrics, score=score, rule_set=rule_set, computed_at=now)
+                    m.DutyRecord(deputy_id=d, congress_id=congress_id, year=year, metrics=metrics, score=score,
+                                 rule_set=rule_set, computed_at=now)
                     for d, metrics, score in rows
                 ],
                 batch_size=batch_size,
                 update_conflicts=True,
-                unique_fields=["deputy", "year"],
+                unique_fields=["deputy", "congress", "year"],
                 update_fields=["metrics", "score", "rule_set", "computed_at"],
             )
-        # Deputies no longer in the year's population lose their stale snapshot.
-        m.DutyRecord.objects.filter(year=year).exclude(computed_at=now).delete()
+        # Deputies no longer in the congress's population that year lose their stale snapshot.
+        m.DutyRecord.objects.filter(year=year, congress_id=congress_id).exclude(computed_at=now).delete()
     return len(rows)
 
 
-def _upsert_records_copy(rows, *, year, rule_set, now):
+def _upsert_records_copy(rows, *, year, congress_id, rule_set, now):
     table = m.DutyRecord._meta.db_table
     rule_set_id = rule_set.pk if rule_set else None
     with connection.cursor() as wrapper:
@@ -350,9 +368,9 @@ def _upsert_records_copy(rows, *, year, rule_set, now):
             for deputy_id, metrics, score in rows:
                 copy.write_row((deputy_id, json.dumps(metrics), score))
         cursor.execute(
-            f"""INSERT INTO {table} (deputy_id, year, metrics, score, rule_set_id, computed_at)
-                SELECT deputy_id, %s, metrics, score, %s, %s FROM training_dutyrecord_stage
-                ON CONFLICT (deputy_id, year) DO UPDATE SET metrics = EXCLUDED.metrics, score = EXCLUDED.score,
+            f"""INSERT INTO {table} (deputy_id, congress_id, year, metrics, score, rule_set_id, computed_at)
+                SELECT deputy_id, %s, %s, metrics, score, %s, %s FROM training_dutyrecord_stage
+                ON CONFLICT (deputy_id, congress_id, year) DO UPDATE SET metrics = EXCLUDED.metrics, score = EXCLUDED.score,
                     rule_set_id = EXCLUDED.rule_set_id, computed_at = EXCLUDED.computed_at""",
-            [year, rule_set_id, now],
+            [congress_id, year, rule_set_id, now],
         )

@@ -250,13 +250,14 @@ def pick_terms(request):
 @login_required
 def session_detail(request, pk):
     _staff_only(request)
-    session = get_object_or_404(selectors.sessions_visible_to(request.user), pk=pk)
+    # The staff of a congress above read it (no marking, no QR code, no editing); what they post answers 404.
+    readable = selectors.sessions_readable_by if request.method == "GET" else selectors.sessions_visible_to
+    session = get_object_or_404(readable(request.user), pk=pk)
     page = Paginator(selectors.session_roll(session), 100).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "training/session_detail.html",
-        {"session": session, "page_obj": page, "rules": session.rules.select_related("term__congress", "group")},
-    )
+    return render(request, "training/session_detail.html", {
+        "session": session, "page_obj": page, "rules": session.rules.select_related("term__congress", "group"),
+        "read_only": not roles.acts_on(request.user, session.plan.term.congress_id),
+    })
 
 
 @login_required
@@ -326,35 +327,52 @@ def coverage_xlsx(request):
     return exports.xlsx_response(workbook, f"学习培训覆盖情况-{timezone.localdate():%Y%m%d}.xlsx")
 
 
+def _records_shown(request, data):
+    """(year, congress or None, the records of that congress and year) for the
+    staff's records list: the congress chosen among those the staff supervise,
+    else their own (every congress's for the whole province)."""
+    form = forms.RecordsFilterForm(data or None, user=request.user)
+    year = forms.YearForm(data).year_or_default()  # a congress not offered does not lose the year
+    congress = (form.cleaned_data.get("congress") if form.is_valid() else None) or roles.congress_of(request.user)
+    qs = selectors.duty_records_visible_to(request.user).filter(year=year)
+    if congress is not None:
+        qs = qs.filter(congress=congress)
+    return form, year, congress, qs.order_by("-score", "deputy_id")
+
+
 @login_required
 def records(request):
     _staff_only(request)
-    year = forms.YearForm(request.GET).year_or_default()
-    qs = selectors.duty_records_visible_to(request.user).filter(year=year).order_by("-score", "deputy_id")
+    form, year, congress, qs = _records_shown(request, request.GET)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    latest = m.DutyRecord.objects.filter(year=year).order_by("-computed_at").values_list("computed_at", flat=True).first()
-    return render(
-        request,
-        "training/records.html",
-        {"page_obj": page, "year": year, "computed_at": latest, "form": forms.YearForm(initial={"year": year})},
-    )
+    latest = qs.order_by("-computed_at").values_list("computed_at", flat=True).first()
+    return render(request, "training/records.html", {
+        "page_obj": page, "year": year, "computed_at": latest, "form": form, "congress": congress,
+        # Looking down, not acting down: a congress below is read, refreshed by its own staff.
+        "may_refresh": congress is None or roles.acts_on(request.user, congress.pk),
+    })
 
 
 @login_required
 @require_POST
 def records_refresh(request):
+    """Recompute the year's records of the staff's own congress (every
+    congress's for the whole province), in the background."""
     _staff_only(request)
     from .tasks import refresh_duty_records
 
     year = forms.YearForm(request.POST).year_or_default()
-    refresh_duty_records.delay(year)
-    messages.success(request, _("已开始重新计算 %(year)s 年度履职档案，稍后刷新本页查看。") % {"year": year})
+    congress = roles.congress_of(request.user)
+    refresh_duty_records.delay(year, congress.pk if congress else None)
+    if congress is None:
+        messages.success(request, _("已开始重新计算各级人大 %(year)s 年度履职档案，稍后刷新本页查看。") % {"year": year})
+    else:
+        messages.success(request, _("已开始重新计算%(congress)s %(year)s 年度履职档案，稍后刷新本页查看。") % {"congress": congress, "year": year})
     return redirect(reverse("training:records") + f"?year={year}")
 
 
 @login_required
 def records_xlsx(request):
     _staff_only(request)
-    year = forms.YearForm(request.GET).year_or_default()
-    qs = selectors.duty_records_visible_to(request.user).filter(year=year).order_by("-score", "deputy_id")
+    _form, year, _congress, qs = _records_shown(request, request.GET)
     return exports.xlsx_response(exports.duty_records_workbook(qs, metric_labels(), year), f"履职档案-{year}.xlsx")

@@ -106,6 +106,13 @@ class IssueQuerySet(models.QuerySet):
             return self.filter(station_id__in=stations)
         return self.none()
 
+    def supervised_by(self, user):
+        """To read, not to act: a staff user's own congress's stations' issues and
+        those of the congresses below it; for anyone else the same as ``visible_to``."""
+        if roles.is_staff_member(user):
+            return roles.scope_to_congress(self.all(), user, "station__congress", supervise=True)
+        return self.visible_to(user)
+
     def open(self):
         return self.exclude(status=IssueStatus.CLOSED)
 

@@ -11,12 +11,29 @@
 (function () {
   "use strict";
 
-  function fetchResults(url, query, callback) {
+  function fetchResults(searchAddress(select), query, callback) {
     var address = url + (url.indexOf("?") === -1 ? "?" : "&") + "q=" + encodeURIComponent(query);
     fetch(address, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) { return response.ok ? response.json() : { results: [] }; })
       .then(function (data) { callback(data.results || []); })
       .catch(function () { callback(); });
+  }
+
+  // data-search-with="congress session": the values of those fields of the
+  // same form go with the query (the co-signers of the chosen congress).
+  function searchAddress(select) {
+    var url = select.getAttribute("data-search-url");
+    var names = (select.getAttribute("data-search-with") || "").split(" ").filter(Boolean);
+    var form = select.form;
+    var extra = [];
+    names.forEach(function (name) {
+      var field = form && form.elements.namedItem(name);
+      if (field && field.value) {
+        extra.push(encodeURIComponent(name) + "=" + encodeURIComponent(field.value));
+      }
+    });
+    if (!extra.length) { return url; }
+    return url + (url.indexOf("?") === -1 ? "?" : "&") + extra.join("&");
   }
 
   function hideOriginal(select) {
@@ -36,7 +53,6 @@
     if (select.tomselect || typeof window.TomSelect !== "function") {
       return;
     }
-    var url = select.getAttribute("data-search-url");
     var multiple = select.multiple;
     new window.TomSelect(select, {
       valueField: "id",
@@ -55,7 +71,7 @@
         var picker = this;
         // A new query replaces the earlier rows instead of piling up under them.
         picker.clearOptions();
-        fetchResults(url, query, function (rows) {
+        fetchResults(searchAddress(select), query, function (rows) {
           if (query === picker.inputValue()) {
             callback(rows);
             return;

@@ -30,9 +30,11 @@ def unit_letters(*, user, status=""):
     return qs.order_by(awaiting_first, "due_date", "-pk")
 
 
-def letter(*, user, pk):
-    """One letter the user may see (404 for another's, as for a missing one)."""
-    return get_object_or_404(Letter.objects.visible_to(user).select_related("deputy", "unit", "from_suggestion"), pk=pk)
+def letter(*, user, pk, supervise=False):
+    """One letter the user may see (404 for another's, as for a missing one);
+    ``supervise``: to read, the staff above find it too."""
+    qs = Letter.objects.supervised_by(user) if supervise else Letter.objects.visible_to(user)
+    return get_object_or_404(qs.select_related("deputy", "unit", "from_suggestion"), pk=pk)
 
 
 def timeline(*, user, letter):

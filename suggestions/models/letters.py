@@ -41,6 +41,13 @@ class LetterQuerySet(models.QuerySet):
             return self.filter(deputy=deputy)
         return self.none()
 
+    def supervised_by(self, user):
+        """To read, not to act: a staff user's own congress's letters and those of
+        the congresses below it; for anyone else the same as ``visible_to``."""
+        if roles.is_staff_member(user):
+            return roles.scope_to_congress(self, user, supervise=True)
+        return self.visible_to(user)
+
     def awaiting_answer(self):
         return self.filter(status=LetterStatus.FORWARDED)
 

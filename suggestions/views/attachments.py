@@ -1,5 +1,5 @@
 """Attachments of suggestions and replies, for whoever may see the suggestion
-in the portal (never the public: published pages carry no attachments), sent
+in the portal, and for the staff of the congresses above it (never the public: published pages carry no attachments), sent
 as downloads that a browser never runs (congress_portal.uploads.file_response)."""
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -13,7 +13,7 @@ def attachment(request, pk):
     """A suggestion's attachment."""
     if not request.user.is_authenticated:
         raise Http404
-    visible = Suggestion.objects.visible_to(request.user)
+    visible = Suggestion.objects.supervised_by(request.user)  # a read: the staff above too
     item = get_object_or_404(SuggestionAttachment.objects.filter(suggestion__in=visible), pk=pk)
     return file_response(item.file, name=item.name)
 
@@ -22,6 +22,6 @@ def reply_attachment(request, pk):
     """A reply's attachment."""
     if not request.user.is_authenticated:
         raise Http404
-    visible = Suggestion.objects.visible_to(request.user)
+    visible = Suggestion.objects.supervised_by(request.user)  # a read: the staff above too
     item = get_object_or_404(ReplyAttachment.objects.filter(reply__suggestion__in=visible), pk=pk)
     return file_response(item.file, name=item.name)

@@ -20,7 +20,7 @@ from .staff import staff_params
 @require_POST
 def staff_export_job(request):
     """导出 Excel of the list as filtered (the filter is in the query string)."""
-    form = StaffFilterForm(request.GET or None)
+    form = StaffFilterForm(request.GET or None, user=request.user)
     data = form.cleaned_data if form.is_valid() else {}
     job = jobs.start_export(actor=request.user, params=staff_params(data))
     messages.success(request, _("已开始导出（第%(number)d号任务），完成后在本页下载。") % {"number": job.pk})

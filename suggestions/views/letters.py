@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from congress_portal.accounts import roles
+
 from .. import services
 from ..letters import selectors
 from ..letters.forms import AnswerForm, CloseLetterForm, ForwardForm, LetterFilterForm, LetterForm, ReturnForm
@@ -74,8 +76,9 @@ def staff_register(request):
 
 @staff_required
 def staff_letter(request, pk):
-    """One letter with its timeline, and the moves staff can make now."""
-    letter = selectors.letter(user=request.user, pk=pk)
+    """One letter with its timeline, and the moves staff can make now (none
+    for the staff of a congress above, who read it; their posts answer 404)."""
+    letter = selectors.letter(user=request.user, pk=pk, supervise=request.method != "POST")
     done, bound = posted_action(request, STAFF_ACTIONS, letter)
     if done:
         return redirect("suggestions:staff_letter", pk=pk)
@@ -86,7 +89,7 @@ def staff_letter(request, pk):
             forms[action] = bound.get(action) or todo.form(initial=initial)
     return render(request, "suggestions/letters/detail.html", {
         "letter": letter, "events": selectors.timeline(user=request.user, letter=letter), "forms": forms,
-        "show_notes": True, "audience": "staff",
+        "show_notes": True, "audience": "staff", "read_only": not roles.acts_on(request.user, letter.congress_id),
     })
 
 

@@ -11,7 +11,7 @@ from deputies.scoping import units_visible_to
 from .. import selectors
 from ..forms import active_units
 from ..models import Suggestion
-from ..pickers import cosigner_choices, deputy_label, unit_label, units_for
+from ..pickers import cosigner_choices, deputy_label, suggestion_congress_id, unit_label, units_for
 from .common import deputy_required, staff_required, unit_required
 
 
@@ -47,9 +47,11 @@ def unit_units(request, pk):
 
 @deputy_required
 def cosigners(request):
-    """Deputies the signed-in deputy may invite to co-sign."""
+    """Deputies the signed-in deputy may invite to co-sign: those serving in
+    the suggestion's congress (``congress`` or ``session`` as on the form)."""
     deputy = roles.deputy_of(request.user)
     if deputy is None:
         raise Http404
-    rows = pickers.matching(cosigner_choices(deputy), ["name", "work_unit"], request.GET.get("q"))
+    congress_id = suggestion_congress_id(deputy, congress=request.GET.get("congress"), session=request.GET.get("session"))
+    rows = pickers.matching(cosigner_choices(deputy, congress_id), ["name", "work_unit"], request.GET.get("q"))
     return pickers.results(rows, label=deputy_label)

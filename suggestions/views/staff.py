@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from congress_portal.accounts import roles
+
 from .. import excel, selectors, services
 from ..forms import (
     BULK_ACTIONS,
@@ -106,6 +108,7 @@ def staff_params(data):
         "unit": data["unit"].pk if data.get("unit") else "",
         "category": data["category"].pk if data.get("category") else "",
         "year": data.get("year") or "",
+        "congress": data["congress"].pk if data.get("congress") else "",
     }
     return {k: v for k, v in params.items() if v}
 
@@ -119,19 +122,24 @@ def staff_filtered(user, data):
 def staff_list(request):
     """All suggestions, filtered, newest first, paged by keyset (no count);
     the same filter exports to Excel."""
-    form = StaffFilterForm(request.GET or None)
+    form = StaffFilterForm(request.GET or None, user=request.user)
     data = form.cleaned_data if form.is_valid() else {}
     page = selectors.staff_list_page(
         user=request.user, params=staff_params(data), after=request.GET.get("after", ""), before=request.GET.get("before", "")
     )
     mark_deadlines(page.object_list, open_=lambda s: s.status in AWAITING_REPLY)
-    return render(request, "dashboard/list.html", {"page_obj": page, "form": form})
+    congress = data.get("congress")
+    return render(request, "dashboard/list.html", {
+        "page_obj": page, "form": form, "congress": congress,
+        # A congress below: read, not acted on (no ticking for key supervision or extensions).
+        "read_only": congress is not None and not roles.acts_on(request.user, congress.pk),
+    })
 
 
 @staff_required
 def staff_export(request):
     """Excel (xlsx) of the filtered list: the export the API gives too (excel.export_suggestions)."""
-    form = StaffFilterForm(request.GET or None)
+    form = StaffFilterForm(request.GET or None, user=request.user)
     data = form.cleaned_data if form.is_valid() else {}
     response = HttpResponse(excel.export_suggestions(staff_filtered(request.user, data)), content_type=excel.XLSX)
     response["Content-Disposition"] = f"attachment; filename=suggestions-{timezone.localdate():%Y%m%d}.xlsx"
@@ -200,8 +208,11 @@ STAFF_ACTIONS = {
 
 @staff_required
 def staff_detail(request, pk):
-    """One suggestion as staff see it, with the moves staff can make now."""
-    suggestion = selectors.suggestion_detail(user=request.user, pk=pk)
+    """One suggestion as staff see it, with the moves staff can make now. The
+    staff of a congress above read it (looking down, not acting down): no
+    form, and what they post answers 404 like another congress's item."""
+    suggestion = selectors.suggestion_detail(user=request.user, pk=pk, supervise=request.method != "POST")
+    read_only = not roles.acts_on(request.user, suggestion.congress_id)
     def form_kwargs(action, todo):
         scope = {"suggestion": suggestion} if getattr(todo.form, "scoped_by_suggestion", False) else {}
         if action == "decide_reassignment":
@@ -214,7 +225,7 @@ def staff_detail(request, pk):
         return redirect("suggestions:staff_detail", pk=pk)
     context = detail_context(suggestion)
     pending_requests = list(selectors.pending_reassignment_requests(suggestion=suggestion))
-    for req in pending_requests:
+    for req in [] if read_only else pending_requests:
         req.form = (
             bound["decide_reassignment"]
             if "decide_reassignment" in bound and bound["decide_reassignment"].data.get("request_id") == str(req.pk)
@@ -224,7 +235,8 @@ def staff_detail(request, pk):
         )
     status = suggestion.status
     context.update(
-        forms=_staff_forms(suggestion, bound),
+        forms={} if read_only else _staff_forms(suggestion, bound),
+        read_only=read_only,
         pending_requests=pending_requests,
         events=selectors.timeline(user=request.user, suggestion=suggestion),
         deadline=deadline(suggestion.reply_due_at) if status in AWAITING_REPLY else None,

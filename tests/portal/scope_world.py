@@ -130,7 +130,7 @@ def _items(c):
     c.reply_attachment = ReplyAttachment.objects.create(reply=c.reply, file="a/none.pdf", name=f"{c.name}答复附件.pdf")
     c.material = TrainingMaterial.objects.create(
         session=c.training_session, title=f"{c.name}学习资料", url="https://example.org/material")
-    c.duty_record = DutyRecord.objects.create(deputy=c.deputy, year=2025, computed_at=timezone.now())
+    c.duty_record = DutyRecord.objects.create(deputy=c.deputy, congress=c.congress, year=2025, computed_at=timezone.now())
     c.mandate = c.deputy.mandates.get()
     c.delegation = Delegation.objects.create(term=c.term, name=f"{c.name}代表团", area=c.area)
     c.group = DeputyGroup.objects.create(name=f"{c.name}代表小组", area=c.area)

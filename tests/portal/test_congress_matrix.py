@@ -6,8 +6,10 @@ level), of the prefecture and the province above, by a unit and a deputy of A
 - County A's objects answer 404 (or 403) to county B's staff and unit, and its
   items never show in their lists.
 - The prefecture's and the province's staff read A's figures and supervision
-  pages (ballots side by side, deputies, duty records, station figures) but
-  cannot act: every move on A's objects is refused to them (403/404).
+  pages (ballots side by side, deputies, duty records, station figures) and the
+  staff pages of A's items (suggestions, letters, station issues, training
+  sessions), but cannot act: every move on A's objects, and every POST to those
+  pages, is refused to them (403/404).
 - A township's ballot is run by its own staff only.
 
 Each endpoint is named in one of the tables below; a new endpoint or page
@@ -64,8 +66,10 @@ def ask(client, world, actor, method, url, data=None):
 # A row: how to find county A's object for the {id}/<pk>, and the kind of
 # endpoint: PUBLIC (anyone reads it: no scope to check), ACT (A's own people
 # only: the staff, unit or deputy named as owner), SUPERVISE (A's staff and the
-# staff above read it; B does not), OWN (a person's own: A's deputy or unit).
-PUBLIC, ACT, SUPERVISE = "public", "act", "supervise"
+# staff above read it; B does not), READ (an item's staff page: the staff above
+# read it, but every POST to it is refused to them as to B: looking down, not
+# acting down), OWN (a person's own: A's deputy or unit).
+PUBLIC, ACT, SUPERVISE, READ = "public", "act", "supervise", "read"
 
 a = lambda attr: (lambda w: getattr(w.a, attr).pk)  # noqa: E731
 
@@ -127,7 +131,7 @@ PAGE_DETAIL = {
     "suggestions:unit_detail": (lambda w: {"pk": w.a.assignment.pk}, ACT, "unit_a"),
     "suggestions:pick_unit_units": (lambda w: {"pk": w.a.assignment.pk}, ACT, "unit_a"),
     "suggestions:unit_letter": (lambda w: {"pk": w.a.letter.pk}, ACT, None),
-    "suggestions:staff_detail": (lambda w: {"pk": w.a.suggestion.pk}, ACT, "staff_a"),
+    "suggestions:staff_detail": (lambda w: {"pk": w.a.suggestion.pk}, READ, "staff_a"),
     "suggestions:pick_staff_units": (lambda w: {"pk": w.a.suggestion.pk}, ACT, "staff_a"),
     "suggestions:staff_suggestion_to_letter": (lambda w: {"pk": w.a.suggestion.pk}, ACT, None),
     "suggestions:staff_letter_of_suggestion": (lambda w: {"pk": w.a.suggestion.pk}, ACT, None),
@@ -136,7 +140,7 @@ PAGE_DETAIL = {
     "suggestions:staff_yearly_report": (lambda w: {"year": 2025}, None, "staff_a"),
     "suggestions:staff_supervision_letter": (lambda w: {"pk": w.a.suggestion.pk}, ACT, None),
     "suggestions:staff_motion": (lambda w: {"pk": w.a.motion.pk}, ACT, "staff_a"),
-    "suggestions:staff_letter": (lambda w: {"pk": w.a.letter.pk}, ACT, "staff_a"),
+    "suggestions:staff_letter": (lambda w: {"pk": w.a.letter.pk}, READ, "staff_a"),
     "suggestions:rate_merged": (lambda w: {"pk": w.a.suggestion.pk}, ACT, None),
     "suggestions:recommend_json": (lambda w: {"pk": w.a.suggestion.pk}, ACT, "staff_a"),
     "suggestions:staff_merge": (lambda w: {"pk": w.a.suggestion.pk}, ACT, None),
@@ -151,7 +155,7 @@ PAGE_DETAIL = {
     "liaison_stations:deputy": (lambda w: {"pk": w.a.deputy.pk}, PUBLIC, None),
     "liaison_stations:deputy_qr": (lambda w: {"pk": w.a.deputy.pk, "fmt": "svg"}, PUBLIC, None),
     "liaison_stations:track_status": (lambda w: {"code": w.a.issue.tracking_code}, PUBLIC, None),
-    "liaison_stations:issue": (lambda w: {"pk": w.a.issue.pk}, ACT, "staff_a"),
+    "liaison_stations:issue": (lambda w: {"pk": w.a.issue.pk}, READ, "staff_a"),
     "liaison_stations:pick_units": (lambda w: {"pk": w.a.issue.pk}, ACT, "staff_a"),
     "liaison_stations:visits": (lambda w: {"pk": w.a.station.pk}, ACT, "staff_a"),
     "liaison_stations:visit_new": (lambda w: {"pk": w.a.station.pk}, ACT, "staff_a"),
@@ -166,7 +170,7 @@ PAGE_DETAIL = {
     "training:material_file": (lambda w: {"pk": w.a.material.pk}, ACT, None),  # a link, no file
     "training:record": (lambda w: {"deputy_id": w.a.deputy.pk, "year": 2025}, SUPERVISE, "staff_a"),
     "training:record_xlsx": (lambda w: {"deputy_id": w.a.deputy.pk, "year": 2025}, SUPERVISE, "staff_a"),
-    "training:session": (lambda w: {"pk": w.a.training_session.pk}, ACT, "staff_a"),
+    "training:session": (lambda w: {"pk": w.a.training_session.pk}, READ, "staff_a"),
     "training:session_qr": (lambda w: {"pk": w.a.training_session.pk}, ACT, "staff_a"),
     "training:mark": (lambda w: {"pk": w.a.enrolment.pk}, ACT, None),
     "voting:result": (lambda w: {"pk": w.a.ballot.pk}, None, None),  # published results only: A's is not
@@ -413,3 +417,56 @@ def test_admin_of_county_b_holds_no_row_of_county_a(client, world, label):
         assert refused.status_code in (302, 403, 404) and MARKER not in _text(refused)
         client.force_login(world.a.staff)
         assert client.get(change).status_code == 200
+
+
+# --------------------------------------------------------------------------- reading A's items from above
+READ_PAGES = [name for name, row in PAGE_DETAIL.items() if row[1] == READ]
+
+
+def _forms_in_main(response):
+    main = response.content.decode().split('<main id="main"', 1)[1].split("</main>", 1)[0]
+    return main.count('method="post"')
+
+
+@pytest.mark.parametrize("name", READ_PAGES)
+def test_the_staff_above_read_county_a_items_with_no_form(client, world, name):
+    """The staff page of A's item: A's staff act on it (its forms are there), the
+    staff above read the same item with every form hidden, B gets 404."""
+    url = reverse(name, kwargs=PAGE_DETAIL[name][0](world))
+    own = ask(client, world, "staff_a", "get", url)
+    assert own.status_code == 200 and _forms_in_main(own) > 0
+    for actor in ABOVE:
+        above = ask(client, world, actor, "get", url)
+        assert above.status_code == 200 and MARKER in above.content.decode(), actor
+        assert _forms_in_main(above) == 0, actor
+    assert ask(client, world, "staff_b", "get", url).status_code == 404
+
+
+def test_a_move_posted_from_above_changes_nothing(client, world):
+    from suggestions.models import Suggestion
+
+    suggestion = world.a.suggestion
+    before = Suggestion.objects.values_list("status", "disclosure", "closed_at").get(pk=suggestion.pk)
+    url = reverse("suggestions:staff_detail", kwargs={"pk": suggestion.pk})
+    for actor in ABOVE:
+        for action, data in (("close", {"note": "上级办结"}), ("disclosure", {"mode": "full"}), ("extend", {"days": 30})):
+            assert ask(client, world, actor, "post", url, {"action": action, **data}).status_code == 404, (actor, action)
+    assert Suggestion.objects.values_list("status", "disclosure", "closed_at").get(pk=suggestion.pk) == before
+
+
+def test_the_staff_list_filters_by_a_congress_below_read_only(client, world):
+    """全部建议 with 人民代表大会 = county A: its items for the staff above, with no
+    ticking (bulk moves act); for county B the filter offers no A and shows none of it."""
+    url = reverse("suggestions:staff_list") + f"?congress={world.a.congress.pk}"
+    for actor in ABOVE:
+        page = ask(client, world, actor, "get", url)
+        assert page.status_code == 200 and world.a.suggestion.title in page.content.decode(), actor
+        assert page.context["read_only"] and 'name="ids"' not in page.content.decode(), actor
+    own = ask(client, world, "staff_a", "get", url)
+    assert not own.context["read_only"] and 'name="ids"' in own.content.decode()
+    beside = ask(client, world, "staff_b", "get", url)
+    assert MARKER not in _text(beside)
+    picker = ask(client, world, "staff_b", "get", reverse("deputies:pick_seen_congresses") + f"?q={MARKER}")
+    assert picker.json()["results"] == []
+    found = ask(client, world, "staff_p", "get", reverse("deputies:pick_seen_congresses") + f"?q={MARKER}").json()["results"]
+    assert world.a.congress.pk in {row["id"] for row in found}

@@ -167,9 +167,11 @@ def test_the_provinces_officer_sees_the_counties_figures_but_acts_on_its_own(cli
     stations = lambda user: {s.name for s in station_selectors.station_figures(year=2025, stations=Station.objects.supervised_by(user))}  # noqa: E731
     assert stations(world.staff["p"]) == {"甲省联络站", "甲县联络站", "乙县联络站", "甲镇联络站"}
     assert stations(world.staff["b"]) == {"乙县联络站"}
-    # Looking down is read-only: the county's item itself is not the province's to handle.
+    # Looking down is read-only: the province reads the county's item, but it is not the province's to handle.
     client.force_login(world.staff["p"])
-    assert client.get(reverse("suggestions:staff_detail", args=[world.suggestion["a"].pk])).status_code == 404
+    page = reverse("suggestions:staff_detail", args=[world.suggestion["a"].pk])
+    assert client.get(page).status_code == 200
+    assert client.post(page, {"action": "register"}).status_code == 404
     with pytest.raises(PermissionDenied):
         services.assign_suggestion(suggestion=world.suggestion["t"], actor=world.staff["p"], lead_unit=world.unit["t"])
 
@@ -218,13 +220,14 @@ def test_training_and_station_work_belong_to_their_congress(world):
 OWN, BESIDE, ABOVE = "a", "b", "p"
 ACTING = {OWN: 200, BESIDE: 404, ABOVE: 404}
 SUPERVISION = {OWN: 200, BESIDE: 404, ABOVE: 200}
+READ = SUPERVISION  # an item's staff page: read from above, every form hidden and every POST refused
 ENDPOINTS = [
-    ("suggestion page", lambda w: reverse("suggestions:staff_detail", args=[w.suggestion[OWN].pk]), ACTING),
+    ("suggestion page", lambda w: reverse("suggestions:staff_detail", args=[w.suggestion[OWN].pk]), READ),  # read from above, not acted on (POST: test_congress_matrix.py)
     ("suggestion api", lambda w: f"/api/suggestions/{w.suggestion[OWN].pk}/", ACTING),
-    ("letter page", lambda w: reverse("suggestions:staff_letter", args=[w.letter[OWN].pk]), ACTING),
-    ("station issue page", lambda w: reverse("liaison_stations:issue", args=[w.issue[OWN].pk]), ACTING),
+    ("letter page", lambda w: reverse("suggestions:staff_letter", args=[w.letter[OWN].pk]), READ),  # read from above, not acted on (POST: test_congress_matrix.py)
+    ("station issue page", lambda w: reverse("liaison_stations:issue", args=[w.issue[OWN].pk]), READ),  # read from above, not acted on (POST: test_congress_matrix.py)
     ("station issue api", lambda w: f"/api/stations/issues/{w.issue[OWN].pk}/", ACTING),
-    ("training session page", lambda w: reverse("training:session", args=[w.session[OWN].pk]), ACTING),
+    ("training session page", lambda w: reverse("training:session", args=[w.session[OWN].pk]), READ),  # read from above, not acted on (POST: test_congress_matrix.py)
     ("training session api", lambda w: f"/api/training/sessions/{w.session[OWN].pk}/", ACTING),
     ("call page", lambda w: reverse("voting:staff_call", args=[w.call[OWN].pk]), ACTING),
     ("ballot page", lambda w: reverse("voting:staff_ballot", args=[w.ballot[OWN].pk]), SUPERVISION),

@@ -66,3 +66,35 @@ def test_a_congress_the_deputy_does_not_sit_in_is_refused(deputy_user):
     with pytest.raises(ValidationError, match="不是"):
         services.submit_suggestion(lead_deputy=deputy_user.deputy, title="t", content="c", category=category(),
                                    actor=deputy_user, congress=elsewhere)
+
+
+def test_the_cosigner_picker_offers_deputies_of_the_suggestions_congress(client, deputy_user):
+    """Co-signers serve in the congress the suggestion is written for (以哪一级人大代表身份提出, or the
+    session's): not in another of the lead deputy's congresses."""
+    from suggestions.models import Suggestion
+    from tests.suggestions.factories import category
+
+    mandates = {m.level: m for m in deputy_user.deputy.mandates.select_related("term", "congress")}
+    province, county = mandates[Level.PROVINCIAL], mandates[Level.COUNTY]
+    of_province = df.MandateFactory(term=province.term, deputy__name="辛省附议代表").deputy
+    of_county = df.MandateFactory(term=county.term, deputy__name="辛县附议代表").deputy
+    url = reverse("suggestions:pick_cosigners")
+    client.force_login(deputy_user)
+
+    def found(**params):
+        return {row["id"] for row in client.get(url, {"q": "附议代表", **params}).json()["results"]}
+
+    assert found(congress=county.congress_id) == {of_county.pk}
+    assert found(congress=province.congress_id) == {of_province.pk}
+    session = df.SessionFactory(term=county.term)
+    assert found(congress=province.congress_id, session=session.pk) == {of_county.pk}  # the session's congress
+    assert found(congress=df.CongressFactory().pk) == set()  # not a congress the deputy sits in
+    assert found() == {of_province.pk}  # nothing chosen: the first choice of the form, the provincial mandate
+    # The form refuses a co-signer of the other congress, naming the field.
+    data = {"title": "关于辛县路灯的建议", "content": "建议。", "category": category().pk, "disclosure_consent": "on",
+            "congress": county.congress_id}
+    refused = client.post(reverse("suggestions:create"), {**data, "co_signers": [of_province.pk]})
+    assert refused.status_code == 200 and not Suggestion.objects.filter(title="关于辛县路灯的建议").exists()
+    assert "co_signers" in refused.context["form"].errors
+    assert client.post(reverse("suggestions:create"), {**data, "co_signers": [of_county.pk]}).status_code == 302
+    assert Suggestion.objects.get(title="关于辛县路灯的建议").cosignatures.get().deputy == of_county

@@ -70,14 +70,16 @@ def test_changing_a_scoring_rule_changes_the_score(deputy):
 def test_refresh_stores_every_deputy_of_the_year(deputy):
     idle = df.MandateFactory().deputy
     df.MandateFactory(term=df.TermFactory(start_date=datetime.date(2013, 1, 1), end_date=datetime.date(2018, 1, 1)))
-    AttendedEnrolmentFactory(deputy=deputy)
+    mandate = deputy.mandates.get()
+    AttendedEnrolmentFactory(deputy=deputy, session__plan__term=mandate.term)  # a training of the deputy's congress
     ScoringItemFactory(metric="training_hours", points_per_unit=Decimal("1"))
     assert services.refresh_duty_records(year=2025) == 2
     records = {r.deputy_id: r for r in DutyRecord.objects.filter(year=2025)}
+    assert records[deputy.pk].congress == mandate.congress
     assert set(records) == {deputy.pk, idle.pk}
     assert records[deputy.pk].score == Decimal("6") and records[idle.pk].score == 0
     assert records[deputy.pk].metrics["training_hours"] == 6.0
-    assert records[deputy.pk].score == duty_record(deputy=deputy, year=2025).score.total  # same rules, both paths
+    assert records[deputy.pk].score == duty_record(deputy=deputy, year=2025, congress=mandate.congress).score.total  # both paths
     # Refreshing again updates in place, and a changed rule shows.
     ScoringItem.objects.update(points_per_unit=Decimal("3"))
     services.refresh_duty_records(year=2025)
@@ -102,13 +104,15 @@ class TestSuggestions:
 
         from django.utils import timezone
 
-        led = SuggestionFactory(lead_deputy=deputy, registered_at=timezone.now())
+        congress = deputy.mandates.get().congress  # the deputy's congress: the stored record is its
+
+        led = SuggestionFactory(congress=congress, lead_deputy=deputy, registered_at=timezone.now())
         reply(led, "A")
         # Led and (by a data-entry slip or a lead change) also on the co-signer list.
-        led_and_cosigned = SuggestionFactory(lead_deputy=deputy, registered_at=timezone.now())
+        led_and_cosigned = SuggestionFactory(congress=congress, lead_deputy=deputy, registered_at=timezone.now())
         cosign(led_and_cosigned, deputy)
         reply(led_and_cosigned, "B")
-        others = SuggestionFactory()
+        others = SuggestionFactory(congress=congress)
         cosign(others, deputy)
         reply(others, "A")
         cosign(SuggestionFactory(), deputy, state="invited")  # not confirmed: not counted
@@ -138,7 +142,7 @@ class TestSuggestions:
         services.refresh_duty_records(year=2025)
         record = DutyRecord.objects.get(deputy=deputy, year=2025)
         assert record.metrics["suggestions_total"] == 3
-        assert record.score == Decimal("16") == duty_record(deputy=deputy, year=2025).score.total
+        assert record.score == Decimal("16") == duty_record(deputy=deputy, year=2025, congress=record.congress).score.total
         details = duty_record(deputy=deputy, year=2025).sections
         suggestion_lines = next(s for s in details if s.key == "suggestions").details
         assert len(suggestion_lines) == 3

@@ -86,3 +86,57 @@ def test_an_activity_is_recorded_for_the_staffs_own_congress(two_mandates):
         services.record_activity(deputy=stranger, kind="inspection", title="调研", date=datetime.date(2025, 7, 1),
                                  actor=w["staff"]["c"])
     assert "不是" in str(refused.value)
+
+
+def test_the_stored_snapshots_are_one_per_deputy_congress_and_year(two_mandates, django_capture_on_commit_callbacks):
+    from training.models import DutyRecord
+
+    w = two_mandates
+    ScoringItemFactory(metric="training_hours", points_per_unit=Decimal("1"))
+    services.refresh_duty_records(year=2025)
+    stored = {r.congress_id: r for r in DutyRecord.objects.filter(deputy=w["deputy"], year=2025)}
+    assert {c: (r.score, r.metrics["suggestions_led"]) for c, r in stored.items()} == {
+        w["province"].pk: (Decimal("6"), 1), w["county"].pk: (Decimal("3"), 2)}
+    # A refresh of one congress leaves the other's snapshot as it was.
+    DutyRecord.objects.filter(pk=stored[w["province"].pk].pk).update(score=Decimal("99"))
+    services.refresh_duty_records(year=2025, congress_id=w["county"].pk)
+    assert DutyRecord.objects.get(pk=stored[w["province"].pk].pk).score == Decimal("99")
+    services.refresh_duty_records(year=2025, congress_id=w["province"].pk)
+    assert DutyRecord.objects.get(pk=stored[w["province"].pk].pk).score == Decimal("6")
+    # A snapshot over all work (stored before, no congress) is in no list, and the year's full refresh removes it.
+    old = DutyRecord.objects.create(deputy=df.MandateFactory(term=stored[w["county"].pk].deputy.mandates.first().term).deputy,
+                                    year=2025, computed_at=stored[w["county"].pk].computed_at)
+    assert not services.selectors.duty_records_visible_to(df.staff_user()).filter(pk=old.pk).exists()
+    services.refresh_duty_records(year=2025)
+    assert not DutyRecord.objects.filter(pk=old.pk).exists()
+
+
+def test_the_staffs_records_list_is_their_congress_and_those_below_read_only(client, two_mandates, django_capture_on_commit_callbacks):
+    from unittest import mock
+
+    w = two_mandates
+    services.refresh_duty_records(year=2025)
+    county, province = w["county"], w["province"]
+    api = "/api/training/duty-records/"
+    client.force_login(w["staff"]["c"])
+    assert {r["congress"] for r in client.get(api, {"year": 2025}).json()["results"]} == {county.pk}
+    page = client.get(reverse("training:records"), {"year": 2025})
+    assert [r.congress_id for r in page.context["page_obj"]] == [county.pk] and page.context["may_refresh"]
+    with mock.patch("training.tasks.refresh_duty_records.delay") as delay:
+        client.post(reverse("training:records_refresh"), {"year": 2025})
+    delay.assert_called_once_with(2025, county.pk)  # its own congress's records only
+    # The province's staff: their own congress's list by default, the county's when chosen, read-only.
+    client.force_login(w["staff"]["p"])
+    assert {r["congress"] for r in client.get(api, {"year": 2025}).json()["results"]} == {county.pk, province.pk}
+    own = client.get(reverse("training:records"), {"year": 2025})
+    assert [r.congress_id for r in own.context["page_obj"]] == [province.pk]
+    below = client.get(reverse("training:records"), {"year": 2025, "congress": county.pk})
+    assert [r.congress_id for r in below.context["page_obj"]] == [county.pk] and not below.context["may_refresh"]
+    assert reverse("training:records_refresh") not in below.content.decode()
+    assert reverse("training:records_refresh") in own.content.decode()
+    # The county's staff cannot pick the province.
+    client.force_login(w["staff"]["c"])
+    refused = client.get(reverse("training:records"), {"year": 2025, "congress": province.pk})
+    assert [r.congress_id for r in refused.context["page_obj"]] == [county.pk]
+    found = client.get(reverse("deputies:pick_seen_congresses")).json()["results"]
+    assert [r["id"] for r in found] == [county.pk]

@@ -14,26 +14,35 @@ from ..models import ScoringRuleSet, year_bounds
 from .sources import SOURCES, as_number, available_sources, metric_labels, zero_metrics
 
 
-def deputies_of_year(year):
-    """Ids of the deputies who held a mandate at some time in the year (the people
-    a yearly record is kept for), as a subquery-ready queryset."""
+def _mandates_of_year(year):
     first, last = year_bounds(year)
-    return (
-        Mandate.objects.filter(term__start_date__lte=last, term__end_date__gte=first, start_date__lte=last)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
-        .values("deputy_id")
-        .order_by()
-        .distinct()
+    return Mandate.objects.filter(term__start_date__lte=last, term__end_date__gte=first, start_date__lte=last).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=first)
     )
+
+
+def deputies_of_year(year, congress_id=None):
+    """Ids of the deputies who held a mandate (of the congress ``congress_id``,
+    when given) at some time in the year (the people a yearly record is kept
+    for), as a subquery-ready queryset."""
+    mandates = _mandates_of_year(year)
+    if congress_id is not None:
+        mandates = mandates.filter(congress_id=congress_id)
+    return mandates.values("deputy_id").order_by().distinct()
+
+
+def congresses_of_year(year):
+    """Ids of the congresses with deputies in the year: those a yearly record is kept for."""
+    return list(_mandates_of_year(year).values_list("congress_id", flat=True).order_by("congress_id").distinct())
 
 
 def collect_metrics(*, year, deputy_ids=None, fill_zeros=True, congress_id=None):
     """{deputy_id: {metric: number}} for every deputy in ``deputy_ids`` (default:
-    everyone with a mandate that year), every metric present (0 when none)
+    everyone with a mandate that year, of the congress ``congress_id`` when given), every metric present (0 when none)
     unless ``fill_zeros`` is False (the bulk refresh stores only what is not 0).
     One query for the population plus a few per source, whatever the count."""
     if deputy_ids is None:
-        population = list(deputies_of_year(year).values_list("deputy_id", flat=True))
+        population = list(deputies_of_year(year, congress_id).values_list("deputy_id", flat=True))
         restrict = None
     else:
         population = list(deputy_ids)
