@@ -11,7 +11,7 @@
 (function () {
   "use strict";
 
-  function fetchResults(searchAddress(select), query, callback) {
+  function fetchResults(url, query, callback) {
     var address = url + (url.indexOf("?") === -1 ? "?" : "&") + "q=" + encodeURIComponent(query);
     fetch(address, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) { return response.ok ? response.json() : { results: [] }; })
