@@ -273,6 +273,8 @@ class CoSignature(models.Model):
         verbose_name = _("附议")
         verbose_name_plural = _("附议")
         constraints = [models.UniqueConstraint(fields=["suggestion", "deputy"], name="one_cosignature_per_deputy")]
+        # The co-sign reminder's windows (notifications/watermark.py).
+        indexes = [models.Index(fields=["invited_at"], condition=Q(state="invited"), name="cosignature_invited_at")]
 
     def __str__(self):
         return f"{self.deputy} · {self.get_state_display()}"
