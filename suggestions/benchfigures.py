@@ -218,7 +218,7 @@ def print_reminder_scan(out):
     services.dispatch = lambda ids: None
     try:
         with connection.cursor() as cursor:
-            cursor.execute("TRUNCATE notifications_delivery, notifications_notification")
+            cursor.execute("TRUNCATE notifications_delivery, notifications_notification, notifications_scanwatermark")
         out.write("\n  reminder scan")
         for label in ("first run (nothing said yet)", "repeat, nothing new"):
             started = time.perf_counter()

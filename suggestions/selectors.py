@@ -106,10 +106,13 @@ def deputy_suggestions(*, user, params=None):
     if deputy is None:
         return Suggestion.objects.none()
     cosigned = CoSignature.objects.filter(deputy=deputy, state__in=[CoSignState.INVITED, CoSignState.CONFIRMED])
-    own = Suggestion.objects.filter(lead_deputy=deputy).order_by().values("pk").union(
-        cosigned.order_by().values("suggestion_id"), Suggestion.objects.filter(delegation__head=deputy).order_by().values("pk"), all=True
+    own = Suggestion.objects.filter(lead_deputy=deputy).order_by().values_list("pk", flat=True).union(
+        cosigned.order_by().values_list("suggestion_id", flat=True),
+        Suggestion.objects.filter(delegation__head=deputy).order_by().values_list("pk", flat=True), all=True,
     )
-    queryset = Suggestion.objects.filter(pk__in=own).submitted().with_list_joins().with_units().select_related("congress")
+    # The ids first (a deputy's own rows, through their indexes): given the UNION as a subquery the planner
+    # cannot estimate it and at 1,000,000 suggestions hash-joins it against a scan of every one (2 s).
+    queryset = Suggestion.objects.filter(pk__in=sorted(set(own))).submitted().with_list_joins().with_units().select_related("congress")
     return _filtered(SuggestionFilter, params, queryset)
 
 

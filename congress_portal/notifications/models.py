@@ -329,3 +329,23 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.get_channel_display()} · {self.get_status_display()}"
+
+
+class ScanWatermark(models.Model):
+    """The last day the daily scan covered, per kind of reminder (a key the
+    app's notices choose, e.g. "suggestions.reply"). A reminder stage begins
+    when the day crosses a threshold of an item's dates (due date − 7 days,
+    assigned date + 5 days...), so the next scan need only look at items whose
+    threshold fell in (scanned_day, today]. Written in the same transaction as
+    the scan's notifications (``registry.scan``)."""
+
+    key = models.CharField(_("提醒类别"), max_length=64, primary_key=True)
+    scanned_day = models.DateField(_("已扫描至"))
+    scanned_at = models.DateTimeField(_("扫描时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("提醒扫描进度")
+        verbose_name_plural = _("提醒扫描进度")
+
+    def __str__(self):
+        return f"{self.key} · {self.scanned_day}"

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from .models import NotificationPolicy
 from .services import record_messages
+from .watermark import ScanWindow
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +49,9 @@ class Notices:
     app's event model to ``messages(event_ids)``: what this app says about
     events it builds on but does not own (a station issue turned into a
     suggestion hears of the suggestion's reply). The app's own ``catch_up``
-    covers those too."""
+    covers those too. With ``watermarked`` the scan calls
+    ``due(today, policy, window)`` with a ``watermark.ScanWindow``: the app
+    reads only what can have become due since the last scan of each kind."""
 
     name: str
     due: Callable | None = None
@@ -56,6 +59,7 @@ class Notices:
     catch_up: Callable | None = None
     periodic: dict = field(default_factory=dict)
     listens: dict = field(default_factory=dict)
+    watermarked: bool = False
 
 
 _notices = {}
@@ -130,9 +134,10 @@ def events_recorded(source, event_ids):
         logger.exception("notifying %s events %s failed", source, event_ids[:10])
 
 
-def due_messages(*, today, policy):
+def due_messages(*, today, policy, window=None):
     """Every reminder due on ``today``, from every registered app, as Messages
-    (not yet recorded)."""
+    (not yet recorded). Without a ``window`` every kind is scanned whole."""
+    window = window or ScanWindow(today=today, marks={})
     messages = []
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -141,7 +146,9 @@ def due_messages(*, today, policy):
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL jit = off")
         for notices in registered():
-            if notices.due is not None:
+            if notices.due is not None and notices.watermarked:
+                messages += notices.due(today, policy, window)
+            elif notices.due is not None:
                 messages += notices.due(today, policy)
     return messages
 
@@ -183,13 +190,18 @@ class ScanResult:
 
 def scan(*, today=None, now=None, dry_run=False):
     """The daily scan: reminders due, plus the catch-up of recent events.
-    With ``dry_run`` nothing is written or sent."""
+    Each kind reads from its watermark (the last day scanned), which moves to
+    ``today`` in the same transaction as the notifications recorded: a scan
+    that fails records neither. With ``dry_run`` nothing is written or sent."""
     today = today or timezone.localdate()
     now = now or timezone.now()
-    messages = due_messages(today=today, policy=NotificationPolicy.current())
-    if not dry_run:
-        messages += catch_up_messages(now=now)
-    result = ScanResult(messages=messages)
-    if not dry_run:
-        result.recorded = len(record_messages(messages=messages, now=now))
+    with transaction.atomic():
+        window = ScanWindow.read(today=today)
+        messages = due_messages(today=today, policy=NotificationPolicy.current(), window=window)
+        if not dry_run:
+            messages += catch_up_messages(now=now)
+        result = ScanResult(messages=messages)
+        if not dry_run:
+            result.recorded = len(record_messages(messages=messages, now=now))
+            window.save(now=now)
     return result

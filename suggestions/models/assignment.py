@@ -79,6 +79,11 @@ class Assignment(models.Model):
             models.Index(fields=["unit", "is_active", "reply_due_at"]),
             models.Index(F("unit"), INBOX_RANK, INBOX_DUE, F("id"), condition=Q(is_active=True),
                          name="assignment_inbox_order"),
+            # The reminder scan's windows (notifications/watermark.py): a range of due or start dates per stage.
+            models.Index(fields=["reply_due_at"], condition=Q(is_active=True), name="assignment_reply_due"),
+            models.Index(fields=["opinion_due_at"], condition=Q(is_active=True, role="co"), name="assignment_opinion_due"),
+            models.Index(fields=["assigned_at"], condition=Q(is_active=True, state="pending"),
+                         name="assignment_pending_since"),
         ]
 
     def __str__(self):

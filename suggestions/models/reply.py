@@ -34,6 +34,8 @@ class Reply(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["assignment"], condition=Q(is_current=True), name="one_current_reply_per_assignment")
         ]
+        # The rating reminder's windows (notifications/watermark.py).
+        indexes = [models.Index(fields=["replied_at"], condition=Q(is_current=True), name="reply_current_replied_at")]
 
     def __str__(self):
         return f"{self.assignment.unit} · {self.result_category.code}"

@@ -189,6 +189,9 @@ class Suggestion(models.Model):
             # The public list's keyset order (congress_portal/keyset.py): newest published first.
             models.Index(fields=["-published_at", "-id"], condition=Q(published_at__isnull=False), name="suggestion_published_order"),
             models.Index(fields=["-submitted_at", "-id"], name="suggestion_list_idx"),
+            # The staff list filtered by one status (?status=assigned), in the same order: without it the
+            # newest-first walk of suggestion_list_idx skips every row of the other states.
+            models.Index(fields=["status", "-submitted_at", "-id"], name="suggestion_status_list"),
             # The overdue list (the dashboard's first ten, the staff page): open items by reply deadline.
             models.Index(fields=["reply_due_at", "id"], condition=Q(status__in=["assigned", "rehandling"]), name="suggestion_awaiting_due"),
         ]
@@ -275,6 +278,8 @@ class CoSignature(models.Model):
         verbose_name = _("附议")
         verbose_name_plural = _("附议")
         constraints = [models.UniqueConstraint(fields=["suggestion", "deputy"], name="one_cosignature_per_deputy")]
+        # The co-sign reminder's windows (notifications/watermark.py).
+        indexes = [models.Index(fields=["invited_at"], condition=Q(state="invited"), name="cosignature_invited_at")]
 
     def __str__(self):
         return f"{self.deputy} · {self.get_state_display()}"

@@ -25,6 +25,7 @@ from .reminders import OPEN_UNIT_STATES, due_reminders, number_label
 NOTICES = Notices(
     name="suggestions",
     due=due_reminders,
+    watermarked=True,
     events={SuggestionEvent._meta.label: event_messages},
     catch_up=recent_event_messages,
     periodic={

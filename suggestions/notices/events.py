@@ -4,6 +4,7 @@ from collections import defaultdict
 
 from django.db.models import CharField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congress_portal.accounts.models import Role, User
@@ -163,12 +164,14 @@ def recent_event_messages(since):
     """The catch-up: events since ``since`` whose after-commit hook may never
     have run, i.e. with no message recorded (an event's messages are recorded
     together, in one transaction). Events that tell no one are looked at again
-    until they are older than ``since``."""
+    until they are older than ``since``; one dated after now (a clock moved
+    back, or data copied in) waits until it is due rather than being rebuilt
+    on every scan."""
     said = Notification.objects.filter(
         kind=Kind.SUGGESTION_EVENT, item_type="suggestion", item_id=OuterRef("suggestion_id"),
         stage=Concat(Value("e"), Cast(OuterRef("pk"), CharField()), output_field=CharField()),
     )
     return event_messages(
-        SuggestionEvent.objects.filter(at__gte=since, move__in=list(EVENT_RECIPIENTS))
+        SuggestionEvent.objects.filter(at__gte=since, at__lte=timezone.now(), move__in=list(EVENT_RECIPIENTS))
         .filter(~Exists(said)).values_list("pk", flat=True)
     )

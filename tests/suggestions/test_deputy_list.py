@@ -41,3 +41,25 @@ def test_the_list_is_what_visible_to_gives_and_pages_by_keyset(client):
     client.force_login(user)
     html = client.get(reverse("suggestions:my_list")).content.decode()
     assert all(reverse("suggestions:my_detail", args=[pk]) in html for pk in expected)
+
+
+def test_a_page_of_the_list_takes_the_same_queries_however_many_items(django_assert_num_queries):
+    """The deputy's ids first (their own rows), then the page and its units:
+    the count does not grow with the deputy's items."""
+    actors = Actors()
+    in_status(Status.ASSIGNED, actors)
+
+    def page_queries():
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            list(selectors.deputy_list_page(user=actors.deputy_user, size=2))
+        return len(ctx)
+
+    few = page_queries()
+    for status in (Status.SUBMITTED, Status.ASSIGNED, Status.CLOSED, Status.SUBMITTED):
+        in_status(status, actors)
+    with django_assert_num_queries(few):
+        page = selectors.deputy_list_page(user=actors.deputy_user, size=2)
+        assert len(list(page)) == 2

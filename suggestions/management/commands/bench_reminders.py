@@ -143,7 +143,7 @@ def _clear_notifications():
     from congress_portal.notifications.models import Delivery, Notification
 
     with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {Delivery._meta.db_table}, {Notification._meta.db_table}")
+        cursor.execute(f"TRUNCATE {Delivery._meta.db_table}, {Notification._meta.db_table}, notifications_scanwatermark")
 
 
 class _only_every_tenth_active:
