@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0011_suggestion_event_said_index'),
+        ('notifications', '0012_chinese_field_labels'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('deputies', '0008_chinese_field_labels'),
-        ('suggestions', '0023_reminder_window_indexes'),
+        ('suggestions', '0024_reminder_window_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

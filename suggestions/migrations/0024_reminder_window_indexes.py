@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('deputies', '0008_chinese_field_labels'),
-        ('suggestions', '0022_unit_inbox_order_index'),
+        ('suggestions', '0023_chinese_field_labels'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
