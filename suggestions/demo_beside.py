@@ -3,15 +3,16 @@ idempotent): a held 交办会 (its items assigned, the units' 交办函 ready) a
 prepared one of the provincial congress; the province's 交办函 template with its
 文号 prefix; the demo deputy's online motion draft
 with joint-signing invitations (some agreed, one declined, some waiting), and
-another deputy's draft inviting the demo deputy. Everything goes through the
-services."""
+another deputy's draft inviting the demo deputy; a motion in the name of the
+demo deputy's delegation (the demo deputy its contact and head) sent for the
+head's approval. Everything goes through the services."""
 import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
 from congress_portal.accounts.models import User
-from deputies.models import Deputy, Level, MandateStatus, Session
+from deputies.models import Delegation, Deputy, Level, Mandate, MandateStatus, Session
 from deputies.scoping import units_for_congress
 
 from . import doc_templates, services
@@ -31,6 +32,9 @@ def seed_beside(stdout):
         if not Motion.objects.filter(status=MotionStatus.DRAFT).exists():
             made = _motion_drafts(deputy_user)
             stdout.write(f"motion drafts {made}")
+        if not Motion.objects.filter(delegation__isnull=False).exists():
+            made = _delegation_motion(deputy_user)
+            stdout.write(f"delegation motions {made}")
         if not DocumentTemplate.objects.exists():
             # The province's 交办函 with its 文号 prefix (湘人常代字〔2026〕12号); the other texts stay the defaults.
             default = doc_templates.default_template(congress=staff.congress, kind=DocumentKind.ASSIGNMENT_LETTER)
@@ -66,6 +70,32 @@ def _meetings(staff, unit_user):
     for i, suggestion in enumerate(registered[2:]):
         services.add_handover_item(meeting=prepared, actor=staff, suggestion=suggestion, lead_unit=units[(i + 1) % len(units)])
     return 2
+
+
+def _delegation_motion(deputy_user):
+    """The demo deputy, contact of the provincial delegation it sits in, sends a
+    motion in the delegation's name to the head, and as the head has it under
+    全团建议 待我审定的议案 (to approve or return)."""
+    contact = deputy_user.deputy
+    mandate = (
+        Mandate.objects.filter(deputy=contact, status=MandateStatus.SERVING, term__congress__level=Level.PROVINCIAL,
+                               delegation__isnull=False)
+        .select_related("delegation", "term").first()
+    )
+    session = mandate and Session.objects.filter(term=mandate.term).order_by("-year", "-number").first()
+    if session is None:
+        return 0
+    delegation = mandate.delegation
+    # One demo login shows both sides: the demo deputy is the delegation's contact and its head.
+    Delegation.objects.filter(pk=delegation.pk).update(contact=contact, head=contact)
+    delegation.refresh_from_db()
+    motion = services.draft_motion(
+        actor=deputy_user, session=session, delegation=delegation,
+        title="关于制定《湖南省湘江流域生态保护条例》的议案",
+        content="案由：湘江流域保护涉及多个市州，需要统一的地方性法规。\n案据：……\n方案：建议列入省人大常委会立法计划。",
+    )
+    services.submit_motion_to_head(motion=motion, actor=deputy_user)
+    return 1
 
 
 def _login(deputy):

@@ -68,11 +68,12 @@ LETTERS = LetterLifecycle()
 
 # ---------------------------------------------------------------- 议案
 
-LEAD_DEPUTY, INVITED_SIGNER = "lead_deputy", "invited_signer"
+LEAD_DEPUTY, INVITED_SIGNER, DELEGATION_HEAD = "lead_deputy", "invited_signer", "delegation_head"
 MOTION_ACTOR_LABELS = {
     STAFF: gettext_lazy("代表工作委员会工作人员"),
     LEAD_DEPUTY: gettext_lazy("领衔代表"),
     INVITED_SIGNER: gettext_lazy("受邀联名的代表"),
+    DELEGATION_HEAD: gettext_lazy("代表团团长"),
 }
 M = MotionStatus
 MOTION_MOVES = {
@@ -85,7 +86,12 @@ MOTION_MOVES = {
     "invite_signers": _m(gettext_lazy("邀请代表联名"), [M.DRAFT], None, [LEAD_DEPUTY]),
     "respond_invitation": _m(gettext_lazy("答复联名邀请"), [M.DRAFT], None, [INVITED_SIGNER]),
     "submit_draft": _m(gettext_lazy("提出议案"), [M.DRAFT], M.SUBMITTED, [LEAD_DEPUTY]),
-    "withdraw": _m(gettext_lazy("撤回议案"), [M.DRAFT, M.SUBMITTED], M.WITHDRAWN, [LEAD_DEPUTY, STAFF]),
+    # A delegation's motion, as a 全团建议: its contact sends it to the head, who approves
+    # (it is then proposed in the delegation's name) or returns it to the contact's drafts.
+    "submit_to_head": _m(gettext_lazy("送团长审定"), [M.DRAFT], M.AWAITING_HEAD, [LEAD_DEPUTY]),
+    "return_by_head": _m(gettext_lazy("团长退回修改"), [M.AWAITING_HEAD], M.DRAFT, [DELEGATION_HEAD]),
+    "approve_by_head": _m(gettext_lazy("团长审定，以代表团名义提出"), [M.AWAITING_HEAD], M.SUBMITTED, [DELEGATION_HEAD]),
+    "withdraw": _m(gettext_lazy("撤回议案"), [M.DRAFT, M.AWAITING_HEAD, M.SUBMITTED], M.WITHDRAWN, [LEAD_DEPUTY, STAFF]),
     # Staff record the presidium's decision.
     "place_on_agenda": _m(gettext_lazy("主席团决定列入会议议程，交专门委员会审议"), [M.SUBMITTED], M.ON_AGENDA, [STAFF]),
     "record_report": _m(gettext_lazy("专门委员会提出审议结果报告"), [M.ON_AGENDA], M.REPORTED, [STAFF]),
@@ -108,6 +114,8 @@ class MotionLifecycle(Lifecycle):
         deputy = roles.deputy_of(user)
         if deputy is not None and motion.lead_deputy_id == deputy.pk:
             kinds.add(LEAD_DEPUTY)
+        if deputy is not None and motion.delegation_id and motion.delegation.head_id == deputy.pk:
+            kinds.add(DELEGATION_HEAD)
         if deputy is not None and MotionInvitation.objects.filter(
             motion=motion, deputy=deputy, state=InvitationState.INVITED
         ).exists():

@@ -76,6 +76,8 @@ class ProposalWindow(models.Model):
 class MotionStatus(models.TextChoices):
     # A deputy's online draft, gathering joint signers (services.motion_drafts); staff do not see it.
     DRAFT = "draft", _("草稿，征集联名中")
+    # A delegation's motion, sent by its contact to the head (团长) for approval before it is proposed.
+    AWAITING_HEAD = "awaiting_head", _("待团长审定")
     SUBMITTED = "submitted", _("待主席团决定")
     WITHDRAWN = "withdrawn", _("已撤回")
     ON_AGENDA = "on_agenda", _("列入议程，交专门委员会审议")
@@ -85,15 +87,19 @@ class MotionStatus(models.TextChoices):
 
 class MotionQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Staff see their own congress's motions (not the deputies' drafts); a
-        deputy those they led, signed or were invited to sign."""
+        """Staff see their own congress's motions (not the deputies' drafts nor
+        those awaiting a delegation head); a deputy those they led, signed or
+        were invited to sign, and a delegation's head its motions once sent to them."""
         if roles.is_staff_member(user):
-            return roles.scope_to_congress(self, user, "session__term__congress").exclude(status=MotionStatus.DRAFT)
+            return roles.scope_to_congress(self, user, "session__term__congress").exclude(
+                status__in=[MotionStatus.DRAFT, MotionStatus.AWAITING_HEAD]
+            )
         deputy = roles.deputy_of(user)
         if deputy is not None:
             signed = MotionSigner.objects.filter(motion=models.OuterRef("pk"), deputy=deputy)
             invited = MotionInvitation.objects.filter(motion=models.OuterRef("pk"), deputy=deputy)
-            return self.filter(Q(lead_deputy=deputy) | models.Exists(signed) | models.Exists(invited))
+            headed = Q(delegation__head=deputy) & ~Q(status=MotionStatus.DRAFT)
+            return self.filter(Q(lead_deputy=deputy) | models.Exists(signed) | models.Exists(invited) | headed)
         return self.none()
 
 

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404
 
 from deputies.models import Deputy, Mandate, MandateStatus
 
-from ..models import InvitationState, Motion, MotionEvent, MotionInvitation
+from ..models import InvitationState, Motion, MotionEvent, MotionInvitation, MotionStatus
 
 
 def motions(*, user, session=None, q="", status=""):
@@ -28,6 +28,14 @@ def motion(*, user, pk):
             "session__term__congress", "delegation", "lead_deputy", "suggestion"
         ),
         pk=pk,
+    )
+
+
+def awaiting_head(*, user, deputy):
+    """The delegation's motions the head has to approve (a few: one delegation's, one session's)."""
+    return (
+        Motion.objects.visible_to(user).filter(delegation__head=deputy, status=MotionStatus.AWAITING_HEAD)
+        .select_related("delegation", "lead_deputy").order_by("pk")
     )
 
 

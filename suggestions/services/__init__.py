@@ -17,7 +17,8 @@ serialises every write to the suggestion's assignments, replies and ratings.
 - ``policy``: the deadline policy;
 - ``letters``: deputies' letters (代表来信), including 转来信;
 - ``motions``: motions (议案), the presidium's decision, the committee's report;
-- ``motion_drafts``: motions deputies propose online (draft, invite joint signers, agree or decline, propose);
+- ``motion_drafts``: motions deputies propose online (draft, invite joint signers, agree or decline, propose;
+  a delegation's motion approved by its head first);
 - ``supervision``: 督办 records;
 - ``doc_templates``: the editable parts of the Word documents;
 - ``handover``: 交办会 (prepare, items, hold: the whole batch assigned at once);
@@ -49,7 +50,16 @@ from .handover import hold_meeting as hold_handover_meeting
 from .handover import prepare_meeting as prepare_handover_meeting
 from .handover import remove_item as remove_handover_item
 from .merge import merge_suggestions, rate_merged_reply, unmerge_suggestion
-from .motion_drafts import draft_motion, invite_signers, respond_to_invitation, submit_motion_draft, update_motion_draft
+from .motion_drafts import (
+    approve_motion_by_head,
+    draft_motion,
+    invite_signers,
+    respond_to_invitation,
+    return_motion_by_head,
+    submit_motion_draft,
+    submit_motion_to_head,
+    update_motion_draft,
+)
 from .motions import (
     handle_as_suggestion,
     place_on_agenda,
@@ -78,6 +88,9 @@ __all__ = [
     "invite_signers",
     "respond_to_invitation",
     "submit_motion_draft",
+    "submit_motion_to_head",
+    "approve_motion_by_head",
+    "return_motion_by_head",
     "update_motion_draft",
     "add_handover_item",
     "hold_handover_meeting",

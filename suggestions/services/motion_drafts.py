@@ -4,15 +4,19 @@ window, invites deputies of the same congress to sign it jointly, they agree
 or decline, and the lead deputy proposes it once enough have agreed. The rules
 are those of a motion entered by staff (``services.motions``: the window, the
 legal minimum per level, signers serving in that congress), applied to the
-deputies who agreed. Moves go through ``lifecycles.MOTIONS``; the invited
-deputies are told by ``notices.motions``."""
+deputies who agreed. A delegation's motion is approved by the delegation's
+head before it is proposed, as a 全团建议 is: the contact sends the draft to
+the head (``submit_motion_to_head``), who proposes it in the delegation's name
+(``approve_motion_by_head``) or returns it with the reason. Moves go through
+``lifecycles.MOTIONS``; the invited deputies and the head are told by
+``notices.motions``."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congress_portal.accounts import roles
-from deputies.models import Mandate, MandateStatus
+from deputies.models import Delegation, Mandate, MandateStatus
 
 from ..lifecycles import MOTIONS
 from ..models import InvitationState, Motion, MotionInvitation, MotionSigner, MotionStatus
@@ -111,25 +115,55 @@ def respond_to_invitation(*, motion, actor, agree):
     )
 
 
+def _propose(locked):
+    """What proposing a draft writes: within the window, complete, its signers
+    checked (the legal number agreed for a joint motion); its number and time."""
+    now = timezone.now()
+    _check_window(locked.session, now)
+    required(locked.content, "content", _("请填写案据和方案。"))
+    agreed = [
+        i.deputy for i in MotionInvitation.objects.filter(motion=locked, state=InvitationState.AGREED)
+        .select_related("deputy").order_by("pk")
+    ]
+    signers = _check_signers(locked.session, locked.lead_deputy, locked.delegation, agreed)
+    locked.number = _next_motion_number(locked.session)
+    locked.submitted_at = now
+    MotionSigner.objects.bulk_create(MotionSigner(motion=locked, deputy=d) for d in signers)
+
+
+_PROPOSING = {"fields": ["number", "submitted_at"], "related": ("session__term__congress", "lead_deputy", "delegation")}
+
+
 def submit_motion_draft(*, motion, actor):
     """提出议案: within the window, with at least the legal number of deputies
-    agreed (the lead deputy included; a delegation's motion needs none); the
-    agreed deputies become its signers and it gets its number."""
+    agreed (the lead deputy included); the agreed deputies become its signers
+    and it gets its number. A delegation's motion goes to its head instead."""
+    if motion.delegation_id:
+        raise ValidationError(_("以代表团名义提出的议案须送团长审定，由团长审定后提出。"), code="needs_head")
+    return MOTIONS.transition(motion, "submit_draft", actor=actor, apply=_propose, **_PROPOSING)
+
+
+def submit_motion_to_head(*, motion, actor):
+    """送团长审定: a delegation's complete draft, within the window; the head is told."""
+    if not motion.delegation_id:
+        raise ValidationError(_("只有以代表团名义提出的议案需要团长审定。"), code="not_delegation")
+    if not Delegation.objects.filter(pk=motion.delegation_id, head__isnull=False).exists():
+        raise ValidationError(_("该代表团尚未设团长，请联系代表工作委员会。"), code="no_head")
 
     def apply(locked):
-        now = timezone.now()
-        _check_window(locked.session, now)
+        _check_window(locked.session, timezone.now())
         required(locked.content, "content", _("请填写案据和方案。"))
-        agreed = [
-            i.deputy for i in MotionInvitation.objects.filter(motion=locked, state=InvitationState.AGREED)
-            .select_related("deputy").order_by("pk")
-        ]
-        signers = _check_signers(locked.session, locked.lead_deputy, locked.delegation, agreed)
-        locked.number = _next_motion_number(locked.session)
-        locked.submitted_at = now
-        MotionSigner.objects.bulk_create(MotionSigner(motion=locked, deputy=d) for d in signers)
 
-    return MOTIONS.transition(
-        motion, "submit_draft", actor=actor, apply=apply, fields=["number", "submitted_at"],
-        related=("session__term__congress", "lead_deputy", "delegation"),
-    )
+    return MOTIONS.transition(motion, "submit_to_head", actor=actor, apply=apply)
+
+
+def approve_motion_by_head(*, motion, actor, note=""):
+    """团长审定: the motion is proposed in the delegation's name (window and
+    signer checks as any proposal), numbered, and waits for the presidium."""
+    return MOTIONS.transition(motion, "approve_by_head", actor=actor, apply=_propose, note=(note or "").strip(), **_PROPOSING)
+
+
+def return_motion_by_head(*, motion, actor, reason):
+    """团长退回: back to the contact's drafts, with what to change."""
+    required(reason, "reason", _("请填写退回修改的意见。"))
+    return MOTIONS.transition(motion, "return_by_head", actor=actor, note=reason.strip())

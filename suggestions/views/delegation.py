@@ -12,6 +12,7 @@ from ..services.delegation import delegations_of_contact
 from ..delegation import selectors
 from ..delegation.forms import ApproveForm, DelegationSuggestionForm, ReturnForm, SendForm
 from ..models import Status
+from ..motions import selectors as motion_selectors
 from .common import Action, deputy_required, page_of, posted_action, run
 
 ACTIONS = {
@@ -37,6 +38,7 @@ def delegation_home(request):
     return render(request, "suggestions/delegation/home.html", {
         "is_contact": delegations_of_contact(deputy).exists(),
         "awaiting": list(selectors.awaiting_head(user=request.user, deputy=deputy)),
+        "awaiting_motions": list(motion_selectors.awaiting_head(user=request.user, deputy=deputy)),
         "page_obj": page_of(request, selectors.for_contact(user=request.user, deputy=deputy)),
     })
 

@@ -14,7 +14,8 @@ from congress_portal.accounts import roles
 
 from .. import services
 from ..lifecycles import MOTIONS
-from ..models import InvitationState, MotionThreshold
+from ..delegation.forms import ApproveForm, ReturnForm, SendForm
+from ..models import InvitationState, MotionStatus, MotionThreshold
 from ..motions import selectors
 from ..motions.forms import DraftMotionForm, DraftTextForm, InviteForm, SubmitDraftForm, WithdrawForm
 from ..pickers import deputy_label
@@ -36,7 +37,7 @@ def my_new_motion(request):
 
     if request.method == "POST" and run(form, call):
         messages.success(request, _("议案草稿已保存，请邀请代表联名。") if not made["m"].delegation_id
-                         else _("议案草稿已保存，可以代表团名义提出。"))
+                         else _("议案草稿已保存，可送团长审定。"))
         return redirect("suggestions:my_motion", pk=made["m"].pk)
     return render(request, "suggestions/motions/draft_form.html", {"form": form})
 
@@ -56,12 +57,21 @@ def _submit_consequence(motion, rows):
 def _lead_forms(request, motion, rows, bound):
     forms = {
         "update_draft": bound.get("update_draft") or DraftTextForm(initial={"title": motion.title, "content": motion.content}),
-        "submit_draft": bound.get("submit_draft") or SubmitDraftForm(),
         "withdraw": bound.get("withdraw") or WithdrawForm(),
     }
-    if not motion.delegation_id:
+    if motion.delegation_id:  # approved by the delegation's head, who proposes it
+        forms["submit_to_head"] = bound.get("submit_to_head") or SendForm()
+    else:
+        forms["submit_draft"] = bound.get("submit_draft") or SubmitDraftForm()
         forms["invite_signers"] = bound.get("invite_signers") or InviteForm(motion=motion)
     return forms
+
+
+def _head_forms(bound):
+    return {
+        "approve_by_head": bound.get("approve_by_head") or ApproveForm(),
+        "return_by_head": bound.get("return_by_head") or ReturnForm(),
+    }
 
 
 def _post(request, motion, rows):
@@ -92,6 +102,21 @@ def _post(request, motion, rows):
             return False, bound
         done = run(form, lambda d: services.submit_motion_draft(motion=motion, actor=request.user))
         text = _("议案已提出，编号为%(number)s，等待主席团决定。") % {"number": motion.number_label} if done else ""
+    elif action == "submit_to_head":
+        form = bound[action] = SendForm(request.POST)
+        done = run(form, lambda d: services.submit_motion_to_head(motion=motion, actor=request.user))
+        text = _("已送团长审定，团长会收到通知。")
+    elif action == "approve_by_head":
+        form = bound[action] = ApproveForm(request.POST)
+        if request.POST.get("confirmed") != "1":
+            form.consequence = _submit_consequence(motion, rows)
+            return False, bound
+        done = run(form, lambda d: services.approve_motion_by_head(motion=motion, actor=request.user, **d))
+        text = _("已审定：议案以代表团名义提出，编号为%(number)s，等待主席团决定。") % {"number": motion.number_label} if done else ""
+    elif action == "return_by_head":
+        form = bound[action] = ReturnForm(request.POST)
+        done = run(form, lambda d: services.return_motion_by_head(motion=motion, actor=request.user, **d))
+        text = _("已退回联络员修改。")
     elif action == "withdraw":
         form = bound[action] = WithdrawForm(request.POST)
         done = run(form, lambda d: services.withdraw_motion(motion=motion, actor=request.user, **d))
@@ -112,8 +137,13 @@ def my_motion(request, pk):
     is_lead = motion.lead_deputy_id == deputy.pk
     bound = {}
     withdrawable = is_lead and motion.status in MOTIONS.moves["withdraw"].sources
+    heads_it = (motion.status == MotionStatus.AWAITING_HEAD and motion.delegation_id is not None
+                and motion.delegation.head_id == deputy.pk)
     if request.method == "POST":
-        if not motion.is_draft and not (withdrawable and request.POST.get("action") == "withdraw"):
+        action = request.POST.get("action")
+        if not motion.is_draft and not (withdrawable and action == "withdraw") and not (
+            heads_it and action in ("approve_by_head", "return_by_head")
+        ):
             raise Http404
         done, bound = _post(request, motion, rows)
         if done:
@@ -121,8 +151,10 @@ def my_motion(request, pk):
     forms = {}
     if motion.is_draft and is_lead:
         forms = _lead_forms(request, motion, rows, bound)
-    elif withdrawable:
-        forms = {"withdraw": bound.get("withdraw") or WithdrawForm()}
+    else:
+        forms = _head_forms(bound) if heads_it else {}
+        if withdrawable:
+            forms["withdraw"] = bound.get("withdraw") or WithdrawForm()
     mine = selectors.invitation_of(motion=motion, deputy=deputy) if motion.is_draft and not is_lead else None
     return render(request, "suggestions/motions/detail.html", {
         "motion": motion, "signers": selectors.signers(motion=motion), "events": selectors.timeline(motion=motion),

@@ -14,8 +14,8 @@ from deputies.models import Level
 from suggestions import doc_templates, documents, services
 from suggestions.models import DocumentKind, DocumentTemplate, Status, Suggestion
 from tests.deputies import factories as df
+from tests.suggestions.docx_reading import open_docx, styled, tables, text_of
 from tests.suggestions.factories import in_status
-from tests.suggestions.test_documents import text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -45,8 +45,10 @@ def test_the_defaults_are_the_original_text_issued_by_the_congress_itself(actors
     congress.level, congress.name = Level.COUNTY, "芙蓉区人民代表大会"
     congress.save()
     text = letter_text(meeting, unit)
-    assert "关于交办区人大代表建议的函" in text
-    assert "芙蓉区人民代表大会常务委员会代表工作委员会" in text and "省人民代表大会常务委员会" not in text
+    document = open_docx(documents.meeting_assignment_letter(meeting=meeting, unit=unit))
+    assert styled(document, "公文标题") == ["关于交办区人大代表建议的函"]
+    assert styled(document, "公文发文机关") == ["芙蓉区人民代表大会常务委员会代表工作委员会"]
+    assert "省人民代表大会常务委员会" not in text
     held = timezone.localdate()
     assert (f"{held.year}年{held.month}月{held.day}日召开的代表建议交办会议，将1件代表建议交由你单位办理，其中主办1件、分办0件、协办0件。"
             "现将建议目录及答复期限函告如下，请认真研究办理，按期答复代表，并将答复抄送我委。") in text
@@ -124,11 +126,15 @@ def test_formula_and_markup_typed_by_staff_or_deputies_stays_text(actors):
         actor=actors.staff, congress=meeting.congress, kind=DocumentKind.ASSIGNMENT_LETTER, title="+SUM(A1:A2)",
         issuer="@cmd|' /C calc'!A0", opening="<script>alert(1)</script>{单位}", closing='</w:t></w:r><w:r><w:instrText>DATE</w:instrText>',
     )
-    text = letter_text(meeting, unit)  # text_of also checks no field (fldSimple/instrText) was written
-    assert deputy_title in text  # the deputy's {日期} is not filled in
-    assert "+SUM(A1:A2)" in text and "@cmd|' /C calc'!A0" in text
-    assert "<script>alert(1)</script><w:t>单位</w:t>" in text
-    assert '</w:t></w:r><w:r><w:instrText>DATE</w:instrText>' in text
+    content = documents.meeting_assignment_letter(meeting=meeting, unit=unit)
+    document = open_docx(content)  # also checks no field (fldSimple/instrText) was written
+    (_header, row), = tables(document)
+    assert row[1:3] == [suggestion.number_label, deputy_title]  # the deputy's {日期} is not filled in
+    assert styled(document, "公文标题") == ["+SUM(A1:A2)"] and styled(document, "公文发文机关") == ["@cmd|' /C calc'!A0"]
+    assert styled(document, "公文主送机关") == ["<w:t>单位</w:t>："]
+    body = styled(document, "公文正文")
+    assert "<script>alert(1)</script><w:t>单位</w:t>" in body
+    assert '</w:t></w:r><w:r><w:instrText>DATE</w:instrText>' in body
 
 
 def test_the_pages_edit_only_the_staffs_own_congress(client, actors):

@@ -12,8 +12,8 @@ from django.utils import timezone
 from suggestions import services
 from suggestions.models import Assignment, HandoverEvent, HandoverItem, HandoverStatus, KeySupervision, Status
 from tests.deputies import factories as df
+from tests.suggestions.docx_reading import open_docx, styled, tables, text_of
 from tests.suggestions.factories import Actors, in_status
-from tests.suggestions.test_documents import text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -136,13 +136,20 @@ def test_each_units_letter_lists_exactly_its_items_of_the_meeting(actors, meetin
         units[2]: [items[2]],
     }
     for unit, its in expected.items():
-        text = "\n".join(text_of(documents.meeting_assignment_letter(meeting=meeting, unit=unit)))
-        assert f"{unit.name}：" in text and f"{len(its)}件代表建议" in text
-        listed = {i.suggestion.title for i in items if i.suggestion.title in text}
-        numbers = {i.suggestion.number_label for i in items if i.suggestion.number_label in text}
-        assert numbers == {i.suggestion.number_label for i in its}
-        assert other.number_label not in text
-    assert listed  # titles are shown
+        content = documents.meeting_assignment_letter(meeting=meeting, unit=unit)
+        document = open_docx(content)
+        assert styled(document, "公文主送机关") == [f"{unit.name}："]
+        assert f"{len(its)}件代表建议" in "\n".join(text_of(content))
+        (header, *rows), = tables(document)
+        # Exactly its items, each with its own role and deadline from the meeting's assignment.
+        assignments = {a.suggestion_id: a for a in Assignment.objects.filter(unit=unit, handover_items__meeting=meeting)}
+        assert sorted((row[1], row[2]) for row in rows) == sorted((i.suggestion.number_label, i.suggestion.title) for i in its)
+        for row in rows:
+            assignment = next(a for a in assignments.values() if a.suggestion.number_label == row[1])
+            due = timezone.localtime(assignment.reply_due_at or assignment.opinion_due_at).date()
+            assert row[4] == assignment.get_role_display() and row[5] == f"{due.year}年{due.month}月{due.day}日"
+        assert ("重点督办" in [row[6] for row in rows]) == (unit == units[2])
+        assert other.number_label not in "\n".join(text_of(content))
 
 
 def test_pages_scope_confirmation_and_letters(client, actors, meeting):
@@ -161,7 +168,10 @@ def test_pages_scope_confirmation_and_letters(client, actors, meeting):
                                     title="关于交办省人大代表建议的函", issuer="湖南省人大常委会", number_prefix="湘人常代字")
     letter = client.get(reverse("suggestions:staff_meeting_letter", args=[meeting.pk, units[0].pk]), {"number": "12"})
     year = timezone.localdate().year
-    assert letter.status_code == 200 and f"湘人常代字〔{year}〕12号" in "\n".join(text_of(letter.content))
+    assert letter.status_code == 200
+    document = open_docx(letter.content)
+    assert styled(document, "公文发文字号") == [f"湘人常代字〔{year}〕12号"]
+    assert styled(document, "公文发文机关") == ["湖南省人大常委会"] and styled(document, "公文标题") == ["关于交办省人大代表建议的函"]
     # Staff of another congress, a unit and a deputy: 404.
     other_staff = df.staff_user(congress=df.CongressFactory())
     for user in (other_staff, actors.unit_user(units[0]), actors.deputy_user):

@@ -129,9 +129,12 @@ def test_a_delegations_contact_drafts_in_its_name_without_signers(session):
     motion = drafted(session, contact, delegation=delegation)
     with pytest.raises(ValidationError):
         services.invite_signers(motion=motion, actor=contact, deputies=[member.deputy])
-    services.submit_motion_draft(motion=motion, actor=contact)
+    # Not proposed by the contact: the head approves it (tests/suggestions/test_delegation_motions.py).
+    with pytest.raises(ValidationError) as refused:
+        services.submit_motion_draft(motion=motion, actor=contact)
+    assert refused.value.code == "needs_head" and "送团长审定" in str(refused.value)
     motion.refresh_from_db()
-    assert motion.status == MotionStatus.SUBMITTED and motion.delegation == delegation
+    assert motion.status == MotionStatus.DRAFT and motion.delegation == delegation
 
 
 def test_the_pages_draft_invite_answer_and_confirm(client, session):
