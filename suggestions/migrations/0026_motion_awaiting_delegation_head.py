@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('suggestions', '0022_unit_inbox_order_index'),
+        ('suggestions', '0025_staff_list_status_index'),
     ]
 
     operations = [
