@@ -110,7 +110,7 @@ def _items(c):
         name=f"{c.name}群众", mobile="13800001111", topic=f"{c.name}反映事项",
     )
 
-    plan = TrainingPlanFactory(term=c.term, title=f"{c.name}2025年代表学习培训计划")
+    c.plan = plan = TrainingPlanFactory(term=c.term, title=f"{c.name}2025年代表学习培训计划")
     c.training_session = TrainingSessionFactory(plan=plan, title=f"{c.name}履职学习班")
     c.enrolment = EnrolmentFactory(session=c.training_session, deputy=c.deputy)
     c.leave = LeaveRequest.objects.create(enrolment=c.enrolment, reason=f"{c.name}公务请假")

@@ -201,6 +201,7 @@ PAGE_DETAIL = {
     "suggestions:pick_motion_signers": (lambda w: {"pk": w.a.motion_draft.pk}, ACT, "deputy_a"),
     "suggestions:staff_followup_round": (lambda w: {"pk": w.a.followup_round.pk}, ACT, "staff_a"),
     "training:session_edit": (lambda w: {"pk": w.a.training_session.pk}, ACT, "staff_a"),
+    "training:plan_edit": (lambda w: {"pk": w.a.plan.pk}, ACT, "staff_a"),
     "voting:staff_new_ballot": (lambda w: {"pk": w.a.call.pk}, ACT, "staff_a"),
 }
 # Pages and API lists without an object in the path that show county A's
