@@ -156,17 +156,23 @@ def sessions(request):
     return render(request, "training/sessions.html", {"page_obj": page})
 
 
+def _saved(form, save):
+    """What the service ``save()`` returns, or None with its refusal put on the form."""
+    try:
+        return save()
+    except (ValidationError, PermissionDenied) as exc:
+        form.add_error(None, _error_text(exc))
+        return None
+
+
 def _edit_session(request, session=None):
     _staff_only(request)
     form = forms.SessionEditForm(request.POST or None, instance=session, plans=selectors.plans_run_by(request.user))
     if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.save_session(
-                actor=request.user, session=session, **{name: form.cleaned_data[name] for name in services.SESSION_FIELDS}
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, _error_text(exc))
-        else:
+        saved = _saved(form, lambda: services.save_session(
+            actor=request.user, session=session, **{name: form.cleaned_data[name] for name in services.SESSION_FIELDS}
+        ))
+        if saved is not None:
             text = _("已保存培训班次“%(title)s”：%(start)s开始，%(hours)s学时。") if session else _(
                 "已新建培训班次“%(title)s”：%(start)s开始，%(hours)s学时。下一步：设置报名规则。")
             start = timezone.localtime(saved.starts_at)
@@ -210,13 +216,10 @@ def _edit_plan(request, plan=None):
     _staff_only(request)
     form = forms.PlanEditForm(request.POST or None, instance=plan, terms=selectors.terms_run_by(request.user))
     if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.save_plan(
-                actor=request.user, plan=plan, **{name: form.cleaned_data[name] for name in services.PLAN_FIELDS}
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, _error_text(exc))
-        else:
+        saved = _saved(form, lambda: services.save_plan(
+            actor=request.user, plan=plan, **{name: form.cleaned_data[name] for name in services.PLAN_FIELDS}
+        ))
+        if saved is not None:
             text = _("已保存培训计划“%(title)s”（%(term)s，%(year)s年）。") if plan else _(
                 "已新建培训计划“%(title)s”（%(term)s，%(year)s年）。下一步：在该计划下新建培训班次。")
             messages.success(request, text % {"title": saved.title, "term": saved.term, "year": saved.year})

@@ -11,7 +11,7 @@ The panels on the detail pages are drawn by ``templatetags/similar.py``."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -101,9 +101,7 @@ def similar_json(request):
 @require_GET
 @staff_required
 def recommend_json(request, pk):
-    suggestion = Suggestion.objects.visible_to(request.user).filter(pk=pk).first()
-    if suggestion is None:
-        raise Http404
+    suggestion = get_object_or_404(Suggestion.objects.visible_to(request.user), pk=pk)
     leads, co_units = recommend.recommend_units(
         title=suggestion.title, content=suggestion.content, exclude=[pk], congress=suggestion.congress)
     return JsonResponse({"leads": [r.as_dict() for r in leads], "co_units": [r.as_dict() for r in co_units]})
@@ -113,9 +111,7 @@ def recommend_json(request, pk):
 @staff_required
 def staff_merge(request, pk):
     """并案办理 with this item as the lead: the ticked similar items join it."""
-    lead = Suggestion.objects.visible_to(request.user).filter(pk=pk).first()
-    if lead is None:
-        raise Http404
+    lead = get_object_or_404(Suggestion.objects.visible_to(request.user), pk=pk)
     ids = [int(v) for v in request.POST.getlist("merge") if v.isdigit()]
     others = list(Suggestion.objects.visible_to(request.user).filter(pk__in=ids).exclude(pk=pk))
     try:
@@ -130,9 +126,7 @@ def staff_merge(request, pk):
 @require_POST
 @staff_required
 def staff_unmerge(request, pk):
-    suggestion = Suggestion.objects.visible_to(request.user).filter(pk=pk).first()
-    if suggestion is None:
-        raise Http404
+    suggestion = get_object_or_404(Suggestion.objects.visible_to(request.user), pk=pk)
     back = request.POST.get("back") == "lead" and hasattr(suggestion, "merge_link")
     lead_pk = suggestion.merge_link.lead_id if back else None
     try:
