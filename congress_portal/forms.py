@@ -2,6 +2,7 @@
 that draws each field with its label, help and errors beside it."""
 from django import forms
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.contrib.auth import forms as auth_forms
 from django.forms.renderers import DjangoTemplates
 from django.template import TemplateDoesNotExist
@@ -144,3 +145,16 @@ class AttachmentsField(forms.FileField):
         if errors:
             raise ValidationError(errors)
         return cleaned
+
+
+def put_errors_on(form, exc):
+    """A service's ValidationError or PermissionDenied, beside the field it
+    names (or above the form): the one way every page shows a refusal."""
+    if isinstance(exc, PermissionDenied):
+        form.add_error(None, str(exc) or _("您无权办理此事项。"))
+        return
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

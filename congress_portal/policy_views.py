@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from . import policies
 from .accounts import roles
-from .forms import PortalModelForm
+from .forms import PortalModelForm, put_errors_on
 
 
 def _form(policy, row, data=None, *, disabled=False):
@@ -41,7 +41,7 @@ def policy_settings(request):
                 try:
                     policies.save_policy(key=policy.key, values=values, actor=request.user)
                 except (ValidationError, PermissionDenied) as exc:
-                    _add_errors(form, exc)
+                    put_errors_on(form, exc)
                 else:
                     if changed:
                         messages.success(request, _("已修改%(policy)s：%(fields)s。") % {"policy": policy.title, "fields": "、".join(changed)})
@@ -50,11 +50,3 @@ def policy_settings(request):
                     return redirect(f"{request.path}#{form.prefix}")
         sections.append({"policy": policy, "form": form, "history": policies.history(policy, row)})
     return render(request, "portal/policies.html", {"sections": sections, "editable": editable})
-
-
-def _add_errors(form, exc):
-    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, getattr(exc, "messages", None) or str(exc))

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from congress_portal.accounts import roles
 from congress_portal.client_address import client_address
+from congress_portal.forms import put_errors_on
 from deputies.models import Deputy
 
 from . import duty, forms, ledgers, permissions, qr, selectors, services, tracking
@@ -24,15 +25,6 @@ DIRECTORY_PAGE_SIZE = 30
 QUEUE_PAGE_SIZE = 30
 QR_FORMATS = ("png", "svg")
 LAST_CODE_SESSION_KEY = "liaison_stations:last_tracking_code"
-
-
-def _apply_errors(form, error):
-    """Put a service's ValidationError onto a form, field by field when it can."""
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error)
 
 
 # ---------------------------------------------------------------- public
@@ -63,7 +55,7 @@ def _message_response(request, *, station, deputy, form_kwargs, template, contex
                 form.add_error(None, error)
                 return render(request, template, {**context, "form": form}, status=429)
             except ValidationError as error:
-                _apply_errors(form, error)
+                put_errors_on(form, error)
             else:
                 # The confirmation page shows the code to this browser only.
                 request.session[LAST_CODE_SESSION_KEY] = issue.tracking_code
@@ -153,7 +145,7 @@ def track_status(request, code):
                 form.add_error(None, error)
                 http_status = 429
             except ValidationError as error:
-                _apply_errors(form, error)
+                put_errors_on(form, error)
                 http_status = 400
             else:
                 messages.success(request, _("感谢您的评价。"))
@@ -297,7 +289,7 @@ def issue_detail(request, pk):
                                                    category=data["category"], content=data["content"], actor=user)
                     done = _("已转为代表建议“%(title)s”，提交代表工作委员会审查。") % {"title": data["title"]}
             except ValidationError as error:
-                _apply_errors(form, error)
+                put_errors_on(form, error)
             else:
                 messages.success(request, done)
                 return redirect("liaison_stations:issue", pk=issue.pk)
@@ -333,7 +325,7 @@ def visit_new(request, pk):
                     issues=[f.cleaned_data for f in issues if f.cleaned_data],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                put_errors_on(form, error)
             else:
                 messages.success(request, _("来访登记已保存，共%(n)d个问题。") % {"n": visit.issues.count()})
                 return redirect("liaison_stations:visits", pk=station.pk)
@@ -379,7 +371,7 @@ def rota(request, pk):
                     messages.success(request, _("活动已保存。"))
                     return redirect("liaison_stations:rota", pk=station.pk)
         except ValidationError as error:
-            _apply_errors(rule_form if kind == "rule" else activity_form, error)
+            put_errors_on(rule_form if kind == "rule" else activity_form, error)
     rules = list(selectors.station_rules(station=station))
     today = timezone.localdate()
     return render(request, "liaison_stations/rota.html", {
@@ -470,7 +462,7 @@ def unit_issue(request, pk):
             try:
                 services.give_feedback(issue=issue, feedback=form.cleaned_data["feedback"], actor=request.user)
             except ValidationError as error:
-                _apply_errors(form, error)
+                put_errors_on(form, error)
             else:
                 messages.success(request, _("反馈已提交。"))
                 return redirect("liaison_stations:unit_issue", pk=issue.pk)

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from congress_portal.accounts import roles
+from congress_portal.forms import put_errors_on
 
 from . import permissions, services
 from .forms import CongressRulesForm
@@ -55,9 +56,5 @@ def staff_rules(request):
             except PermissionDenied:
                 raise Http404 from None
             except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    for field, errors in exc.message_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, exc.messages)
+                put_errors_on(form, exc)
     return render(request, "voting/staff_rules.html", {"form": form, "congress": congress, "own": own})

@@ -10,9 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from congress_portal.accounts import roles
+from congress_portal.forms import put_errors_on
 
 PAGE_SIZE = 20
 
@@ -51,19 +51,6 @@ def role_required(predicate):
 deputy_required = role_required(roles.is_deputy)
 unit_required = role_required(roles.is_unit_member)
 staff_required = role_required(roles.is_staff_member)
-
-
-def put_errors_on(form, exc):
-    """A service's ValidationError or PermissionDenied, beside the field it
-    names (or above the form)."""
-    if isinstance(exc, PermissionDenied):
-        form.add_error(None, str(exc) or _("您无权办理此事项。"))
-        return
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def run(form, call):
