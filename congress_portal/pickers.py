@@ -82,6 +82,14 @@ def matching(queryset, fields, text, *, order=("name", "pk")):
     return queryset.order_by(*order)[:LIMIT]
 
 
+def containing(rows, text, field="name"):
+    """Rows whose ``field`` contains the typed ``text`` (all of them when
+    nothing is typed): for the small tables a picker searches without an index
+    (congresses, delegations, areas). The caller orders and cuts at LIMIT."""
+    text = (text or "").strip()
+    return rows.filter(**{f"{field}__contains": text}) if text else rows
+
+
 def results(rows, label=str, value=lambda row: row.pk):
     """The endpoint's answer; ``value`` is what the field posts (the pk unless
     the field has a ``to_field_name``)."""

@@ -34,8 +34,5 @@ def seen_congress_field(user, *, empty_label=None):
 def pick_seen_congresses(request):
     if not roles.is_staff_member(request.user):
         raise Http404
-    rows = congresses_seen_by(request.user)
-    text = (request.GET.get("q") or "").strip()
-    if text:
-        rows = rows.filter(name__contains=text)
+    rows = pickers.containing(congresses_seen_by(request.user), request.GET.get("q"))
     return pickers.results(rows[: pickers.LIMIT])

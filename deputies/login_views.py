@@ -115,18 +115,12 @@ def deputy_logins(request):
 @login_required
 def pick_congresses(request):
     _staff_only(request)
-    rows = congresses_run_by(request.user)
-    text = (request.GET.get("q") or "").strip()
-    if text:
-        rows = rows.filter(name__contains=text)
+    rows = pickers.containing(congresses_run_by(request.user), request.GET.get("q"))
     return pickers.results(rows[: pickers.LIMIT])
 
 
 @login_required
 def pick_delegations(request):
     _staff_only(request)
-    rows = delegations_run_by(request.user)
-    text = (request.GET.get("q") or "").strip()
-    if text:
-        rows = rows.filter(name__contains=text)
+    rows = pickers.containing(delegations_run_by(request.user), request.GET.get("q"))
     return pickers.results(rows[: pickers.LIMIT], label=delegation_label)

@@ -13,8 +13,5 @@ from .views import _staff_only
 @login_required
 def areas(request):
     _staff_only(request)
-    queryset = CompareFilterForm.base_fields["area"].queryset
-    text = (request.GET.get("q") or "").strip()
-    if text:
-        queryset = queryset.filter(name__contains=text)
+    queryset = pickers.containing(CompareFilterForm.base_fields["area"].queryset, request.GET.get("q"))
     return pickers.results(queryset.order_by("path")[: pickers.LIMIT], value=lambda area: area.code)
