@@ -237,3 +237,20 @@ def test_the_meeting_page_query_count_does_not_grow_with_items(client, actors, m
     grow(one, 1)
     services.hold_handover_meeting(meeting=one, actor=actors.staff)
     assert count(meeting) == count(one)
+
+
+def test_the_meetings_list_query_count_does_not_grow_with_meetings(client, actors, meeting):
+    meeting, first = meeting
+    client.force_login(actors.staff)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("suggestions:staff_meetings")).status_code == 200
+        return len(ctx.captured_queries)
+
+    small = count()
+    for i in range(4):
+        services.prepare_handover_meeting(
+            actor=actors.staff, congress=first.congress, title=f"第{i}次交办会", planned_on=first.submitted_at.date()
+        )
+    assert count() == small
